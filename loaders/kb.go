@@ -1,0 +1,279 @@
+package loaders
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"kring/graph"
+)
+
+// KBFormat is the value of the "format" key of a Kring batch file.
+const KBFormat = "kring-batch/1"
+
+// ReadKB reads a Kring batch file (YAML, see docs/batch-format.md) into a changeset. Every
+// problem is reported with file, line, column and field; nothing is returned on error.
+func ReadKB(file string, r io.Reader) (*graph.Changeset, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	var ps graph.Problems
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line := 0
+		msg := err.Error()
+		// yaml.v3 says "yaml: line N: ..."
+		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+			if n, tail, ok := strings.Cut(rest, ":"); ok {
+				line, _ = strconv.Atoi(n)
+				msg = strings.TrimSpace(tail)
+			}
+		}
+		ps.Addf(file, line, 0, "", "not valid YAML: %s", msg)
+		return nil, ps.Err()
+	}
+	sum := sha256.Sum256(data)
+	cs := &graph.Changeset{Files: []graph.BatchFile{{Name: baseName(file), SHA256: hex.EncodeToString(sum[:])}}, Pos: graph.Pos{File: file, Line: 1}}
+	if len(doc.Content) == 0 {
+		ps.Addf(file, 1, 0, "", "empty file")
+		return nil, ps.Err()
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		ps.Addf(file, root.Line, root.Column, "", "expected a mapping with format, batch and sections")
+		return nil, ps.Err()
+	}
+	rd := kbReader{file: file, ps: &ps, cs: cs}
+	sawFormat := false
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "format":
+			sawFormat = true
+			if v.Value != KBFormat {
+				ps.Addf(file, v.Line, v.Column, "format", "unsupported format %q (want %q)", v.Value, KBFormat)
+			}
+		case "batch":
+			rd.batch(v)
+		default:
+			spec := graph.TypeBySection(k.Value)
+			if spec == nil {
+				ps.Addf(file, k.Line, k.Column, k.Value, "unknown section%s", didYouMean(k.Value, sectionNames()))
+				continue
+			}
+			if v.Kind != yaml.SequenceNode {
+				if v.Tag != "!!null" {
+					ps.Addf(file, v.Line, v.Column, k.Value, "expected a list")
+				}
+				continue
+			}
+			for _, item := range v.Content {
+				rd.node(spec, item, "", k.Value)
+			}
+		}
+	}
+	if !sawFormat {
+		ps.Addf(file, root.Line, root.Column, "format", "missing (add `format: %s`)", KBFormat)
+	}
+	if cs.BatchID == "" {
+		ps.Addf(file, root.Line, root.Column, "batch.id", "missing: every batch file names its batch")
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+type kbReader struct {
+	file string
+	ps   *graph.Problems
+	cs   *graph.Changeset
+}
+
+func (rd *kbReader) batch(v *yaml.Node) {
+	if v.Kind != yaml.MappingNode {
+		rd.ps.Addf(rd.file, v.Line, v.Column, "batch", "expected a mapping with id and description")
+		return
+	}
+	rd.cs.Pos = graph.Pos{File: rd.file, Line: v.Line, Column: v.Column}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		switch k.Value {
+		case "id":
+			rd.cs.BatchID = strings.TrimPrefix(graph.ShortID(val.Value), "batch/")
+			rd.cs.Pos = graph.Pos{File: rd.file, Line: val.Line, Column: val.Column}
+		case "description":
+			raw, err := decode(val)
+			if err != nil {
+				rd.ps.Addf(rd.file, val.Line, val.Column, "batch.description", "%v", err)
+				continue
+			}
+			switch d := raw.(type) {
+			case string:
+				rd.cs.Description = d
+			case map[string]any:
+				nl, _ := d["nl"].(string)
+				en, _ := d["en"].(string)
+				rd.cs.Description = strings.TrimSpace(nl + " / " + en)
+				rd.cs.Description = strings.Trim(rd.cs.Description, " /")
+			}
+		case "loadedBy":
+			rd.cs.LoadedBy = val.Value
+		default:
+			rd.ps.Addf(rd.file, k.Line, k.Column, "batch."+k.Value, "unknown field (batch takes id, description, loadedBy)")
+		}
+	}
+}
+
+// node reads one list item of a section (or a nested child list) into NodeSpecs.
+func (rd *kbReader) node(spec *graph.TypeSpec, item *yaml.Node, parent, where string) {
+	pos := graph.Pos{File: rd.file, Line: item.Line, Column: item.Column}
+	if item.Kind != yaml.MappingNode {
+		rd.ps.Addf(rd.file, item.Line, item.Column, where, "expected a mapping (one %s)", spec.Type)
+		return
+	}
+	ns := graph.NodeSpec{Type: spec.Type, Pos: pos}
+	if parent != "" {
+		ns.Fields = append(ns.Fields, graph.FieldValue{Name: "subject", Value: parent, Pos: pos})
+	}
+	type pending struct {
+		child *graph.Child
+		list  *yaml.Node
+	}
+	var children []pending
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := item.Content[i], item.Content[i+1]
+		fpos := graph.Pos{File: rd.file, Line: v.Line, Column: v.Column}
+		if k.Value == "id" {
+			ns.ID = v.Value
+			continue
+		}
+		if c := spec.ChildByName(k.Value); c != nil {
+			if v.Kind != yaml.SequenceNode {
+				rd.ps.Addf(rd.file, v.Line, v.Column, k.Value, "expected a list")
+				continue
+			}
+			children = append(children, pending{c, v})
+			continue
+		}
+		// Hogan's three axes are written as one mapping.
+		if k.Value == "hogan" && spec.FieldByName("hoganFormat") != nil && v.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				hk, hv := v.Content[j], v.Content[j+1]
+				name := "hogan" + strings.ToUpper(hk.Value[:min(1, len(hk.Value))]) + hk.Value[min(1, len(hk.Value)):]
+				ns.Fields = append(ns.Fields, graph.FieldValue{Name: name, Value: hv.Value, Pos: graph.Pos{File: rd.file, Line: hv.Line, Column: hv.Column}})
+			}
+			continue
+		}
+		raw, err := decode(v)
+		if err != nil {
+			rd.ps.Addf(rd.file, v.Line, v.Column, k.Value, "%v", err)
+			continue
+		}
+		if raw == nil {
+			continue // an empty field is no field
+		}
+		ns.Fields = append(ns.Fields, graph.FieldValue{Name: k.Value, Value: raw, Pos: fpos})
+	}
+	if parent == "" && ns.ID == "" && spec.Type != graph.TypeConcept {
+		rd.ps.Addf(rd.file, item.Line, item.Column, "id", "missing (every %s needs an id such as %q)", spec.Type, spec.Kind+"/some-slug")
+		return
+	}
+	rd.cs.Nodes = append(rd.cs.Nodes, ns)
+	self := ns.ID
+	for _, p := range children {
+		cspec := graph.TypeOf(p.child.Type)
+		for _, it := range p.list.Content {
+			rd.node(cspec, it, self, p.child.Name)
+		}
+	}
+}
+
+// decode turns a YAML value into plain Go values (string, int, float64, bool, []any, map).
+func decode(v *yaml.Node) (any, error) {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		switch v.Tag {
+		case "!!null":
+			return nil, nil
+		case "!!int":
+			n, err := strconv.ParseInt(v.Value, 0, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a whole number", v.Value)
+			}
+			return n, nil
+		case "!!float":
+			f, err := strconv.ParseFloat(v.Value, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a number", v.Value)
+			}
+			return f, nil
+		case "!!bool":
+			var b bool
+			if err := v.Decode(&b); err != nil {
+				return nil, fmt.Errorf("%q is not true or false", v.Value)
+			}
+			return b, nil
+		}
+		return v.Value, nil
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(v.Content))
+		for _, c := range v.Content {
+			x, err := decode(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := map[string]any{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			x, err := decode(v.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			out[v.Content[i].Value] = x
+		}
+		return out, nil
+	case yaml.AliasNode:
+		return decode(v.Alias)
+	}
+	return nil, fmt.Errorf("unsupported YAML value")
+}
+
+func sectionNames() []string {
+	out := []string{"format", "batch"}
+	for _, t := range graph.Types {
+		if t.Section != "" {
+			out = append(out, t.Section)
+		}
+	}
+	return out
+}
+
+func didYouMean(got string, candidates []string) string {
+	if s := graph.Suggest(got, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// IsKB reports whether data looks like a Kring batch file.
+func IsKB(data []byte) bool {
+	return bytes.Contains(data[:min(len(data), 4096)], []byte(KBFormat))
+}

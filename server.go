@@ -116,11 +116,13 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 
 // storeFlags are the flags every command that opens the store takes.
 type storeFlags struct {
-	data    string
-	backend string
+	data      string
+	backend   string
+	noStarter bool
 }
 
 func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
+	fs.BoolVar(&sf.noStarter, "no-starter", false, "do not load the bundled knowledge base into an empty store")
 	data := getenv("KRING_DATA")
 	if data == "" {
 		data = "./data"
@@ -354,7 +356,7 @@ func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*gr
 	if err != nil {
 		return nil, err
 	}
-	if st.Empty() {
+	if st.Empty() && !sf.noStarter {
 		cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(starterKB))
 		if err != nil {
 			st.Close()

@@ -21,14 +21,25 @@ const (
 	CodeTimeout      = "TIMEOUT"
 )
 
+var ourCodes = map[string]bool{CodeNotFound: true, CodeBadUserInput: true, CodeForbidden: true, CodeConflict: true, CodeInternal: true, CodeTimeout: true}
+
 // presenter is the one error boundary of the API: graph errors become coded GraphQL errors;
 // anything unexpected is logged and shown only as "internal error".
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-			// Errors gqlgen and gqlparser made themselves (validation, parsing, limits) are
-			// already meant for clients; they keep or get their code.
+			// Errors gqlgen and gqlparser made themselves (parsing, validation, complexity) are
+			// meant for clients: they are all bad input; their own code stays as the reason.
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			if c, ok := gqlErr.Extensions["code"].(string); ok && !ourCodes[c] {
+				gqlErr.Extensions["reason"] = c
+				gqlErr.Extensions["code"] = CodeBadUserInput
+			} else if !ok {
+				gqlErr.Extensions["code"] = CodeBadUserInput
+			}
 			return gqlErr
 		}
 		pres := graphql.DefaultErrorPresenter(ctx, err)

@@ -19,7 +19,7 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for the explorer and analysts, and stop runaway queries early.
-var DefaultLimits = Limits{MaxDepth: 12, MaxAliases: 30, MaxComplexity: 20000}
+var DefaultLimits = Limits{MaxDepth: 12, MaxAliases: 30, MaxComplexity: 50000}
 
 // limitsExt rejects operations that nest too deep or use too many aliases, before execution.
 type limitsExt struct{ Limits }
@@ -29,8 +29,8 @@ var _ interface {
 	graphql.OperationContextMutator
 } = limitsExt{}
 
-func (limitsExt) ExtensionName() string                          { return "KringLimits" }
-func (limitsExt) Validate(graphql.ExecutableSchema) error        { return nil }
+func (limitsExt) ExtensionName() string                   { return "KringLimits" }
+func (limitsExt) Validate(graphql.ExecutableSchema) error { return nil }
 func (l limitsExt) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
@@ -83,7 +83,9 @@ func selectionDepth(ss ast.SelectionSet, frags ast.FragmentDefinitionList, alias
 	return max
 }
 
-// pageCost is what one page of a connection multiplies its children by.
+// pageCost is what one page of a connection multiplies its children by: the page size asked
+// for, or an estimate of a typical page when none is given (most related lists are short; the
+// default page of 100 would make ordinary nested queries look expensive).
 func pageCost(first, last *int) int {
 	switch {
 	case first != nil:
@@ -91,7 +93,7 @@ func pageCost(first, last *int) int {
 	case last != nil:
 		return max(1, *last)
 	}
-	return DefaultPage
+	return 20
 }
 
 // complexity sets per-field costs: a connection costs its page size times its selection.
@@ -119,7 +121,9 @@ func complexity(c *ComplexityRoot) {
 	c.WorkModel.Methods = func(child int, _ *graph.MethodFilter, first *int, _ *string, last *int, _ *string) int {
 		return 1 + child*pageCost(first, last)
 	}
-	claims := func(child int, _ *graph.ClaimFilter, first *int, _ *string) int { return 1 + child*pageCost(first, nil) }
+	claims := func(child int, _ *graph.ClaimFilter, first *int, _ *string) int {
+		return 1 + child*pageCost(first, nil)
+	}
 	c.Method.Claims, c.Outcome.Claims = claims, claims
 	c.Source.Claims = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first, nil) }
 	c.Batch.Sources = c.Source.Claims

@@ -1,0 +1,57 @@
+# Kring: `make run` serves the explorer and API with the bundled knowledge base;
+# `make test` runs every check CI runs.
+GO      ?= go
+BIN     := ./kring
+ADDR    ?= 127.0.0.1:8080
+DATA    ?= ./data
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: run build explorer explorer-deps test test-go check-generated check-format vet test-explorer test-e2e conformance bench fuzz clean
+
+run: build
+	$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+build: explorer
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) .
+
+explorer-deps:
+	cd explorer && npm ci --no-audit --no-fund
+
+explorer: explorer-deps
+	cd explorer && npm run build
+	touch explorer/dist/.keep
+
+test: check-format vet check-generated test-go build test-explorer conformance test-e2e
+
+check-format:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# Generated gqlgen code must match the schema.
+check-generated:
+	$(GO) generate ./...
+	@git diff --exit-code -- resolvers/ || (echo "generated code is stale: run 'go generate ./...' and commit"; exit 1)
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+test-explorer: explorer-deps
+	cd explorer && npm test
+
+conformance: build
+	cd conformance && npm ci --no-audit --no-fund
+	scripts/with-server.sh $(BIN) node conformance/audit.mjs
+
+test-e2e: build
+	scripts/with-server.sh $(BIN) sh -c 'cd explorer && npm run e2e'
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+fuzz:
+	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./loaders -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done
+
+clean:
+	rm -rf $(BIN) explorer/dist/assets explorer/dist/*.html

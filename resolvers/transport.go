@@ -1,0 +1,414 @@
+package resolvers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// CodeBadRequest is the extensions.code of errors about the HTTP request itself (method, media
+// types, body size, malformed JSON or request parameters), which never reach GraphQL.
+const CodeBadRequest = "BAD_REQUEST"
+
+// Response media types (GraphQL over HTTP, https://graphql.github.io/graphql-over-http/draft/).
+const (
+	mediaGraphQLResponse = "application/graphql-response+json"
+	mediaJSON            = "application/json"
+)
+
+// httpTransport serves GraphQL over HTTP GET and POST as the GraphQL-over-HTTP spec asks, in place
+// of gqlgen's transport.GET and transport.POST; execution (APQ, limits, complexity, the error
+// presenter) stays gqlgen's executor's.
+//
+//   - The response media type follows Accept: application/graphql-response+json when the client
+//     names it (and prefers it at least as much as application/json), application/json when the
+//     Accept header is missing, a wildcard, or names application/json; 406 when neither is
+//     acceptable.
+//   - Request errors, raised before execution (document parse or validation failure, unknown
+//     operation, variable coercion, persisted-query miss, our limits): no "data" key; HTTP 400
+//     with application/graphql-response+json, 200 with application/json.
+//   - Execution results always carry "data" (possibly null) and get 200.
+//   - Malformed HTTP requests (bad JSON, a parameter of the wrong type, no query, an empty body)
+//     get 400 whatever Accept says; an unsupported request media type or charset 415; a body over
+//     the limit 413; a method other than GET or POST 405; a mutation over GET 405 with Allow: POST.
+//     Their bodies are {"errors":[…]} with extensions.code BAD_REQUEST.
+//
+// OPTIONS and HEAD are left to gqlgen's transport.Options, added before this transport.
+type httpTransport struct{}
+
+var _ graphql.Transport = httpTransport{}
+
+// Supports takes every request on the endpoint but websocket upgrades and the OPTIONS and HEAD
+// requests of transport.Options, so that wrong methods and media types get a precise status
+// instead of gqlgen's generic "transport not supported".
+func (httpTransport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") == "" && r.Method != http.MethodOptions && r.Method != http.MethodHead
+}
+
+// Do serves one request.
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	w.Header().Add("Vary", "Accept")
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		writeHTTPError(w, mediaJSON, http.StatusMethodNotAllowed, "method %s is not allowed: use POST, or GET for queries", r.Method)
+		return
+	}
+	media := negotiate(r.Header.Values("Accept"))
+	if media == "" {
+		writeHTTPError(w, mediaJSON, http.StatusNotAcceptable,
+			"none of the media types in Accept can be served: accept %s or %s", mediaGraphQLResponse, mediaJSON)
+		return
+	}
+
+	start := graphql.Now()
+	var params *graphql.RawParams
+	var herr *httpError
+	if r.Method == http.MethodGet {
+		params, herr = readGET(r)
+	} else {
+		params, herr = readPOST(r)
+	}
+	if herr != nil {
+		writeHTTPError(w, media, herr.status, "%s", herr.msg)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	ctx := r.Context()
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		if r.Method == http.MethodGet && isMutation(opCtx, params.OperationName) {
+			mutationOverGET(w, r, exec, opCtx, media)
+			return
+		}
+		// A request error: nothing was executed, so the response has no "data" entry.
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		writeResult(w, media, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs), false)
+		return
+	}
+	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
+		mutationOverGET(w, r, exec, opCtx, media)
+		return
+	}
+
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	resp := responses(ctx)
+	if resp == nil {
+		// The executor signals a cancelled or timed-out request context with no response.
+		writeResult(w, media, http.StatusServiceUnavailable, &graphql.Response{Errors: gqlerror.List{{
+			Message:    "the request took too long or was cancelled, and was stopped",
+			Extensions: map[string]any{"code": CodeTimeout},
+		}}}, false)
+		return
+	}
+	writeResult(w, media, http.StatusOK, resp, true)
+}
+
+// mutationOverGET answers 405: GET may only read (GraphQL over HTTP: a mutation over GET MUST
+// get 405 Method Not Allowed).
+func mutationOverGET(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, opCtx *graphql.OperationContext, media string) {
+	w.Header().Set("Allow", "POST")
+	err := &gqlerror.Error{
+		Message:    "GET requests may only run queries: send mutations with POST",
+		Extensions: map[string]any{"code": CodeBadRequest},
+	}
+	resp := exec.DispatchError(graphql.WithOperationContext(r.Context(), opCtx), gqlerror.List{err})
+	writeResult(w, media, http.StatusMethodNotAllowed, resp, false)
+}
+
+// isMutation tells whether the operation a request selects is other than a query, also when the
+// document failed validation (then the executor kept no parsed document, so the query, resolved
+// from the persisted-query cache if need be, is parsed again; this happens only on the error path).
+func isMutation(opCtx *graphql.OperationContext, operationName string) bool {
+	if opCtx == nil {
+		return false
+	}
+	if opCtx.Operation != nil {
+		return opCtx.Operation.Operation != ast.Query
+	}
+	if opCtx.RawQuery == "" {
+		return false
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: opCtx.RawQuery})
+	if err != nil || doc == nil {
+		return false
+	}
+	op := doc.Operations.ForName(operationName)
+	return op != nil && op.Operation != ast.Query
+}
+
+// httpError is a malformed HTTP request, answered before GraphQL sees it.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func badRequest(format string, args ...any) *httpError {
+	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// readPOST reads a JSON request body: {"query", "operationName", "variables", "extensions"}.
+func readPOST(r *http.Request) (*graphql.RawParams, *httpError) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return nil, &httpError{http.StatusUnsupportedMediaType, "missing Content-Type: send the request as " + mediaJSON}
+	}
+	mt, mtParams, err := mime.ParseMediaType(ct)
+	if err != nil || mt != mediaJSON {
+		return nil, &httpError{http.StatusUnsupportedMediaType, fmt.Sprintf("unsupported Content-Type %q: send the request as %s", ct, mediaJSON)}
+	}
+	if cs, ok := mtParams["charset"]; ok && !isUTF8(cs) {
+		return nil, &httpError{http.StatusUnsupportedMediaType, fmt.Sprintf("unsupported charset %q: send the request in utf-8", cs)}
+	}
+	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return nil, &httpError{http.StatusUnsupportedMediaType, fmt.Sprintf("unsupported Content-Encoding %q", ce)}
+	}
+	if r.Body == nil {
+		return nil, badRequest("missing request body")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the limit of %d bytes", mbe.Limit)}
+		}
+		return nil, badRequest("could not read the request body: %v", err)
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, badRequest("missing request body: send a JSON object with a query")
+	}
+	if !utf8.Valid(body) {
+		return nil, badRequest("the request body is not valid utf-8")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		if err == nil || body[0] != '{' {
+			return nil, badRequest("the request body must be a JSON object with a query")
+		}
+		return nil, badRequest("the request body is not valid JSON: %v", err)
+	}
+	p := &graphql.RawParams{}
+	var herr *httpError
+	if p.Query, herr = jsonString(fields["query"], "query"); herr != nil {
+		return nil, herr
+	}
+	if p.OperationName, herr = jsonString(fields["operationName"], "operationName"); herr != nil {
+		return nil, herr
+	}
+	if p.Variables, herr = jsonObject(fields["variables"], "variables"); herr != nil {
+		return nil, herr
+	}
+	if p.Extensions, herr = jsonObject(fields["extensions"], "extensions"); herr != nil {
+		return nil, herr
+	}
+	return p, needQuery(p)
+}
+
+// readGET reads the URL query: query and operationName as text, variables and extensions as
+// URL-encoded JSON objects.
+func readGET(r *http.Request) (*graphql.RawParams, *httpError) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("malformed URL query: %v", err)
+	}
+	one := func(name string) (string, *httpError) {
+		switch v := q[name]; len(v) {
+		case 0:
+			return "", nil
+		case 1:
+			return v[0], nil
+		default:
+			return "", badRequest("the %s parameter is given %d times", name, len(v))
+		}
+	}
+	p := &graphql.RawParams{}
+	var herr *httpError
+	if p.Query, herr = one("query"); herr != nil {
+		return nil, herr
+	}
+	if p.OperationName, herr = one("operationName"); herr != nil {
+		return nil, herr
+	}
+	for _, f := range []struct {
+		name string
+		dst  *map[string]any
+	}{{"variables", &p.Variables}, {"extensions", &p.Extensions}} {
+		s, herr := one(f.name)
+		if herr != nil {
+			return nil, herr
+		}
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		if *f.dst, herr = jsonObject(json.RawMessage(s), f.name); herr != nil {
+			return nil, herr
+		}
+	}
+	return p, needQuery(p)
+}
+
+// needQuery rejects a request without a query, unless it names a persisted query by its hash.
+func needQuery(p *graphql.RawParams) *httpError {
+	if p.Query == "" && p.Extensions["persistedQuery"] == nil {
+		return badRequest("missing query: send the GraphQL document in the query parameter")
+	}
+	return nil
+}
+
+// jsonString decodes an optional string parameter; null counts as absent.
+func jsonString(raw json.RawMessage, name string) (string, *httpError) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", badRequest("the %s parameter must be a string", name)
+	}
+	return s, nil
+}
+
+// jsonObject decodes an optional object parameter, with numbers kept as json.Number (as gqlgen's
+// transports do); null counts as absent.
+func jsonObject(raw json.RawMessage, name string) (map[string]any, *httpError) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '{' {
+		return nil, badRequest("the %s parameter must be a JSON object", name)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, badRequest("the %s parameter is not valid JSON: %v", name, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, badRequest("the %s parameter has data after its JSON object", name)
+	}
+	return m, nil
+}
+
+func isUTF8(charset string) bool {
+	return strings.EqualFold(charset, "utf-8") || strings.EqualFold(charset, "utf8")
+}
+
+// negotiate picks the response media type from the Accept header values, or "" when neither
+// application/graphql-response+json nor application/json is acceptable. A missing or empty Accept
+// header, and wildcards alone, give application/json (GraphQL over HTTP, as the graphql-http
+// audits read it); the most specific range naming a type sets its quality (RFC 9110 §12.5.1);
+// the higher quality wins; on a tie application/graphql-response+json wins when named exactly.
+func negotiate(accept []string) string {
+	type offer struct {
+		q    float64
+		spec int // -1 unmatched, 0 */*, 1 application/*, 2 exact
+	}
+	gr, js := offer{0, -1}, offer{0, -1}
+	seen := false
+	for _, h := range accept {
+		for part := range strings.SplitSeq(h, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			seen = true
+			mt, params, err := mime.ParseMediaType(part)
+			if err != nil {
+				continue
+			}
+			q := 1.0
+			if v, ok := params["q"]; ok {
+				if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
+					continue
+				}
+			}
+			if cs, ok := params["charset"]; ok && !isUTF8(cs) {
+				continue
+			}
+			for _, o := range []struct {
+				media string
+				best  *offer
+			}{{mediaGraphQLResponse, &gr}, {mediaJSON, &js}} {
+				spec := -1
+				switch mt {
+				case o.media:
+					spec = 2
+				case "application/*":
+					spec = 1
+				case "*/*":
+					spec = 0
+				}
+				if spec > o.best.spec || (spec == o.best.spec && spec >= 0 && q > o.best.q) {
+					*o.best = offer{q, spec}
+				}
+			}
+		}
+	}
+	if !seen {
+		return mediaJSON
+	}
+	switch {
+	case gr.q <= 0 && js.q <= 0:
+		return ""
+	case gr.q > js.q:
+		return mediaGraphQLResponse
+	case js.q > gr.q:
+		return mediaJSON
+	case gr.spec == 2:
+		return mediaGraphQLResponse
+	}
+	return mediaJSON
+}
+
+// requestErrorBody is a response without "data": gqlgen's graphql.Response always writes it.
+type requestErrorBody struct {
+	Errors     gqlerror.List  `json:"errors"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+// writeResult writes a GraphQL response; withData false leaves the "data" entry out.
+func writeResult(w http.ResponseWriter, media string, status int, resp *graphql.Response, withData bool) {
+	var b []byte
+	var err error
+	if withData {
+		b, err = json.Marshal(resp)
+	} else {
+		b, err = json.Marshal(requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions})
+	}
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(requestErrorBody{Errors: gqlerror.List{{
+			Message:    "internal error",
+			Extensions: map[string]any{"code": CodeInternal},
+		}}})
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeHTTPError answers a malformed HTTP request.
+func writeHTTPError(w http.ResponseWriter, media string, status int, format string, args ...any) {
+	writeResult(w, media, status, &graphql.Response{Errors: gqlerror.List{{
+		Message:    fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": CodeBadRequest},
+	}}}, false)
+}

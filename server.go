@@ -11,6 +11,8 @@
 // are read here and nowhere else.
 package main
 
+//go:generate go tool gqlgen generate --config gqlgen.yml
+
 import (
 	"bytes"
 	"context"
@@ -67,6 +69,7 @@ Usage:
   kring load    [--data DIR] [--dry-run] [--json] FILE...
   kring query   [--data DIR] [--var name=value ...] QUERY|-
   kring batch   list | show ID | rollback [--dry-run] ID
+  kring token   new --name NAME --role curator|admin
   kring version
 
 Run "kring COMMAND --help" for a command's flags.
@@ -89,6 +92,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		err = cmdQuery(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "batch":
 		err = cmdBatch(ctx, args[1:], getenv, stdout, stderr)
+	case "token":
+		err = cmdToken(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "kring %s\n", version)
 	case "help", "-h", "--help":
@@ -400,8 +405,21 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	timeout := fs.Duration("timeout", 15*time.Second, "per-request time limit")
+	tokensFile := fs.String("tokens-file", getenv("KRING_TOKENS_FILE"), "file of API tokens allowed to write, one \"name role sha256\" a line (env KRING_TOKENS_FILE); none: read-only")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
+	}
+	var tokens []resolvers.Token
+	if *tokensFile != "" {
+		f, err := os.Open(*tokensFile)
+		if err != nil {
+			return err
+		}
+		tokens, err = resolvers.ParseTokens(*tokensFile, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
 	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -420,7 +438,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 		log.Warn("listening on a non-loopback address; Kring has no TLS of its own", "addr", ln.Addr().String())
 	}
 	srv := &http.Server{
-		Handler:           newMux(st, log, resolvers.Options{Timeout: *timeout}),
+		Handler:           newMux(st, log, resolvers.Options{Timeout: *timeout, Tokens: tokens}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 5*time.Second,
@@ -428,7 +446,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "backend", sf.backend, "data", sf.data, "quads", st.QuadCount())
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "backend", sf.backend, "data", sf.data, "quads", st.QuadCount(), "write_tokens", len(tokens))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -580,5 +598,29 @@ func cmdQuery(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	if len(resp.Errors) > 0 && string(resp.Errors) != "null" {
 		return &exitError{code: 1}
 	}
+	return nil
+}
+
+func cmdToken(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("token", "token new --name NAME --role curator|admin", stderr)
+	name := fs.String("name", "", "who the token is for")
+	role := fs.String("role", "curator", "curator or admin")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "new" || *name == "" || strings.ContainsAny(*name, " \t") {
+		fs.Usage()
+		return &exitError{code: 2, msg: "kring token: say `new --name NAME --role ROLE` (a name without spaces)"}
+	}
+	r := resolvers.Role(strings.ToUpper(*role))
+	if !r.IsValid() {
+		return &exitError{code: 2, msg: fmt.Sprintf("kring token: %q is not a role (curator or admin)", *role)}
+	}
+	tok, err := resolvers.NewToken()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "token (give it to %s; it is not stored anywhere):\n  %s\nline for the tokens file (KRING_TOKENS_FILE):\n  %s %s %s\n", *name, tok, *name, r, resolvers.HashToken(tok))
 	return nil
 }

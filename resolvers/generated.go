@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	FrameworkCategory() FrameworkCategoryResolver
 	Involvement() InvolvementResolver
 	Method() MethodResolver
+	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	Outcome() OutcomeResolver
 	OutcomeClaim() OutcomeClaimResolver
@@ -53,6 +54,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	HasRole func(ctx context.Context, obj any, next graphql.Resolver, roles []Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -105,6 +107,17 @@ type ComplexityRoot struct {
 	BatchFile struct {
 		Name   func(childComplexity int) int
 		SHA256 func(childComplexity int) int
+	}
+
+	BatchReport struct {
+		Added     func(childComplexity int) int
+		Batch     func(childComplexity int) int
+		DryRun    func(childComplexity int) int
+		New       func(childComplexity int) int
+		NoChange  func(childComplexity int) int
+		Removed   func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Unchanged func(childComplexity int) int
 	}
 
 	Characteristic struct {
@@ -234,6 +247,10 @@ type ComplexityRoot struct {
 	MethodEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Mutation struct {
+		RollbackBatch func(childComplexity int, id string, dryRun bool) int
 	}
 
 	Organisation struct {
@@ -544,6 +561,9 @@ type MethodResolver interface {
 	SimilarTo(ctx context.Context, obj *graph.Method) ([]*graph.Method, error)
 	Sources(ctx context.Context, obj *graph.Method) ([]*graph.Source, error)
 	Batches(ctx context.Context, obj *graph.Method) ([]*graph.Batch, error)
+}
+type MutationResolver interface {
+	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
 }
 type OrganisationResolver interface {
 	Region(ctx context.Context, obj *graph.Organisation) (*graph.Concept, error)
@@ -892,6 +912,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BatchFile.SHA256(childComplexity), true
+
+	case "BatchReport.added":
+		if e.ComplexityRoot.BatchReport.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.Added(childComplexity), true
+	case "BatchReport.batch":
+		if e.ComplexityRoot.BatchReport.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.Batch(childComplexity), true
+	case "BatchReport.dryRun":
+		if e.ComplexityRoot.BatchReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.DryRun(childComplexity), true
+	case "BatchReport.new":
+		if e.ComplexityRoot.BatchReport.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.New(childComplexity), true
+	case "BatchReport.noChange":
+		if e.ComplexityRoot.BatchReport.NoChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.NoChange(childComplexity), true
+	case "BatchReport.removed":
+		if e.ComplexityRoot.BatchReport.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.Removed(childComplexity), true
+	case "BatchReport.total":
+		if e.ComplexityRoot.BatchReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.Total(childComplexity), true
+	case "BatchReport.unchanged":
+		if e.ComplexityRoot.BatchReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchReport.Unchanged(childComplexity), true
 
 	case "Characteristic.batches":
 		if e.ComplexityRoot.Characteristic.Batches == nil {
@@ -1569,6 +1638,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MethodEdge.Node(childComplexity), true
+
+	case "Mutation.rollbackBatch":
+		if e.ComplexityRoot.Mutation.RollbackBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rollbackBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RollbackBatch(childComplexity, args["id"].(string), args["dryRun"].(bool)), true
 
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
@@ -2791,6 +2872,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -3227,6 +3323,41 @@ type EvidenceRating implements Node & Claim {
   batches: [Batch!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mutation.graphqls", Input: `"Restricts a field to callers whose bearer token has one of the roles. Anonymous callers may only read."
+directive @hasRole(roles: [Role!]!) on FIELD_DEFINITION
+
+"Roles of API tokens."
+enum Role {
+  "May load and roll back batches."
+  CURATOR
+  "May do everything a curator may."
+  ADMIN
+}
+
+type Mutation {
+  """
+  Remove exactly the quads of one batch. Refused with CONFLICT when a later batch depends on
+  what would be removed (the message names the dependent batches). Needs role CURATOR or ADMIN.
+  """
+  rollbackBatch(id: ID!, dryRun: Boolean! = false): BatchReport! @hasRole(roles: [CURATOR, ADMIN])
+}
+
+"What a load or rollback changed (or, in a dry run, would change)."
+type BatchReport {
+  batch: ID!
+  dryRun: Boolean!
+  "True when the batch was already loaded exactly like this."
+  noChange: Boolean!
+  "Quads added, removed, and already present."
+  added: Int!
+  removed: Int!
+  unchanged: Int!
+  "Nodes per type that did not exist before."
+  new: [TypeCount!]!
+  "Nodes per type the batch states."
+  total: [TypeCount!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/outcome.graphqls", Input: `enum OutcomeDomain {
   NETWORK_STRUCTURE
   PERCEIVED_SUPPORT
@@ -3403,6 +3534,7 @@ language (Dutch first) and fall back to the other language when the requested on
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 "An object with a stable global id (a readable IRI such as ` + "`" + `kring:method/family-group-conferencing` + "`" + `)."
@@ -3744,6 +3876,28 @@ func (ec *executionContext) childFields_BatchFile(ctx context.Context, field gra
 		return ec.fieldContext_BatchFile_sha256(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BatchFile", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_BatchReport_batch(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_BatchReport_dryRun(ctx, field)
+	case "noChange":
+		return ec.fieldContext_BatchReport_noChange(ctx, field)
+	case "added":
+		return ec.fieldContext_BatchReport_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_BatchReport_removed(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_BatchReport_unchanged(ctx, field)
+	case "new":
+		return ec.fieldContext_BatchReport_new(ctx, field)
+	case "total":
+		return ec.fieldContext_BatchReport_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Characteristic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4522,6 +4676,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
+		func(ctx context.Context, v any) ([]Role, error) {
+			return ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roles"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Assessment_method_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4837,6 +5005,28 @@ func (ec *executionContext) field_Method_scale_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rollbackBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
 	return args, nil
 }
 
@@ -6649,6 +6839,208 @@ func (ec *executionContext) _BatchFile_sha256(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_BatchFile_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BatchFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchReport_batch(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BatchReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BatchReport_noChange(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_noChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_noChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BatchReport_added(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchReport_removed(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchReport_unchanged(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchReport_new(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.TypeCount) graphql.Marshaler {
+			return ec.marshalNTypeCount2ᚕkringᚋgraphᚐTypeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchReport_total(ctx context.Context, field graphql.CollectedField, obj *graph.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.TypeCount) graphql.Marshaler {
+			return ec.marshalNTypeCount2ᚕkringᚋgraphᚐTypeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Characteristic_id(ctx context.Context, field graphql.CollectedField, obj *graph.Characteristic) (ret graphql.Marshaler) {
@@ -9602,6 +9994,68 @@ func (ec *executionContext) fieldContext_MethodEdge_node(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Method(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rollbackBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rollbackBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RollbackBatch(ctx, fc.Args["id"].(string), fc.Args["dryRun"].(bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"CURATOR", "ADMIN"})
+				if err != nil {
+					var zeroVal *graph.Report
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Report
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Report) graphql.Marshaler {
+			return ec.marshalNBatchReport2ᚖkringᚋgraphᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rollbackBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rollbackBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16650,6 +17104,74 @@ func (ec *executionContext) _BatchFile(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var batchReportImplementors = []string{"BatchReport"}
+
+func (ec *executionContext) _BatchReport(ctx context.Context, sel ast.SelectionSet, obj *graph.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchReport")
+		case "batch":
+			out.Values[i] = ec._BatchReport_batch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dryRun":
+			out.Values[i] = ec._BatchReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noChange":
+			out.Values[i] = ec._BatchReport_noChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._BatchReport_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._BatchReport_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._BatchReport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._BatchReport_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._BatchReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var characteristicImplementors = []string{"Characteristic", "Node", "Claim"}
 
 func (ec *executionContext) _Characteristic(ctx context.Context, sel ast.SelectionSet, obj *graph.Characteristic) graphql.Marshaler {
@@ -17453,6 +17975,49 @@ func (ec *executionContext) _MethodEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._MethodEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "rollbackBatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rollbackBatch(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19487,6 +20052,14 @@ func (ec *executionContext) marshalNBatchFile2ᚕkringᚋgraphᚐBatchFileᚄ(ct
 	return ret
 }
 
+func (ec *executionContext) marshalNBatchReport2ᚖkringᚋgraphᚐReport(ctx context.Context, sel ast.SelectionSet, v *graph.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchReport!")
+		return graphql.Null
+	}
+	return ec._BatchReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20236,6 +20809,46 @@ func (ec *executionContext) marshalNRequirement2ᚖkringᚋgraphᚐRequirement(c
 		return graphql.Null
 	}
 	return ec._Requirement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRole2kringᚋresolversᚐRole(ctx context.Context, v any) (Role, error) {
+	var res Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2kringᚋresolversᚐRole(ctx context.Context, sel ast.SelectionSet, v Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx context.Context, v any) ([]Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2kringᚋresolversᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2kringᚋresolversᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Source) graphql.Marshaler {

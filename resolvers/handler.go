@@ -19,6 +19,8 @@ type Options struct {
 	Limits       Limits
 	MaxBodyBytes int64         // request body limit; 1 MiB when 0
 	Timeout      time.Duration // per request; 15 s when 0
+	// Tokens may call mutations (by role); without tokens the API is read-only.
+	Tokens []Token
 }
 
 // NewHandler returns the GraphQL endpoint: GET and POST transports, automatic persisted
@@ -35,6 +37,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		o.Timeout = 15 * time.Second
 	}
 	cfg := Config{Resolvers: r}
+	cfg.Directives.HasRole = hasRole
 	complexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -49,6 +52,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 
 	var h http.Handler = srv
 	h = loaders.Middleware(r.store, h)
+	h = authMiddleware(o.Tokens, h)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, cancel := context.WithTimeout(req.Context(), o.Timeout)
 		defer cancel()

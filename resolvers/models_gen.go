@@ -3,7 +3,11 @@
 package resolvers
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"kring/graph"
+	"strconv"
 )
 
 type ClaimConnection struct {
@@ -28,6 +32,9 @@ type MethodConnection struct {
 type MethodEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *graph.Method `json:"node"`
+}
+
+type Mutation struct {
 }
 
 type OutcomeConnection struct {
@@ -87,4 +94,62 @@ type WorkModelConnection struct {
 type WorkModelEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *graph.WorkModel `json:"node"`
+}
+
+// Roles of API tokens.
+type Role string
+
+const (
+	// May load and roll back batches.
+	RoleCurator Role = "CURATOR"
+	// May do everything a curator may.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleCurator,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleCurator, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

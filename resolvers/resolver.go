@@ -1,7 +1,5 @@
 package resolvers
 
-//go:generate go tool gqlgen generate --config ../gqlgen.yml
-
 import (
 	"log/slog"
 

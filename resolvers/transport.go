@@ -19,10 +19,6 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// CodeBadRequest is the extensions.code of errors about the HTTP request itself (method, media
-// types, body size, malformed JSON or request parameters), which never reach GraphQL.
-const CodeBadRequest = "BAD_REQUEST"
-
 // Response media types (GraphQL over HTTP, https://graphql.github.io/graphql-over-http/draft/).
 const (
 	mediaGraphQLResponse = "application/graphql-response+json"
@@ -44,7 +40,10 @@ const (
 //   - Malformed HTTP requests (bad JSON, a parameter of the wrong type, no query, an empty body)
 //     get 400 whatever Accept says; an unsupported request media type or charset 415; a body over
 //     the limit 413; a method other than GET or POST 405; a mutation over GET 405 with Allow: POST.
-//     Their bodies are {"errors":[…]} with extensions.code BAD_REQUEST.
+//     Their bodies are {"errors":[…]}, extensions.code BAD_USER_INPUT and extensions.reason
+//     one of BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, UNSUPPORTED_MEDIA_TYPE,
+//     REQUEST_TOO_LARGE (like gqlgen's own request errors, whose code the presenter keeps as the
+//     reason).
 //
 // OPTIONS and HEAD are left to gqlgen's transport.Options, added before this transport.
 type httpTransport struct{}
@@ -125,10 +124,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 // get 405 Method Not Allowed).
 func mutationOverGET(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, opCtx *graphql.OperationContext, media string) {
 	w.Header().Set("Allow", "POST")
-	err := &gqlerror.Error{
-		Message:    "GET requests may only run queries: send mutations with POST",
-		Extensions: map[string]any{"code": CodeBadRequest},
-	}
+	err := httpErrorf(http.StatusMethodNotAllowed, "GET requests may only run queries: send mutations with POST")
 	resp := exec.DispatchError(graphql.WithOperationContext(r.Context(), opCtx), gqlerror.List{err})
 	writeResult(w, media, http.StatusMethodNotAllowed, resp, false)
 }
@@ -405,10 +401,28 @@ func writeResult(w http.ResponseWriter, media string, status int, resp *graphql.
 	_, _ = w.Write(b)
 }
 
+// httpReasons are the extensions.reason of errors about the HTTP request itself.
+var httpReasons = map[int]string{
+	http.StatusBadRequest:            "BAD_REQUEST",
+	http.StatusMethodNotAllowed:      "METHOD_NOT_ALLOWED",
+	http.StatusNotAcceptable:         "NOT_ACCEPTABLE",
+	http.StatusRequestEntityTooLarge: "REQUEST_TOO_LARGE",
+	http.StatusUnsupportedMediaType:  "UNSUPPORTED_MEDIA_TYPE",
+}
+
+// httpErrorf is the GraphQL error for a malformed HTTP request answered with status.
+func httpErrorf(status int, format string, args ...any) *gqlerror.Error {
+	reason, ok := httpReasons[status]
+	if !ok {
+		reason = "BAD_REQUEST"
+	}
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": CodeBadUserInput, "reason": reason},
+	}
+}
+
 // writeHTTPError answers a malformed HTTP request.
 func writeHTTPError(w http.ResponseWriter, media string, status int, format string, args ...any) {
-	writeResult(w, media, status, &graphql.Response{Errors: gqlerror.List{{
-		Message:    fmt.Sprintf(format, args...),
-		Extensions: map[string]any{"code": CodeBadRequest},
-	}}}, false)
+	writeResult(w, media, status, &graphql.Response{Errors: gqlerror.List{httpErrorf(status, format, args...)}}, false)
 }

@@ -138,6 +138,8 @@ type compiled struct {
 	batch string
 	quads []quad.Quad
 	nodes map[string]NodeType // ids the changeset defines, with their types
+	// single maps "subject predicate" of single-valued fields to where the value was given.
+	single map[string]Pos
 }
 
 // compile validates cs against the current index and turns it into quads. Every problem is
@@ -148,7 +150,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 	if !ValidSlug(cs.BatchID) {
 		ps.Addf(file, cs.Pos.Line, cs.Pos.Column, "batch.id", "%q is not a valid batch id (lowercase letters, digits and '-')", cs.BatchID)
 	}
-	c := &compiled{batch: BatchIRI(cs.BatchID), nodes: map[string]NodeType{}}
+	c := &compiled{batch: BatchIRI(cs.BatchID), nodes: map[string]NodeType{}, single: map[string]Pos{}}
 	label := quad.IRI(c.batch)
 	add := func(s string, p quad.IRI, o quad.Value) {
 		c.quads = append(c.quads, quad.Quad{Subject: quad.IRI(s), Predicate: p, Object: o, Label: label})
@@ -238,6 +240,9 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 					}
 				}
 				add(id, predIRI(fs.Predicate()), o)
+			}
+			if fs.Kind != StringsField && fs.Kind != ConceptsField && fs.Kind != RefsField {
+				c.single[id+" "+fs.Predicate()] = f.Pos
 			}
 			if fs.Name == "authors" && n.Type == TypeSource {
 				addAuthors(id, f.Value, add)

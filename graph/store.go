@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -170,6 +171,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		return nil, err
 	}
 	label := quad.IRI(c.batch)
+	if err := s.checkConflicts(c, label); err != nil {
+		return nil, err
+	}
 	// The batch node itself. A re-load keeps the first load's time, so that loading the same
 	// content again is a no-op.
 	meta := []quad.Quad{{Subject: label, Predicate: predType, Object: typeIRI(TypeBatch), Label: label}}
@@ -278,6 +282,67 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 		return nil, err
 	}
 	return rep, nil
+}
+
+// checkConflicts rejects a changeset that gives a single-valued field of an existing node a
+// value other than the one another batch stated: conflicting facts are reported, never
+// silently merged or overwritten. (A batch may change its own earlier values.)
+func (s *Store) checkConflicts(c *compiled, label quad.IRI) error {
+	if len(c.single) == 0 {
+		return nil
+	}
+	type sp struct{ s, p string }
+	newVals := map[sp][]quad.Value{}
+	for _, q := range c.quads {
+		k := sp{string(q.Subject.(quad.IRI)), strings.TrimPrefix(string(q.Predicate.(quad.IRI)), prefix)}
+		if _, ok := c.single[k.s+" "+k.p]; ok {
+			newVals[k] = append(newVals[k], q.Object)
+		}
+	}
+	var ps Problems
+	seen := map[string]bool{}
+	for _, q := range s.quads {
+		if q.Label == label {
+			continue
+		}
+		subj, _ := q.Subject.(quad.IRI)
+		pred, _ := q.Predicate.(quad.IRI)
+		k := sp{string(subj), strings.TrimPrefix(string(pred), prefix)}
+		vals, ok := newVals[k]
+		if !ok || sameValue(vals, q.Object) {
+			continue
+		}
+		if ls, isLang := q.Object.(quad.LangString); isLang && !hasLang(vals, ls.Lang) {
+			continue // the new batch says nothing in this language
+		}
+		key := k.s + " " + k.p + " " + quad.StringOf(q.Object)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		pos := c.single[k.s+" "+k.p]
+		ps.Addf(pos.File, pos.Line, pos.Column, k.p, "%s already has %s = %s (from %s); this batch says %s: resolve the conflict in one of the batches",
+			ShortID(k.s), k.p, quad.StringOf(q.Object), ShortID(string(q.Label.(quad.IRI))), quad.StringOf(vals[0]))
+	}
+	return ps.Sorted().Err()
+}
+
+func sameValue(vals []quad.Value, v quad.Value) bool {
+	for _, x := range vals {
+		if quad.StringOf(x) == quad.StringOf(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLang(vals []quad.Value, lang string) bool {
+	for _, x := range vals {
+		if ls, ok := x.(quad.LangString); ok && ls.Lang == lang {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRemovable reports ErrConflict when removing quads (and adding others) would leave an

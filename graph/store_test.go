@@ -225,3 +225,30 @@ func TestReplaceBatch(t *testing.T) {
 		t.Errorf("Name(EN) after replace = %q; want fallback to Dutch %q", got, "buddywerking")
 	}
 }
+
+func TestConflictingValuesAreReported(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	graphtest.MustApply(t, st, batch1())
+	n := st.QuadCount()
+	other := &graph.Changeset{BatchID: "b9", Nodes: []graph.NodeSpec{
+		graphtest.Node(graph.TypeSource, "source/s1", "type", "ACADEMIC_ANGLO", "title", "Another title", "status", "CONFIRMED", "year", int64(2002)),
+	}}
+	_, err := st.Apply(ctx, other, false)
+	var ve *graph.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "title" {
+		t.Fatalf("Apply(conflicting title) = %v; want one problem on field title", err)
+	}
+	if st.QuadCount() != n {
+		t.Errorf("a rejected conflicting batch changed the store")
+	}
+	// Restating the same values from another batch is fine (and adds provenance).
+	same := &graph.Changeset{BatchID: "b8", Nodes: []graph.NodeSpec{
+		graphtest.Node(graph.TypeSource, "source/s1", "type", "ACADEMIC_ANGLO", "title", "A review", "status", "CONFIRMED", "year", int64(2002)),
+	}}
+	graphtest.MustApply(t, st, same)
+	src, _ := graph.Typed[*graph.Source](ctx, st, "source/s1")
+	if diff := cmp.Diff([]string{"kring:batch/b1", "kring:batch/b8"}, src.BatchIDs); diff != "" {
+		t.Errorf("batches of a restated source (-want +got):\n%s", diff)
+	}
+}

@@ -18,17 +18,24 @@ type Loaders struct {
 	node *dataloadgen.Loader[string, graph.Node]
 }
 
-// New returns fresh loaders over st; make one per request.
-func New(st *graph.Store) *Loaders {
-	return &Loaders{node: dataloadgen.NewLoader(st.Nodes, dataloadgen.WithWait(200*time.Microsecond), dataloadgen.WithBatchCapacity(1000))}
+// DefaultWait is how long a loader collects ids before it reads them in one batch.
+const DefaultWait = time.Millisecond
+
+// New returns fresh loaders over st; make one per request. wait is the batching window
+// (DefaultWait when 0): ids asked for within it are read together.
+func New(st *graph.Store, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	return &Loaders{node: dataloadgen.NewLoader(st.Nodes, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000))}
 }
 
 type ctxKey struct{}
 
 // Middleware puts fresh loaders into each request's context.
-func Middleware(st *graph.Store, next http.Handler) http.Handler {
+func Middleware(st *graph.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), New(st))))
+		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), New(st, wait))))
 	})
 }
 

@@ -2,8 +2,8 @@ package resolvers_test
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -84,4 +84,3 @@ func TestParseTokensRejectsBadLines(t *testing.T) {
 		t.Fatalf("ParseTokens = %v; want 3 problems", err)
 	}
 }
-

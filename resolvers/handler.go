@@ -19,6 +19,8 @@ type Options struct {
 	Limits       Limits
 	MaxBodyBytes int64         // request body limit; 1 MiB when 0
 	Timeout      time.Duration // per request; 15 s when 0
+	// LoaderWait is the dataloaders' batching window (loaders.DefaultWait when 0).
+	LoaderWait time.Duration
 	// Tokens may call mutations (by role); without tokens the API is read-only.
 	Tokens []Token
 }
@@ -40,8 +42,8 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	cfg.Directives.HasRole = hasRole
 	complexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{}) // GET and POST per GraphQL over HTTP: see transport.go
+	srv.AddTransport(httpTransport{})     // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
+	srv.AddTransport(transport.Options{}) // OPTIONS
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -51,7 +53,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(r.log))
 
 	var h http.Handler = srv
-	h = loaders.Middleware(r.store, h)
+	h = loaders.Middleware(r.store, o.LoaderWait, h)
 	h = authMiddleware(o.Tokens, h)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, cancel := context.WithTimeout(req.Context(), o.Timeout)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -145,6 +146,16 @@ func aliases(n int) string {
 // must batch each level into one read.
 func TestRoundTrips(t *testing.T) {
 	st := starter(t)
+	// Top the starter KB up to more than 100 methods, each with its own links.
+	extra := &graph.Changeset{BatchID: "synthetic"}
+	for i := 0; i < 60; i++ {
+		id := fmt.Sprintf("method/synthetic-%02d", i)
+		extra.Nodes = append(extra.Nodes,
+			graphtest.Node(graph.TypeMethod, id, "name", fmt.Sprintf("synthetic %d", i), "status", "CANDIDATE", "sources", []any{"source/hogan2002"}),
+			graphtest.Node(graph.TypeAssignment, "", "subject", id, "workModel", "workmodel/persoonlijke-vriend", "basis", "CURATOR", "status", "CANDIDATE", "sources", []any{"source/hogan2002"}),
+			graphtest.Node(graph.TypeInvolvement, "", "subject", id, "type", "PEER", "status", "CANDIDATE", "sources", []any{"source/mead2010"}))
+	}
+	graphtest.MustApply(t, st, extra)
 	// A wide batching window, so that goroutine scheduling under -race cannot split a level
 	// into two reads; what is counted is store reads, not time.
 	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{LoaderWait: 50 * time.Millisecond})
@@ -158,7 +169,7 @@ func TestRoundTrips(t *testing.T) {
 		Methods struct{ Nodes []any }
 	}
 	json.Unmarshal(r.Data, &data)
-	if len(data.Methods.Nodes) < 40 {
+	if len(data.Methods.Nodes) < 100 {
 		t.Fatalf("only %d methods in the starter KB; the test needs a real list", len(data.Methods.Nodes))
 	}
 	got := st.Reads() - before

@@ -1,0 +1,462 @@
+#!/usr/bin/env node
+// End-to-end tests of the explorer in real Chromium (playwright-core + Debian's /usr/bin/chromium),
+// with axe-core accessibility checks on every page. Runs against a Kring server that serves the
+// built explorer (dist/) and the API:
+//
+//   KRING_URL=http://127.0.0.1:8080 npm run e2e
+//
+// Prints `budget:` lines (first-page JS gzipped, method page time) and ends with `N passed, N failed`.
+// Screenshots go to e2e/artifacts/ (gitignored).
+
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const BASE = (process.env.KRING_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(here, 'artifacts');
+const FIRST_PAGE_JS_BUDGET = 250_000;
+const METHOD_PAGE_MS_BUDGET = 1000;
+const ONLY = process.env.E2E_ONLY; // run only tests whose name contains this
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// --- helpers ---------------------------------------------------------------------------------
+
+async function gql(query, variables = {}) {
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data;
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+/** The explorer path of a node id (mirrors src/lib/ids.ts). */
+function pathOf(id) {
+  return '/' + id.replace(/^kring:/, '');
+}
+
+async function axeCheck(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = result.filter((v) => !(v.impact === 'serious' || v.impact === 'critical'));
+  if (minor.length) console.log(`    axe (${name}): ${minor.length} minor/moderate: ${minor.map((v) => v.id).join(', ')}`);
+  assert(bad.length === 0, `axe: ${bad.length} serious/critical violation(s) on ${name}: ${bad.map((v) => `${v.id} (${v.impact}: ${v.help}) at ${v.nodes.join(' | ')}`).join('; ')}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }).catch(() => {});
+}
+
+async function text(page, selector) {
+  return (await page.locator(selector).first().textContent())?.trim() ?? '';
+}
+
+// --- setup -----------------------------------------------------------------------------------
+
+if (!existsSync(CHROMIUM)) {
+  console.error(`Chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+let data;
+try {
+  data = await gql(`{
+    workModels { nodes { id code status name(lang: NL) } }
+    methods(filter: {kind: METHOD}, first: 50) { nodes { id name(lang: NL) claims(first: 1) { totalCount } } }
+    initiatives(first: 50) { nodes { id name(lang: NL) } }
+    outcomes(first: 100) { nodes { id label(lang: NL) claims(first: 1) { totalCount } } }
+    sources(first: 5) { nodes { id title } }
+    batches { id }
+  }`);
+} catch (e) {
+  console.error(`The Kring server at ${BASE} does not answer: ${e.message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const wms = data.workModels.nodes;
+const methods = data.methods.nodes;
+const initiatives = data.initiatives.nodes;
+const method = methods.find((m) => m.claims.totalCount > 0) ?? methods[0];
+const initiative = initiatives[0];
+const outcome = data.outcomes.nodes.find((o) => o.claims.totalCount > 0) ?? data.outcomes.nodes[0];
+const source = data.sources.nodes[0];
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+const budgets = {};
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+async function newPage(opts = {}) {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, locale: 'nl-BE' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Offline: nothing may be fetched from another origin.
+  const foreign = [];
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(BASE) || u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
+    foreign.push(u);
+    return route.abort();
+  });
+  page.checkClean = () => {
+    assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
+    assert(foreign.length === 0, `requests to other origins: ${foreign.join(', ')}`);
+  };
+  return page;
+}
+
+// --- tests -----------------------------------------------------------------------------------
+
+test('home: seven work models, honest status, counts; first-page JS budget', async () => {
+  const page = await newPage();
+  const scripts = [];
+  page.on('response', async (r) => {
+    if (r.request().resourceType() === 'script' && r.url().startsWith(BASE)) scripts.push(r);
+  });
+  await page.goto(`${BASE}/`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid=workmodels] li');
+  const cards = await page.locator('[data-testid=workmodels] > li').count();
+  assert(cards === wms.length, `expected ${wms.length} work-model cards, got ${cards}`);
+  if (wms.some((w) => w.status === 'CANDIDATE')) {
+    const body = await page.textContent('body');
+    assert(body.includes('kandidaat — nog niet bevestigd'), 'candidate work models must say "kandidaat — nog niet bevestigd"');
+  }
+  assert((await page.locator('.card .counts').count()) === wms.length, 'every card shows counts');
+  assert((await page.locator('form[role=search] input[type=search]').count()) === 1, 'search box');
+  let total = 0;
+  const files = [];
+  for (const r of scripts) {
+    const body = await r.body();
+    const gz = gzipSync(body, { level: 9 }).length;
+    total += gz;
+    files.push(`${r.url().replace(BASE, '')}=${gz}`);
+  }
+  assert(!files.some((f) => f.includes('/cy-') || f.includes('graphiql')), `cytoscape/graphiql must not load on the first page: ${files.join(', ')}`);
+  budgets.firstPageJs = total;
+  console.log(`    first-page scripts: ${files.join(', ')}`);
+  assert(total <= FIRST_PAGE_JS_BUDGET, `first-page JS ${total} B gzipped exceeds ${FIRST_PAGE_JS_BUDGET}`);
+  await shot(page, 'home');
+  await axeCheck(page, 'home');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('home in English via ?lang=en, language switch link keeps the page', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/?lang=en`);
+  await page.waitForSelector('[data-testid=workmodels] li');
+  assert((await text(page, 'h1')) === 'The seven work models', `English h1, got "${await text(page, 'h1')}"`);
+  assert((await page.getAttribute('html', 'lang')) === 'en', 'html lang=en');
+  await page.click('a.lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'nl-BE');
+  assert(!page.url().includes('lang=en'), 'switching back to Dutch drops lang=en');
+  assert((await text(page, 'h1')) === 'De zeven werkmodellen', 'Dutch h1 after switch');
+  await shot(page, 'home-en');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('work model page renders its data', async () => {
+  const wm = wms.find((w) => w.id.endsWith('/persoonlijke-vriend')) ?? wms[0];
+  const page = await newPage();
+  await page.goto(`${BASE}${pathOf(wm.id)}`);
+  await page.waitForSelector('article[data-id]');
+  assert((await text(page, 'h1')) === wm.name, `h1 "${await text(page, 'h1')}" ≠ "${wm.name}"`);
+  for (const id of ['methods', 'assessments', 'swot', 'preconditions', 'sources']) {
+    assert((await page.locator(`section#${id}`).count()) === 1, `section ${id}`);
+  }
+  await shot(page, 'workmodel');
+  await axeCheck(page, 'workmodel');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('candidate work model is marked as such', async () => {
+  const wm = wms.find((w) => w.status === 'CANDIDATE');
+  if (!wm) return;
+  const page = await newPage();
+  await page.goto(`${BASE}${pathOf(wm.id)}`);
+  await page.waitForSelector('article[data-id]');
+  assert((await page.locator('h1 + p [data-status=CANDIDATE]').count()) === 1, 'candidate badge under the title');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('method page renders with data within budget; neighbourhood graph loads lazily', async () => {
+  assert(method, 'the knowledge base has no methods');
+  const page = await newPage();
+  await page.goto(`${BASE}/`); // warm the asset cache as a visitor would have
+  await page.waitForSelector('[data-testid=workmodels] li');
+  // Time from navigation to the record rendered with data; the median of three loads (the
+  // machine may be busy with other work).
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now();
+    await page.goto(`${BASE}${pathOf(method.id)}`);
+    await page.waitForSelector('article[data-id] h1');
+    times.push(Date.now() - t0);
+  }
+  const ms = times.sort((a, b) => a - b)[1];
+  budgets.methodPageMs = ms;
+  console.log(`    method page loads: ${times.join(', ')} ms (median ${ms})`);
+  assert((await text(page, 'h1')) === method.name, `h1 "${await text(page, 'h1')}" ≠ "${method.name}"`);
+  assert(ms <= METHOD_PAGE_MS_BUDGET, `method page took ${ms} ms (budget ${METHOD_PAGE_MS_BUDGET})`);
+  for (const id of ['record', 'actors', 'outcomes', 'evidence', 'preconditions', 'swot', 'assessments', 'sources', 'graph']) {
+    assert((await page.locator(`section#${id}`).count()) === 1, `section ${id}`);
+  }
+  await page.locator('section#graph').scrollIntoViewIfNeeded();
+  await page.waitForSelector('[data-testid=graph-canvas][data-ready="1"]', { timeout: 10000 });
+  await shot(page, 'method');
+  await axeCheck(page, 'method');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('initiative page renders its data', async () => {
+  assert(initiative, 'the knowledge base has no initiatives');
+  const page = await newPage();
+  await page.goto(`${BASE}${pathOf(initiative.id)}`);
+  await page.waitForSelector('article[data-kind=INITIATIVE]');
+  assert((await text(page, 'h1')) === initiative.name, 'initiative h1');
+  await shot(page, 'initiative');
+  await axeCheck(page, 'initiative');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('outcome page lists the methods that claim it', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}${pathOf(outcome.id)}`);
+  await page.waitForSelector('article[data-id]');
+  assert((await text(page, 'h1')) === outcome.label, 'outcome h1');
+  if (outcome.claims.totalCount > 0) assert((await page.locator('section#claims tbody tr').count()) > 0, 'claims rows');
+  await shot(page, 'outcome');
+  await axeCheck(page, 'outcome');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('matrix: heat map with gaps, click a cell to see its claims', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/matrix?rows=WORK_MODEL&cols=OUTCOME_DOMAIN`);
+  await page.waitForSelector('[data-testid=matrix] table');
+  const rows = await page.locator('[data-testid=matrix] tbody tr').count();
+  assert(rows >= wms.length, `matrix rows ${rows} < work models ${wms.length}`);
+  assert((await page.locator('[data-testid=gaps]').count()) === 1, 'gap count shown');
+  const filled = page.locator('td.filled button');
+  if ((await filled.count()) > 0) {
+    await filled.first().click();
+    await page.waitForSelector('[data-testid=cell-details] table tbody tr');
+    assert(page.url().includes('cell='), 'selected cell is in the URL');
+  }
+  await shot(page, 'matrix');
+  await axeCheck(page, 'matrix');
+  // Colour by evidence keeps working.
+  await page.selectOption('#m-by', 'evidence');
+  await page.waitForURL(/by=evidence/);
+  page.checkClean();
+  await page.context().close();
+});
+
+test('graph explorer: focus, compound work models, expand on click, filters in URL', async () => {
+  const wm = wms.find((w) => w.id.endsWith('/persoonlijke-vriend')) ?? wms[0];
+  const page = await newPage();
+  await page.goto(`${BASE}/graph?focus=${encodeURIComponent(wm.id)}`);
+  await page.waitForSelector('[data-testid=graph-canvas][data-ready="1"]');
+  const before = await page.locator('.node-list li').count();
+  assert(before >= 1, 'node list');
+  const expand = page.locator('.node-list li button.link-button');
+  if ((await expand.count()) > 0) {
+    await expand.first().click();
+    await page.waitForFunction((n) => document.querySelectorAll('.node-list li').length > n || location.search.includes('open='), before);
+    assert(page.url().includes('open='), 'expanded nodes are in the URL');
+  }
+  await page.locator('.graph-filters input[type=checkbox]').nth(7).uncheck(); // sources off
+  await page.waitForURL(/types=/);
+  await shot(page, 'graph');
+  await axeCheck(page, 'graph');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('search with facets', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/search?q=buddy`);
+  await page.waitForSelector('[data-testid=hits], .results');
+  const hits = await page.locator('[data-testid=hits] li').count();
+  assert(hits > 0, 'search "buddy" finds something');
+  const facet = page.locator('.facets input[type=checkbox]').first();
+  await facet.check();
+  await page.waitForURL(/types=/);
+  await shot(page, 'search');
+  await axeCheck(page, 'search');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('compare methods side by side', async () => {
+  const ids = [...methods, ...initiatives].slice(0, 2).map((m) => m.id);
+  assert(ids.length > 0, 'no methods to compare');
+  const page = await newPage();
+  await page.goto(`${BASE}/compare?ids=${ids.map(encodeURIComponent).join(',')}`);
+  await page.waitForSelector('[data-testid=compare]');
+  const cols = await page.locator('[data-testid=compare] thead th').count();
+  assert(cols === ids.length + 1, `compare columns ${cols}`);
+  await shot(page, 'compare');
+  await axeCheck(page, 'compare');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('sources list, source page and batches (provenance)', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/sources`);
+  await page.waitForSelector('[data-testid=sources] li');
+  await axeCheck(page, 'sources');
+  await shot(page, 'sources');
+  await page.goto(`${BASE}${pathOf(source.id)}`);
+  await page.waitForSelector('article[data-id]');
+  assert((await text(page, 'h1')) === source.title, 'source h1');
+  await axeCheck(page, 'source');
+  await shot(page, 'source');
+  await page.goto(`${BASE}/batches`);
+  await page.waitForSelector('[data-testid=batches] li');
+  assert((await page.locator('[data-testid=batches] > li').count()) === data.batches.length, 'one entry per batch');
+  await axeCheck(page, 'batches');
+  await shot(page, 'batches');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('journey: search "buddy" → initiative → work model → matrix → cell → source', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/`);
+  await page.fill('#q', 'buddy');
+  await page.press('#q', 'Enter');
+  await page.waitForURL(/\/search\?q=buddy/);
+  const hit = page.locator('[data-testid=hits] li[data-type=INITIATIVE] a').first();
+  await hit.waitFor();
+  await hit.click();
+  await page.waitForSelector('article[data-kind=INITIATIVE] h1');
+  const wmLink = page.locator('section#record a[href^="/workmodel/"]').first();
+  assert((await wmLink.count()) === 1, 'the initiative links to its work model');
+  await wmLink.click();
+  await page.waitForSelector('article[data-id^="kring:workmodel/"] h1');
+  const wmId = await page.getAttribute('article[data-id]', 'data-id');
+  await page.click('text=Bekijk in de matrix');
+  await page.waitForSelector('[data-testid=matrix] table');
+  // A cell in the row of that work model when it has one, else any filled cell.
+  const own = page.locator(`td.filled button[data-row="${wmId}"]`);
+  const cell = (await own.count()) > 0 ? own.first() : page.locator('td.filled button').first();
+  await cell.click();
+  await page.waitForSelector('[data-testid=cell-details] table tbody tr');
+  const src = page.locator('[data-testid=cell-details] .sources a').first();
+  const title = (await src.textContent()).trim();
+  await src.click();
+  await page.waitForSelector('article[data-id^="kring:source/"] h1');
+  assert(title.startsWith(await text(page, 'h1')), 'arrived at the source that was clicked');
+  await page.goBack();
+  await page.waitForSelector('[data-testid=cell-details]');
+  await shot(page, 'journey-end');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('errors in plain words: NOT_FOUND, unknown page, server unreachable', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/workmodel/bestaat-niet`);
+  await page.waitForSelector('[data-state=error]');
+  assert((await page.textContent('[data-state=error]')).includes('Dit item bestaat niet (NOT_FOUND)'), 'NOT_FOUND message');
+  await axeCheck(page, 'not-found');
+  await page.goto(`${BASE}/geen/pagina/hier`);
+  await page.waitForSelector('[data-state=error]');
+  assert((await text(page, 'h1')) === 'Pagina niet gevonden', 'unknown path page');
+  await page.route('**/graphql', (r) => r.abort());
+  await page.goto(`${BASE}/workmodel/persoonlijke-vriend`);
+  await page.waitForSelector('[data-state=error]');
+  assert((await page.textContent('[data-state=error]')).includes('De server is niet bereikbaar'), 'unreachable message');
+  await shot(page, 'errors');
+  await page.context().close();
+});
+
+test('usable at 360 px; keyboard: skip link and visible focus', async () => {
+  const page = await newPage({ width: 360, height: 740 });
+  for (const path of ['/', method ? pathOf(method.id) : '/', '/matrix']) {
+    await page.goto(`${BASE}${path}`);
+    await page.waitForSelector('main h1');
+    await page.waitForLoadState('networkidle');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `${path}: page scrolls sideways by ${overflow}px at 360 px`);
+  }
+  await shot(page, 'mobile-matrix');
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('[data-testid=workmodels] li');
+  await shot(page, 'mobile-home');
+  await page.keyboard.press('Tab');
+  const skip = await page.evaluate(() => ({ cls: document.activeElement?.className, outline: getComputedStyle(document.activeElement).outlineStyle }));
+  assert(skip.cls === 'skip', `first Tab reaches the skip link (got ${skip.cls})`);
+  assert(skip.outline !== 'none', 'focus is visible');
+  await page.keyboard.press('Enter');
+  await axeCheck(page, 'home-360');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('GraphiQL is served locally at /graphiql', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/graphiql`);
+  await page.waitForSelector('.graphiql-container', { timeout: 15000 });
+  await shot(page, 'graphiql');
+  page.checkClean();
+  await page.context().close();
+});
+
+// --- run ---------------------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+for (const { name, fn } of tests) {
+  if (ONLY && !name.includes(ONLY)) continue;
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(e.message ?? e).split('\n').join('\n     ')}`);
+  }
+}
+await browser.close();
+
+if (budgets.firstPageJs !== undefined) console.log(`budget: first-page-js-gzip=${budgets.firstPageJs} bytes`);
+if (budgets.methodPageMs !== undefined) console.log(`budget: method-page-ms=${budgets.methodPageMs}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

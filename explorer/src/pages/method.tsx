@@ -1,0 +1,278 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ExtLink, NodeLink, QueryView, Section, SourceLinks, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, Dl, type SourceRef } from '../ui';
+import {
+  ASSESSMENTS, Assessments, BATCHES, BatchLinks, CHARACTERISTICS, CLAIM_FIELDS, ClaimsTable, Inline, Note, Preconditions, REQUIREMENTS, SRC, Swot,
+  type Assessment, type BatchRef, type Characteristic, type ClaimRowView, type Requirement,
+} from './shared';
+import { GraphExplorer } from '../graph/explorer';
+import { GTYPES, STATUSES } from '../graph/model';
+
+const M = 'id kind status name(lang: $lang)';
+const CONCEPT = 'id code label(lang: $lang)';
+
+export const METHOD_QUERY = `query Method($id: ID!, $lang: Lang!) {
+  node(id: $id) {
+    __typename
+    ... on Method {
+      id kind status name(lang: $lang) aliases description(lang: $lang) goal(lang: $lang) approach(lang: $lang)
+      duration(lang: $lang) intensity(lang: $lang) scale(lang: $lang) note url startYear endYear
+      networkStrategies { ${CONCEPT} }
+      gottliebLevel { ${CONCEPT} }
+      supportFunctions { ${CONCEPT} }
+      socialCapital { ${CONCEPT} }
+      regions { ${CONCEPT} }
+      targetGroups { id status label(lang: $lang) ageRange }
+      organisations { id status name(lang: $lang) url }
+      workModels { id status primary basis note sources { ${SRC} } workModel { id code status name(lang: $lang) } }
+      actors { id actorType actor { label(lang: $lang) } role paid training(lang: $lang) description(lang: $lang) status note sources { ${SRC} } }
+      ${REQUIREMENTS}
+      ${CHARACTERISTICS}
+      ${ASSESSMENTS}
+      evidenceRatings { id registry level date url status note sources { ${SRC} } }
+      claims(first: 100) { totalCount nodes { ${CLAIM_FIELDS} outcome { id label(lang: $lang) domain } } }
+      implements { ${M} }
+      implementedBy { ${M} }
+      similarTo { ${M} }
+      sources { ${SRC} }
+      ${BATCHES}
+    }
+  }
+}`;
+
+interface Concept {
+  id: string;
+  code: string;
+  label: string;
+}
+interface MethodRef {
+  id: string;
+  kind: string;
+  status: string;
+  name: string;
+}
+export interface MethodRecord {
+  __typename: string;
+  id: string;
+  kind: string;
+  status: string;
+  name: string;
+  aliases: string[];
+  description?: string | null;
+  goal?: string | null;
+  approach?: string | null;
+  duration?: string | null;
+  intensity?: string | null;
+  scale?: string | null;
+  note?: string | null;
+  url?: string | null;
+  startYear?: number | null;
+  endYear?: number | null;
+  networkStrategies: Concept[];
+  gottliebLevel?: Concept | null;
+  supportFunctions: Concept[];
+  socialCapital: Concept[];
+  regions: Concept[];
+  targetGroups: { id: string; status: string; label: string; ageRange?: string | null }[];
+  organisations: { id: string; status: string; name: string; url?: string | null }[];
+  workModels: { id: string; status: string; primary: boolean; basis: string; note?: string | null; sources: SourceRef[]; workModel: { id: string; code: string; status: string; name: string } }[];
+  actors: { id: string; actorType: string; actor?: { label: string } | null; role?: string | null; paid?: boolean | null; training?: string | null; description?: string | null; status: string; note?: string | null; sources: SourceRef[] }[];
+  preconditions: Requirement[];
+  characteristics: Characteristic[];
+  assessments: Assessment[];
+  evidenceRatings: { id: string; registry: string; level: string; date?: string | null; url?: string | null; status: string; note?: string | null; sources: SourceRef[] }[];
+  claims: { totalCount: number; nodes: (ClaimRowView & { outcome: { id: string; label: string; domain: string } })[] };
+  implements: MethodRef[];
+  implementedBy: MethodRef[];
+  similarTo: MethodRef[];
+  sources: SourceRef[];
+  batches: BatchRef[];
+}
+
+export function period(m: { startYear?: number | null; endYear?: number | null }): string | null {
+  if (!m.startYear && !m.endYear) return null;
+  return `${m.startYear ?? '?'}–${m.endYear ?? ''}`;
+}
+
+/** The neighbourhood graph, loaded only when the section scrolls into view (or at once where IntersectionObserver is missing). */
+function LazyNeighbourhood({ id }: { id: string }) {
+  const { t, href } = useApp();
+  const ref = useRef<HTMLDivElement>(null);
+  const [show, setShow] = useState(false);
+  useEffect(() => {
+    if (!ref.current || typeof IntersectionObserver === 'undefined') {
+      setShow(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        setShow(true);
+        io.disconnect();
+      }
+    }, { rootMargin: '200px' });
+    io.observe(ref.current);
+    return () => io.disconnect();
+  }, []);
+  const filter = useMemo(() => ({ types: new Set<string>(GTYPES), statuses: new Set<string>(STATUSES) }), []);
+  return (
+    <div ref={ref}>
+      <p>
+        <a href={href('/graph', { focus: id })}>{t('method.openGraph')}</a>
+      </p>
+      {show ? <GraphExplorer focus={id} filter={filter} compact /> : <p class="muted">{t('method.graphLoading')}</p>}
+    </div>
+  );
+}
+
+export function MethodPage({ id }: { id: string }) {
+  const { t, L, label, href } = useApp();
+  const state = useQuery<{ node: MethodRecord | null }>(METHOD_QUERY, { id, lang: L });
+  const m = state.data?.node?.__typename === 'Method' ? state.data.node : null;
+  useTitle(m?.name);
+  const h1 = useFocusHeading(!!m, id);
+  return (
+    <QueryView page state={state} pick={(d) => (d.node?.__typename === 'Method' ? d.node : null)}>
+      {(m) => (
+        <article class="record-page" data-id={m.id} data-kind={m.kind}>
+          <p class="eyebrow">{t(`kind.${m.kind}`)}</p>
+          <h1 ref={h1} tabIndex={-1}>
+            {m.name}
+          </h1>
+          <p>
+            <StatusBadge status={m.status} long />
+          </p>
+          {m.description && <p class="lead">{m.description}</p>}
+          <Note note={m.note} />
+          <p class="actions">
+            <a href={href('/compare', { ids: m.id })}>{t('method.addCompare')}</a>
+          </p>
+
+          <Section id="record" title={t('sec.record')}>
+            <Dl
+              items={[
+                [t('f.aliases'), m.aliases.length > 0 && m.aliases.join(', ')],
+                [t('f.goal'), m.goal],
+                [
+                  t('f.targetGroups'),
+                  m.targetGroups.length > 0 && (
+                    <Inline items={m.targetGroups} render={(g) => <span>{g.label}{g.ageRange ? ` (${g.ageRange})` : ''}</span>} />
+                  ),
+                ],
+                [t('f.approach'), m.approach],
+                [t('f.duration'), m.duration],
+                [t('f.intensity'), m.intensity],
+                [t('f.scale'), m.scale],
+                [t('f.period'), period(m)],
+                [
+                  t('f.workModels'),
+                  m.workModels.length > 0 && (
+                    <ul class="plain">
+                      {m.workModels.map((a) => (
+                        <li key={a.id}>
+                          <NodeLink id={a.workModel.id}>
+                            {a.workModel.code} {a.workModel.name}
+                          </NodeLink>{' '}
+                          <StatusBadge status={a.status} />{' '}
+                          <span class="muted small">
+                            {t(`wm.basis.${a.basis}`)}
+                            {a.primary ? `, ${t('wm.primary')}` : ''}
+                          </span>
+                          <div class="small">
+                            <SourceLinks sources={a.sources} />
+                          </div>
+                        </li>
+                      ))}
+                    </ul>
+                  ),
+                ],
+                [t('f.organisations'), m.organisations.length > 0 && <Inline items={m.organisations} render={(o) => (o.url ? <ExtLink href={o.url}>{o.name}</ExtLink> : o.name)} />],
+                [t('f.regions'), m.regions.length > 0 && <Inline items={m.regions} render={(c) => c.label} />],
+                [t('f.supportFunctions'), m.supportFunctions.length > 0 && <Inline items={m.supportFunctions} render={(c) => c.label} />],
+                [t('f.networkStrategies'), m.networkStrategies.length > 0 && <Inline items={m.networkStrategies} render={(c) => c.label} />],
+                [t('f.socialCapital'), m.socialCapital.length > 0 && <Inline items={m.socialCapital} render={(c) => c.label} />],
+                [t('f.gottlieb'), m.gottliebLevel?.label],
+                [t('f.implements'), m.implements.length > 0 && <Inline items={m.implements} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
+                [t('f.implementedBy'), m.implementedBy.length > 0 && <Inline items={m.implementedBy} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
+                [t('f.similarTo'), m.similarTo.length > 0 && <Inline items={m.similarTo} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
+                [t('f.url'), m.url && <ExtLink href={m.url}>{m.url}</ExtLink>],
+              ]}
+            />
+          </Section>
+
+          <Section id="actors" title={t('sec.actors')} count={m.actors.length}>
+            {m.actors.length === 0 ? (
+              <p class="muted">{t('none')}</p>
+            ) : (
+              <ul class="plain">
+                {m.actors.map((a) => (
+                  <li key={a.id}>
+                    <strong>{a.actor?.label ?? label('ActorType', a.actorType)}</strong>
+                    {a.role && `, ${t('f.role')}: ${label('ActorRole', a.role)}`}
+                    {a.paid != null && `, ${a.paid ? t('f.paid') : t('f.unpaid')}`} <StatusBadge status={a.status} />
+                    {a.training && (
+                      <div>
+                        {t('f.training')}: {a.training}
+                      </div>
+                    )}
+                    {a.description && <div>{a.description}</div>}
+                    <Note note={a.note} />
+                    <div class="small">
+                      <SourceLinks sources={a.sources} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          <Section id="outcomes" title={t('sec.outcomes')} count={m.claims.totalCount}>
+            <ClaimsTable claims={m.claims.nodes} show="outcome" />
+          </Section>
+
+          <Section id="evidence" title={t('sec.evidence')}>
+            {m.evidenceRatings.length === 0 ? (
+              <p class="muted">{t('none')}</p>
+            ) : (
+              <ul class="plain">
+                {m.evidenceRatings.map((r) => (
+                  <li key={r.id}>
+                    <strong>{label('EvidenceLevel', r.level)}</strong> — {label('Registry', r.registry)}
+                    {r.date && ` (${r.date})`} <StatusBadge status={r.status} />
+                    {r.url && (
+                      <>
+                        {' '}
+                        <ExtLink href={r.url}>{t('f.registry')}</ExtLink>
+                      </>
+                    )}
+                    <Note note={r.note} />
+                    <div class="small">
+                      <SourceLinks sources={r.sources} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+
+          <Section id="preconditions" title={t('sec.preconditions')}>
+            <Preconditions items={m.preconditions} />
+          </Section>
+          <Section id="swot" title={t('sec.swot')}>
+            <Swot items={m.characteristics} />
+          </Section>
+          <Section id="assessments" title={t('sec.assessments')}>
+            <Assessments items={m.assessments} />
+          </Section>
+          <Section id="sources" title={t('sec.sources')} count={m.sources.length}>
+            <SourceList sources={m.sources} />
+          </Section>
+          <Section id="provenance" title={t('sec.provenance')}>
+            <BatchLinks batches={m.batches} />
+          </Section>
+          <Section id="graph" title={t('sec.graph')}>
+            <LazyNeighbourhood id={m.id} />
+          </Section>
+        </article>
+      )}
+    </QueryView>
+  );
+}

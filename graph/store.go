@@ -45,6 +45,7 @@ type Store struct {
 	quads map[string]quad.Quad // every stored quad, by key; owned by the writer
 
 	idx    atomic.Pointer[index]
+	search *searchIndex // full-text index, kept in step by write (search_index.go)
 	reads  atomic.Int64
 	closed atomic.Bool
 }
@@ -84,6 +85,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		h.Close()
 		return nil, err
 	}
+	// Search index: reused when its fingerprint matches the quads just loaded, else rebuilt.
+	if s.search, err = openSearch(ctx, searchDir(cfg), s.idx.Load(), fingerprintOf(s.quads)); err != nil {
+		h.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -117,7 +123,7 @@ func (s *Store) Close() error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.h.Close()
+	return errors.Join(s.h.Close(), s.search.close()) // search.close: the full-text index
 }
 
 func (s *Store) index(ctx context.Context) (*index, error) {
@@ -409,7 +415,9 @@ func (s *Store) write(adds, removes []quad.Quad) error {
 	for _, q := range adds {
 		s.quads[quadKey(q)] = q
 	}
-	s.idx.Store(buildIndex(s.quads))
+	ix := buildIndex(s.quads)
+	s.search.update(ix, adds, removes) // before readers see ix: see search_index.go
+	s.idx.Store(ix)
 	return nil
 }
 

@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Source() SourceResolver
 	TargetGroup() TargetGroupResolver
 	WorkModel() WorkModelResolver
+	WorkModelCount() WorkModelCountResolver
 }
 
 type DirectiveRoot struct {
@@ -383,6 +384,7 @@ type ComplexityRoot struct {
 		Precondition    func(childComplexity int, id string) int
 		Preconditions   func(childComplexity int, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) int
 		Recommendations func(childComplexity int) int
+		Search          func(childComplexity int, text string, lang *graph.Lang, types []graph.NodeType, first *int, after *string) int
 		Source          func(childComplexity int, id string) int
 		Sources         func(childComplexity int, filter *graph.SourceFilter, first *int, after *string, last *int, before *string) int
 		TargetGroups    func(childComplexity int) int
@@ -399,6 +401,34 @@ type ComplexityRoot struct {
 		StatedBy     func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Subject      func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor     func(childComplexity int) int
+		Highlights func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
+	SearchFacets struct {
+		SourceTypes func(childComplexity int) int
+		Statuses    func(childComplexity int) int
+		Types       func(childComplexity int) int
+		WorkModels  func(childComplexity int) int
+	}
+
+	SearchHighlight struct {
+		Field     func(childComplexity int) int
+		Fragments func(childComplexity int) int
+		Lang      func(childComplexity int) int
+	}
+
+	SearchResults struct {
+		Edges      func(childComplexity int) int
+		Facets     func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	Source struct {
@@ -434,6 +464,16 @@ type ComplexityRoot struct {
 	SourceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SourceTypeCount struct {
+		Count      func(childComplexity int) int
+		SourceType func(childComplexity int) int
+	}
+
+	StatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	TargetGroup struct {
@@ -473,6 +513,11 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	WorkModelCount struct {
+		Count     func(childComplexity int) int
+		WorkModel func(childComplexity int) int
 	}
 
 	WorkModelEdge struct {
@@ -623,6 +668,7 @@ type QueryResolver interface {
 	Claim(ctx context.Context, id string) (*graph.OutcomeClaim, error)
 	Recommendations(ctx context.Context) ([]*graph.PolicyRecommendation, error)
 	PolicyActions(ctx context.Context) ([]*graph.PolicyAction, error)
+	Search(ctx context.Context, text string, lang *graph.Lang, types []graph.NodeType, first *int, after *string) (*SearchResults, error)
 	Sources(ctx context.Context, filter *graph.SourceFilter, first *int, after *string, last *int, before *string) (*SourceConnection, error)
 	Source(ctx context.Context, id string) (*graph.Source, error)
 	Batches(ctx context.Context) ([]*graph.Batch, error)
@@ -657,6 +703,9 @@ type WorkModelResolver interface {
 	Preconditions(ctx context.Context, obj *graph.WorkModel) ([]*graph.Requirement, error)
 	Assessments(ctx context.Context, obj *graph.WorkModel) ([]*graph.Assessment, error)
 	Batches(ctx context.Context, obj *graph.WorkModel) ([]*graph.Batch, error)
+}
+type WorkModelCountResolver interface {
+	WorkModel(ctx context.Context, obj *graph.WorkModelCount) (*graph.WorkModel, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2349,6 +2398,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Recommendations(childComplexity), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["lang"].(*graph.Lang), args["types"].([]graph.NodeType), args["first"].(*int), args["after"].(*string)), true
 	case "Query.source":
 		if e.ComplexityRoot.Query.Source == nil {
 			break
@@ -2448,6 +2508,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Requirement.Subject(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.highlights":
+		if e.ComplexityRoot.SearchEdge.Highlights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
+
+	case "SearchFacets.sourceTypes":
+		if e.ComplexityRoot.SearchFacets.SourceTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFacets.SourceTypes(childComplexity), true
+	case "SearchFacets.statuses":
+		if e.ComplexityRoot.SearchFacets.Statuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFacets.Statuses(childComplexity), true
+	case "SearchFacets.types":
+		if e.ComplexityRoot.SearchFacets.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFacets.Types(childComplexity), true
+	case "SearchFacets.workModels":
+		if e.ComplexityRoot.SearchFacets.WorkModels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFacets.WorkModels(childComplexity), true
+
+	case "SearchHighlight.field":
+		if e.ComplexityRoot.SearchHighlight.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHighlight.Field(childComplexity), true
+	case "SearchHighlight.fragments":
+		if e.ComplexityRoot.SearchHighlight.Fragments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHighlight.Fragments(childComplexity), true
+	case "SearchHighlight.lang":
+		if e.ComplexityRoot.SearchHighlight.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHighlight.Lang(childComplexity), true
+
+	case "SearchResults.edges":
+		if e.ComplexityRoot.SearchResults.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResults.Edges(childComplexity), true
+	case "SearchResults.facets":
+		if e.ComplexityRoot.SearchResults.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResults.Facets(childComplexity), true
+	case "SearchResults.nodes":
+		if e.ComplexityRoot.SearchResults.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResults.Nodes(childComplexity), true
+	case "SearchResults.pageInfo":
+		if e.ComplexityRoot.SearchResults.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResults.PageInfo(childComplexity), true
+	case "SearchResults.totalCount":
+		if e.ComplexityRoot.SearchResults.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResults.TotalCount(childComplexity), true
 
 	case "Source.authors":
 		if e.ComplexityRoot.Source.Authors == nil {
@@ -2612,6 +2772,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SourceEdge.Node(childComplexity), true
+
+	case "SourceTypeCount.count":
+		if e.ComplexityRoot.SourceTypeCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceTypeCount.Count(childComplexity), true
+	case "SourceTypeCount.sourceType":
+		if e.ComplexityRoot.SourceTypeCount.SourceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceTypeCount.SourceType(childComplexity), true
+
+	case "StatusCount.count":
+		if e.ComplexityRoot.StatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCount.Count(childComplexity), true
+	case "StatusCount.status":
+		if e.ComplexityRoot.StatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusCount.Status(childComplexity), true
 
 	case "TargetGroup.ageRange":
 		if e.ComplexityRoot.TargetGroup.AgeRange == nil {
@@ -2808,6 +2994,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkModelConnection.TotalCount(childComplexity), true
+
+	case "WorkModelCount.count":
+		if e.ComplexityRoot.WorkModelCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkModelCount.Count(childComplexity), true
+	case "WorkModelCount.workModel":
+		if e.ComplexityRoot.WorkModelCount.WorkModel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkModelCount.WorkModel(childComplexity), true
 
 	case "WorkModelEdge.cursor":
 		if e.ComplexityRoot.WorkModelEdge.Cursor == nil {
@@ -3597,6 +3796,97 @@ type Query {
   node(id: ID!): Node
   "Several nodes by id, in order; a missing id gives null in its place and a NOT_FOUND error."
   nodes(ids: [ID!]!): [Node]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `"""
+One page of full-text search hits, best first, with facet counts over all hits.
+
+Cursors are positions in the ranked list (offset-based): they stay valid while the graph does
+not change; after a load or rollback the ranking may shift and a page may repeat or skip hits.
+"""
+type SearchResults {
+  "How many nodes match (with the types filter applied)."
+  totalCount: Int!
+  pageInfo: PageInfo!
+  edges: [SearchEdge!]!
+  nodes: [Node!]!
+  facets: SearchFacets!
+}
+
+"A node that matches, with its relevance and where it matches."
+type SearchEdge {
+  cursor: String!
+  node: Node!
+  "Relevance (BM25 over names and texts, with the weights described at Query.search); higher is better. Only comparable within one search."
+  score: Float!
+  "The fields that match, names first, then the requested language; at most six."
+  highlights: [SearchHighlight!]!
+}
+
+"""
+Where a field of a hit matches. Each fragment is HTML: the field's text with ` + "`" + `<` + "`" + `, ` + "`" + `>` + "`" + `, ` + "`" + `&` + "`" + `, ` + "`" + `'` + "`" + `
+and ` + "`" + `"` + "`" + ` escaped, and the matched words wrapped in ` + "`" + `<mark>` + "`" + ` and ` + "`" + `</mark>` + "`" + `; a fragment cut from a
+longer text starts and/or ends with ` + "`" + `…` + "`" + `. A text of up to 200 bytes is one whole fragment; longer
+texts give up to three fragments of about 200 bytes around the matches.
+"""
+type SearchHighlight {
+  "The field's name as in this API: name, label, aliases, description, goal, approach, text, title, authors, ..."
+  field: String!
+  "The language of the text; null for text in no particular language (titles, aliases, author names)."
+  lang: Lang
+  fragments: [String!]!
+}
+
+"""
+Hit counts by facet, each list by count (highest first), then value. ` + "`" + `types` + "`" + ` ignores the
+` + "`" + `types` + "`" + ` argument, so that a client can show how many hits each type would give; the other
+facets count the hits that the ` + "`" + `types` + "`" + ` argument keeps.
+"""
+type SearchFacets {
+  types: [TypeCount!]!
+  statuses: [StatusCount!]!
+  "For a source, its own type; for other nodes, the types of the sources they cite."
+  sourceTypes: [SourceTypeCount!]!
+  "A work model counts itself, the methods and initiatives assigned to it and what is said about them (characteristics, claims, ...)."
+  workModels: [WorkModelCount!]!
+}
+
+type StatusCount {
+  status: Status!
+  count: Int!
+}
+
+type SourceTypeCount {
+  sourceType: SourceType!
+  count: Int!
+}
+
+type WorkModelCount {
+  workModel: WorkModel!
+  count: Int!
+}
+
+extend type Query {
+  """
+  Full-text search over every node with text: work models, methods and initiatives (name,
+  aliases, description, goal, approach, ...), outcomes, preconditions, target groups,
+  organisations, sources (title, authors, container), outcome claims (text, population),
+  characteristics, assessments, involvements, recommendations, policy actions, frameworks and
+  their categories, concepts and authors.
+
+  ` + "`" + `text` + "`" + ` is plain words (no query syntax; at most 500 characters): a node matches when any
+  word matches, and matching more words ranks higher. Dutch texts are analysed with a Dutch
+  stemmer and English texts with an English one, both case- and accent-insensitive
+  ("vrijwilligers" finds "vrijwilliger", "financiele" finds "financiële", "volunteers" finds
+  "volunteer"); a word of four letters or more also matches longer words it starts, with a
+  lower weight, so "buddy" finds "buddywerking". Names (name, label, title, aliases) weigh three
+  times as much as other text. Both languages are always searched: with ` + "`" + `lang` + "`" + ` the fields of
+  that language weigh twice as much as the other's; without it both weigh the same.
+
+  ` + "`" + `types` + "`" + ` keeps only nodes of those types. ` + "`" + `first` + "`" + ` is 20 by default and at most 100; ` + "`" + `after` + "`" + ` is
+  a cursor of an earlier page. An empty text or an out-of-range ` + "`" + `first` + "`" + ` is BAD_USER_INPUT.
+  """
+  search(text: String!, lang: Lang, types: [NodeType!], first: Int, after: String): SearchResults!
 }
 `, BuiltIn: false},
 	{Name: "../schema/source.graphqls", Input: `enum SourceType {
@@ -4402,6 +4692,62 @@ func (ec *executionContext) childFields_Requirement(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Requirement", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "highlights":
+		return ec.fieldContext_SearchEdge_highlights(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchFacets(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "types":
+		return ec.fieldContext_SearchFacets_types(ctx, field)
+	case "statuses":
+		return ec.fieldContext_SearchFacets_statuses(ctx, field)
+	case "sourceTypes":
+		return ec.fieldContext_SearchFacets_sourceTypes(ctx, field)
+	case "workModels":
+		return ec.fieldContext_SearchFacets_workModels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchFacets", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchHighlight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_SearchHighlight_field(ctx, field)
+	case "lang":
+		return ec.fieldContext_SearchHighlight_lang(ctx, field)
+	case "fragments":
+		return ec.fieldContext_SearchHighlight_fragments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHighlight", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SearchResults_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchResults_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_SearchResults_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SearchResults_nodes(ctx, field)
+	case "facets":
+		return ec.fieldContext_SearchResults_facets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResults", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4470,6 +4816,26 @@ func (ec *executionContext) childFields_SourceEdge(ctx context.Context, field gr
 		return ec.fieldContext_SourceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SourceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceTypeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sourceType":
+		return ec.fieldContext_SourceTypeCount_sourceType(ctx, field)
+	case "count":
+		return ec.fieldContext_SourceTypeCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceTypeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_StatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_StatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_TargetGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4548,6 +4914,16 @@ func (ec *executionContext) childFields_WorkModelConnection(ctx context.Context,
 		return ec.fieldContext_WorkModelConnection_nodes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WorkModelConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkModelCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workModel":
+		return ec.fieldContext_WorkModelCount_workModel(ctx, field)
+	case "count":
+		return ec.fieldContext_WorkModelCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkModelCount", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkModelEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5525,6 +5901,52 @@ func (ec *executionContext) field_Query_preconditions_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*graph.Lang, error) {
+			return ec.unmarshalOLang2ᚖkringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]graph.NodeType, error) {
+			return ec.unmarshalONodeType2ᚕkringᚋgraphᚐNodeTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -12983,6 +13405,50 @@ func (ec *executionContext) fieldContext_Query_policyActions(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["lang"].(*graph.Lang), fc.Args["types"].([]graph.NodeType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SearchResults) graphql.Marshaler {
+			return ec.marshalNSearchResults2ᚖkringᚋresolversᚐSearchResults(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResults(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13526,6 +13992,464 @@ func (ec *executionContext) fieldContext_Requirement_batches(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Node) graphql.Marshaler {
+			return ec.marshalNNode2kringᚋgraphᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchEdge_highlights(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_highlights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Highlights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.SearchHighlight) graphql.Marshaler {
+			return ec.marshalNSearchHighlight2ᚕᚖkringᚋgraphᚐSearchHighlightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_highlights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHighlight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchFacets_types(ctx context.Context, field graphql.CollectedField, obj *graph.SearchFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFacets_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.TypeCount) graphql.Marshaler {
+			return ec.marshalNTypeCount2ᚕkringᚋgraphᚐTypeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFacets_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchFacets_statuses(ctx context.Context, field graphql.CollectedField, obj *graph.SearchFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFacets_statuses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statuses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.StatusCount) graphql.Marshaler {
+			return ec.marshalNStatusCount2ᚕkringᚋgraphᚐStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFacets_statuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchFacets_sourceTypes(ctx context.Context, field graphql.CollectedField, obj *graph.SearchFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFacets_sourceTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.SourceTypeCount) graphql.Marshaler {
+			return ec.marshalNSourceTypeCount2ᚕkringᚋgraphᚐSourceTypeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFacets_sourceTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceTypeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchFacets_workModels(ctx context.Context, field graphql.CollectedField, obj *graph.SearchFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFacets_workModels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkModels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.WorkModelCount) graphql.Marshaler {
+			return ec.marshalNWorkModelCount2ᚕkringᚋgraphᚐWorkModelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFacets_workModels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkModelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHighlight_field(ctx context.Context, field graphql.CollectedField, obj *graph.SearchHighlight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHighlight_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHighlight_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHighlight", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchHighlight_lang(ctx context.Context, field graphql.CollectedField, obj *graph.SearchHighlight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHighlight_lang(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lang, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Lang) graphql.Marshaler {
+			return ec.marshalOLang2ᚖkringᚋgraphᚐLang(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHighlight_lang(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHighlight", field, false, false, "Lang")
+}
+
+func (ec *executionContext) _SearchHighlight_fragments(ctx context.Context, field graphql.CollectedField, obj *graph.SearchHighlight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHighlight_fragments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fragments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHighlight_fragments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHighlight", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchResults_totalCount(ctx context.Context, field graphql.CollectedField, obj *SearchResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResults_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResults_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResults", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchResults_pageInfo(ctx context.Context, field graphql.CollectedField, obj *SearchResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResults_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖkringᚋresolversᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResults_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResults_edges(ctx context.Context, field graphql.CollectedField, obj *SearchResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResults_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖkringᚋresolversᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResults_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResults_nodes(ctx context.Context, field graphql.CollectedField, obj *SearchResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResults_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕkringᚋgraphᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResults_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResults_facets(ctx context.Context, field graphql.CollectedField, obj *SearchResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResults_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.SearchFacets) graphql.Marshaler {
+			return ec.marshalNSearchFacets2ᚖkringᚋgraphᚐSearchFacets(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResults_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchFacets(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14211,6 +15135,98 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SourceTypeCount_sourceType(ctx context.Context, field graphql.CollectedField, obj *graph.SourceTypeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceTypeCount_sourceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.SourceType) graphql.Marshaler {
+			return ec.marshalNSourceType2kringᚋgraphᚐSourceType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceTypeCount_sourceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceTypeCount", field, false, false, "SourceType")
+}
+
+func (ec *executionContext) _SourceTypeCount_count(ctx context.Context, field graphql.CollectedField, obj *graph.SourceTypeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceTypeCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceTypeCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceTypeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusCount_status(ctx context.Context, field graphql.CollectedField, obj *graph.StatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Status) graphql.Marshaler {
+			return ec.marshalNStatus2kringᚋgraphᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCount", field, false, false, "Status")
+}
+
+func (ec *executionContext) _StatusCount_count(ctx context.Context, field graphql.CollectedField, obj *graph.StatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TargetGroup_id(ctx context.Context, field graphql.CollectedField, obj *graph.TargetGroup) (ret graphql.Marshaler) {
@@ -15048,6 +16064,61 @@ func (ec *executionContext) fieldContext_WorkModelConnection_nodes(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _WorkModelCount_workModel(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkModelCount_workModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkModelCount().WorkModel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.WorkModel) graphql.Marshaler {
+			return ec.marshalNWorkModel2ᚖkringᚋgraphᚐWorkModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkModelCount_workModel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkModelCount",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkModel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkModelCount_count(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkModelCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkModelCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkModelCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WorkModelEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *WorkModelEdge) (ret graphql.Marshaler) {
@@ -18878,6 +19949,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_policyActions(ctx, field)
 				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
 		case "sources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19000,6 +20077,198 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_batches(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highlights":
+			out.Values[i] = ec._SearchEdge_highlights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchFacetsImplementors = []string{"SearchFacets"}
+
+func (ec *executionContext) _SearchFacets(ctx context.Context, sel ast.SelectionSet, obj *graph.SearchFacets) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchFacetsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchFacets")
+		case "types":
+			out.Values[i] = ec._SearchFacets_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statuses":
+			out.Values[i] = ec._SearchFacets_statuses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceTypes":
+			out.Values[i] = ec._SearchFacets_sourceTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workModels":
+			out.Values[i] = ec._SearchFacets_workModels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchHighlightImplementors = []string{"SearchHighlight"}
+
+func (ec *executionContext) _SearchHighlight(ctx context.Context, sel ast.SelectionSet, obj *graph.SearchHighlight) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHighlightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchHighlight")
+		case "field":
+			out.Values[i] = ec._SearchHighlight_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lang":
+			out.Values[i] = ec._SearchHighlight_lang(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fragments":
+			out.Values[i] = ec._SearchHighlight_fragments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchResultsImplementors = []string{"SearchResults"}
+
+func (ec *executionContext) _SearchResults(ctx context.Context, sel ast.SelectionSet, obj *SearchResults) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResults")
+		case "totalCount":
+			out.Values[i] = ec._SearchResults_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchResults_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SearchResults_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SearchResults_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facets":
+			out.Values[i] = ec._SearchResults_facets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19215,6 +20484,82 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._SourceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourceTypeCountImplementors = []string{"SourceTypeCount"}
+
+func (ec *executionContext) _SourceTypeCount(ctx context.Context, sel ast.SelectionSet, obj *graph.SourceTypeCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceTypeCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceTypeCount")
+		case "sourceType":
+			out.Values[i] = ec._SourceTypeCount_sourceType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._SourceTypeCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusCountImplementors = []string{"StatusCount"}
+
+func (ec *executionContext) _StatusCount(ctx context.Context, sel ast.SelectionSet, obj *graph.StatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusCount")
+		case "status":
+			out.Values[i] = ec._StatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatusCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19473,6 +20818,45 @@ func (ec *executionContext) _WorkModelConnection(ctx context.Context, sel ast.Se
 			out.Values[i] = ec._WorkModelConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var workModelCountImplementors = []string{"WorkModelCount"}
+
+func (ec *executionContext) _WorkModelCount(ctx context.Context, sel ast.SelectionSet, obj *graph.WorkModelCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workModelCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkModelCount")
+		case "workModel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkModelCount_workModel(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._WorkModelCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20262,6 +21646,20 @@ func (ec *executionContext) marshalNEvidenceRating2ᚖkringᚋgraphᚐEvidenceRa
 	return ec._EvidenceRating(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNFramework2ᚕᚖkringᚋgraphᚐFrameworkᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Framework) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20851,6 +22249,70 @@ func (ec *executionContext) marshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx cont
 	return ret
 }
 
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖkringᚋresolversᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*SearchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchEdge2ᚖkringᚋresolversᚐSearchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚖkringᚋresolversᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *SearchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
+		return graphql.Null
+	}
+	return ec._SearchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchFacets2ᚖkringᚋgraphᚐSearchFacets(ctx context.Context, sel ast.SelectionSet, v *graph.SearchFacets) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchFacets!")
+		return graphql.Null
+	}
+	return ec._SearchFacets(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchHighlight2ᚕᚖkringᚋgraphᚐSearchHighlightᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.SearchHighlight) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHighlight2ᚖkringᚋgraphᚐSearchHighlight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchHighlight2ᚖkringᚋgraphᚐSearchHighlight(ctx context.Context, sel ast.SelectionSet, v *graph.SearchHighlight) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchHighlight!")
+		return graphql.Null
+	}
+	return ec._SearchHighlight(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResults2ᚖkringᚋresolversᚐSearchResults(ctx context.Context, sel ast.SelectionSet, v *SearchResults) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResults!")
+		return graphql.Null
+	}
+	return ec._SearchResults(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20922,6 +22384,26 @@ func (ec *executionContext) marshalNSourceType2kringᚋgraphᚐSourceType(ctx co
 	return res
 }
 
+func (ec *executionContext) marshalNSourceTypeCount2kringᚋgraphᚐSourceTypeCount(ctx context.Context, sel ast.SelectionSet, v graph.SourceTypeCount) graphql.Marshaler {
+	return ec._SourceTypeCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSourceTypeCount2ᚕkringᚋgraphᚐSourceTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.SourceTypeCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceTypeCount2kringᚋgraphᚐSourceTypeCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNStakeholderGroup2kringᚋgraphᚐStakeholderGroup(ctx context.Context, v any) (graph.StakeholderGroup, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.StakeholderGroup(tmp)
@@ -20950,6 +22432,26 @@ func (ec *executionContext) marshalNStatus2kringᚋgraphᚐStatus(ctx context.Co
 		graphql.AddInvalidNullFromMarshaler(ctx, "Status!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNStatusCount2kringᚋgraphᚐStatusCount(ctx context.Context, sel ast.SelectionSet, v graph.StatusCount) graphql.Marshaler {
+	return ec._StatusCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatusCount2ᚕkringᚋgraphᚐStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.StatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatusCount2kringᚋgraphᚐStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -21069,6 +22571,26 @@ func (ec *executionContext) marshalNWorkModelConnection2ᚖkringᚋresolversᚐW
 		return graphql.Null
 	}
 	return ec._WorkModelConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWorkModelCount2kringᚋgraphᚐWorkModelCount(ctx context.Context, sel ast.SelectionSet, v graph.WorkModelCount) graphql.Marshaler {
+	return ec._WorkModelCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWorkModelCount2ᚕkringᚋgraphᚐWorkModelCountᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.WorkModelCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkModelCount2kringᚋgraphᚐWorkModelCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNWorkModelEdge2ᚕᚖkringᚋresolversᚐWorkModelEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*WorkModelEdge) graphql.Marshaler {
@@ -21489,6 +23011,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOLang2ᚖkringᚋgraphᚐLang(ctx context.Context, v any) (*graph.Lang, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Lang(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLang2ᚖkringᚋgraphᚐLang(ctx context.Context, sel ast.SelectionSet, v *graph.Lang) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOMethod2ᚖkringᚋgraphᚐMethod(ctx context.Context, sel ast.SelectionSet, v *graph.Method) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -21528,6 +23069,42 @@ func (ec *executionContext) marshalONode2kringᚋgraphᚐNode(ctx context.Contex
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONodeType2ᚕkringᚋgraphᚐNodeTypeᚄ(ctx context.Context, v any) ([]graph.NodeType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.NodeType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeType2kringᚋgraphᚐNodeType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONodeType2ᚕkringᚋgraphᚐNodeTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.NodeType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeType2kringᚋgraphᚐNodeType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOOrganisationType2ᚖkringᚋgraphᚐOrganisationType(ctx context.Context, v any) (*graph.OrganisationType, error) {

@@ -127,6 +127,9 @@ func complexity(c *ComplexityRoot) {
 	c.Method.Claims, c.Outcome.Claims = claims, claims
 	c.Source.Claims = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first, nil) }
 	c.Batch.Sources = c.Source.Claims
+	q.Search = func(child int, _ string, _ *graph.Lang, _ []graph.NodeType, first *int, _ *string) int {
+		return 1 + child*pageCost(first, nil)
+	}
 	// Plain lists of related nodes: assume a handful each.
 	q.Nodes = func(child int, ids []string) int { return 1 + child*max(1, len(ids)) }
 }

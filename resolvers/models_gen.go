@@ -72,6 +72,29 @@ type PreconditionEdge struct {
 type Query struct {
 }
 
+// A node that matches, with its relevance and where it matches.
+type SearchEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   graph.Node `json:"node"`
+	// Relevance (BM25 over names and texts, with the weights described at Query.search); higher is better. Only comparable within one search.
+	Score float64 `json:"score"`
+	// The fields that match, names first, then the requested language; at most six.
+	Highlights []*graph.SearchHighlight `json:"highlights"`
+}
+
+// One page of full-text search hits, best first, with facet counts over all hits.
+//
+// Cursors are positions in the ranked list (offset-based): they stay valid while the graph does
+// not change; after a load or rollback the ranking may shift and a page may repeat or skip hits.
+type SearchResults struct {
+	// How many nodes match (with the types filter applied).
+	TotalCount int                 `json:"totalCount"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	Edges      []*SearchEdge       `json:"edges"`
+	Nodes      []graph.Node        `json:"nodes"`
+	Facets     *graph.SearchFacets `json:"facets"`
+}
+
 type SourceConnection struct {
 	TotalCount int             `json:"totalCount"`
 	PageInfo   *PageInfo       `json:"pageInfo"`

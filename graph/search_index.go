@@ -1,0 +1,561 @@
+package graph
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/cayleygraph/quad"
+)
+
+// The search index is a bleve index derived from the store. It holds one document per node
+// that has text (every type but batches), and it is kept in step by the store's single writer:
+//
+//   - Open opens <data dir>/search.bleve (bolt) or builds an in-memory index (memory backend).
+//     The index carries a fingerprint of the quads it reflects (searchVersion, quad count and an
+//     order-independent hash of every quad key); when it is missing, unreadable or its
+//     fingerprint differs from the store's, Open rebuilds it from the read model.
+//   - After every successful Cayley transaction, write calls update, which re-derives every
+//     node's document from the new read model, indexes only those that changed, deletes those
+//     that disappeared and sets the new fingerprint — all in one bleve batch, which scorch
+//     applies (and persists) atomically. This happens before the new read model is swapped in,
+//     so a node that readers can see is already searchable; Search drops hits that the read
+//     model it serves from does not know (a node removed between the two steps).
+//   - If the batch fails, the write still succeeds (its quads are committed), SearchStale
+//     reports the error, and the fingerprint is deleted (best effort) so that the next Open
+//     rebuilds. The writer's record of what is indexed keeps the state before the failed batch
+//     (with the documents it touched marked unknown), so the next write re-sends every change
+//     the failed batch missed and, when it succeeds, writes a correct fingerprint again.
+//
+// A crash between the Cayley commit and the bleve batch leaves the old fingerprint in the
+// index; the next Open sees that it does not match the store and rebuilds.
+
+// searchVersion is part of the fingerprint: change it whenever the mapping, the analysers or the
+// documents change, and every persisted index is rebuilt on its next Open.
+const searchVersion = "s2"
+
+// fingerprintKey is the bleve internal key holding the fingerprint.
+var fingerprintKey = []byte("kring:fingerprint")
+
+// Document fields. Text goes into one field per group and language, "<group>_<lang>", analysed
+// with that language's analyser: names (name, label, title, aliases) apart from other text so
+// that they can weigh more, and text in no particular language (aliases, author names, titles
+// of sources without a language) in groups of its own, indexed under both languages with half
+// the weight, so that matching it in both does not count twice.
+const (
+	fType       = "type"
+	fStatus     = "status"
+	fSourceType = "sourceType"
+	fWorkModel  = "workModel"
+)
+
+// textGroup is a group of text fields and its weight in the query.
+type textGroup struct {
+	name   string
+	weight float64
+}
+
+// Text groups: names weigh three times as much as other text.
+var (
+	groupName     = textGroup{"name", 3}
+	groupText     = textGroup{"text", 1}
+	groupAnyName  = textGroup{"xname", 1.5}
+	groupAnyText  = textGroup{"xtext", 0.5}
+	textGroups    = []textGroup{groupName, groupText, groupAnyName, groupAnyText}
+	searchedLangs = []Lang{NL, EN}
+)
+
+// textField is the document field of a group in a language.
+func textField(g textGroup, l Lang) string { return g.name + "_" + strings.ToLower(string(l)) }
+
+// searchDoc is the document indexed for one node.
+type searchDoc struct {
+	Type       string
+	Status     string
+	SourceType []string
+	WorkModel  []string
+	Texts      map[string][]string // by textField
+}
+
+// fields returns the document as bleve indexes it.
+func (d *searchDoc) fields() map[string]any {
+	m := map[string]any{fType: d.Type}
+	if d.Status != "" {
+		m[fStatus] = d.Status
+	}
+	if len(d.SourceType) > 0 {
+		m[fSourceType] = d.SourceType
+	}
+	if len(d.WorkModel) > 0 {
+		m[fWorkModel] = d.WorkModel
+	}
+	for f, vs := range d.Texts {
+		m[f] = vs
+	}
+	return m
+}
+
+// hash identifies the document's content, to index only documents that changed.
+func (d *searchDoc) hash() uint64 {
+	h := fnv.New64a()
+	put := func(ss ...string) {
+		for _, s := range ss {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{1})
+	}
+	put(d.Type, d.Status)
+	put(d.SourceType...)
+	put(d.WorkModel...)
+	fs := make([]string, 0, len(d.Texts))
+	for f := range d.Texts {
+		fs = append(fs, f)
+	}
+	sort.Strings(fs)
+	for _, f := range fs {
+		put(f)
+		put(d.Texts[f]...)
+	}
+	return h.Sum64()
+}
+
+// searchText is one searchable text of a node.
+type searchText struct {
+	field string // the field's name in batch files and the API ("name", "description", "title")
+	lang  Lang   // NL, EN, or "" for text in no particular language (titles, aliases, names)
+	name  bool   // name-like (name, label, title, aliases): weighs more
+	value string
+}
+
+// neutralFields are plain-string fields that are searched in both languages (a source's title
+// and container are in the source's language when it has one).
+var neutralFields = map[string]bool{"title": true, "container": true, "publisher": true, "aliases": true, "authors": true, "tags": true, "name": true}
+
+// nameFields are the fields whose matches weigh most.
+var nameFields = map[string]bool{"name": true, "label": true, "title": true, "aliases": true}
+
+// searchTexts lists the searchable texts of n in schema order; batches have none.
+func searchTexts(n *node) []searchText {
+	spec := TypeOf(n.typ)
+	if spec == nil || n.typ == TypeBatch {
+		return nil
+	}
+	var out []searchText
+	add := func(f *FieldSpec, lang Lang, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, searchText{field: f.Name, lang: lang, name: nameFields[f.Name], value: v})
+		}
+	}
+	for i := range spec.Fields {
+		f := &spec.Fields[i]
+		switch {
+		case f.Kind == TextField:
+			t := n.text(f.Predicate())
+			add(f, NL, t.NL)
+			add(f, EN, t.EN)
+		case f.Kind == StringField && neutralFields[f.Name]:
+			add(f, sourceLang(n, f.Name), n.str(f.Predicate()))
+		case f.Kind == StringsField && neutralFields[f.Name]:
+			for _, v := range n.strs(f.Predicate()) {
+				add(f, "", v)
+			}
+		}
+	}
+	return out
+}
+
+// sourceLang returns the language of a source's title and container, when the source says.
+func sourceLang(n *node, field string) Lang {
+	if n.typ != TypeSource || (field != "title" && field != "container") {
+		return ""
+	}
+	switch l := strings.ToLower(n.str("language")); {
+	case l == "nl" || strings.HasPrefix(l, "nl-"):
+		return NL
+	case l == "en" || strings.HasPrefix(l, "en-"):
+		return EN
+	}
+	return ""
+}
+
+// searchDocOf builds n's document; ok is false when n has nothing to search.
+func (ix *index) searchDocOf(n *node) (searchDoc, bool) {
+	texts := searchTexts(n)
+	if len(texts) == 0 {
+		return searchDoc{}, false
+	}
+	d := searchDoc{Type: string(n.typ), Status: n.str("status"), SourceType: ix.sourceTypesOf(n), WorkModel: ix.workModelsOf(n, 0),
+		Texts: map[string][]string{}}
+	for _, t := range texts {
+		g := groupText
+		switch {
+		case t.name && t.lang != "":
+			g = groupName
+		case t.name:
+			g = groupAnyName
+		case t.lang == "":
+			g = groupAnyText
+		}
+		for _, l := range searchedLangs {
+			if t.lang == "" || t.lang == l {
+				f := textField(g, l)
+				d.Texts[f] = append(d.Texts[f], t.value)
+			}
+		}
+	}
+	return d, true
+}
+
+// sourceTypesOf returns the source types a node is faceted under: a source's own type, or the
+// types of the sources it cites.
+func (ix *index) sourceTypesOf(n *node) []string {
+	if n.typ == TypeSource {
+		if t := n.str("sourceType"); t != "" {
+			return []string{t}
+		}
+		return nil
+	}
+	set := map[string]bool{}
+	for _, s := range n.out["source"] {
+		if sn := ix.nodes[s]; sn != nil {
+			if t := sn.str("sourceType"); t != "" {
+				set[t] = true
+			}
+		}
+	}
+	return sortedKeys(set)
+}
+
+// workModelsOf returns the ids of the work models a node is faceted under: a work model itself;
+// the work models a method or initiative is assigned to; an assignment's work model; and for a
+// node about a subject (characteristics, requirements, assessments, claims, involvements,
+// ratings), its subject's work models.
+func (ix *index) workModelsOf(n *node, depth int) []string {
+	switch n.typ {
+	case TypeWorkModel:
+		return []string{n.id}
+	case TypeAssignment:
+		if wm := n.ref("workModel"); wm != "" {
+			return []string{wm}
+		}
+		return nil
+	case TypeMethod, TypeInitiative:
+		set := map[string]bool{}
+		for _, a := range ix.inTyped(n, "subject", TypeAssignment) {
+			if wm := ix.nodes[a].ref("workModel"); wm != "" && ix.nodes[wm] != nil {
+				set[wm] = true
+			}
+		}
+		return sortedKeys(set)
+	}
+	if subj := ix.nodes[n.ref("subject")]; subj != nil && depth == 0 {
+		return ix.workModelsOf(subj, depth+1)
+	}
+	return nil
+}
+
+func sortedKeys(set map[string]bool) []string {
+	if len(set) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// searchDocs builds the document of every searchable node.
+func (ix *index) searchDocs() map[string]searchDoc {
+	out := make(map[string]searchDoc, len(ix.nodes))
+	for id, n := range ix.nodes {
+		if d, ok := ix.searchDocOf(n); ok {
+			out[id] = d
+		}
+	}
+	return out
+}
+
+// fingerprint identifies a set of quads independently of their order: the count and the sum,
+// in two 64-bit lanes, of a 128-bit FNV hash of every quad key. It can be updated one quad at
+// a time.
+type fingerprint struct {
+	n    int
+	a, b uint64
+}
+
+func quadHash(key string) (uint64, uint64) {
+	h := fnv.New128a()
+	h.Write([]byte(key))
+	sum := h.Sum(nil)
+	return binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:])
+}
+
+func (f *fingerprint) add(key string) {
+	a, b := quadHash(key)
+	f.n, f.a, f.b = f.n+1, f.a+a, f.b+b
+}
+
+func (f *fingerprint) remove(key string) {
+	a, b := quadHash(key)
+	f.n, f.a, f.b = f.n-1, f.a-a, f.b-b
+}
+
+func (f fingerprint) String() string {
+	return fmt.Sprintf("%s:%d:%016x%016x", searchVersion, f.n, f.a, f.b)
+}
+
+func fingerprintOf(quads map[string]quad.Quad) fingerprint {
+	var f fingerprint
+	for k := range quads {
+		f.add(k)
+	}
+	return f
+}
+
+// searchMapping is the bleve mapping of searchDoc.
+func searchMapping() (mapping.IndexMapping, error) {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = bindex.BM25Scoring
+	for name, cfg := range analyzerConfigs {
+		if err := im.AddCustomAnalyzer(name, cfg); err != nil {
+			return nil, fmt.Errorf("graph: search analyser %s: %w", name, err)
+		}
+	}
+	im.DefaultAnalyzer = analyzerNL
+	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{fType, fStatus, fSourceType, fWorkModel} {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Analyzer = keyword.Name
+		fm.Store, fm.IncludeInAll, fm.IncludeTermVectors = false, false, false
+		fm.DocValues = true // facets
+		doc.AddFieldMappingsAt(f, fm)
+	}
+	for _, g := range textGroups {
+		for _, l := range searchedLangs {
+			fm := bleve.NewTextFieldMapping()
+			fm.Analyzer = analyzerName(l)
+			fm.Store, fm.IncludeInAll, fm.IncludeTermVectors, fm.DocValues = false, false, false, false
+			doc.AddFieldMappingsAt(textField(g, l), fm)
+		}
+	}
+	im.DefaultMapping = doc
+	return im, im.Validate()
+}
+
+// searchIndex is the store's search index. The writer owns fp and docs.
+type searchIndex struct {
+	bi      bleve.Index
+	path    string // "" for an in-memory index
+	nl, en  analysis.Analyzer
+	fp      fingerprint       // of the store's quads
+	docs    map[string]uint64 // hash of every indexed document, as the index holds them
+	rebuilt bool              // Open built the index rather than reusing it
+	stale   atomic.Bool       // the last update failed: the index lags the store
+	lastErr atomic.Pointer[error]
+}
+
+// batchSize is how many documents a rebuild indexes per bleve batch.
+const batchSize = 1000
+
+// openSearch opens the search index in dir ("" for in memory) for the store whose read model is
+// ix and whose quads have fingerprint fp, reusing a persisted index whose fingerprint matches
+// and rebuilding it otherwise.
+func openSearch(ctx context.Context, dir string, ix *index, fp fingerprint) (*searchIndex, error) {
+	si := &searchIndex{path: dir, fp: fp}
+	docs := ix.searchDocs()
+	if dir != "" {
+		if bi, err := bleve.Open(dir); err == nil {
+			got, err := bi.GetInternal(fingerprintKey)
+			n, cerr := bi.DocCount()
+			if err == nil && cerr == nil && string(got) == fp.String() && n == uint64(len(docs)) {
+				si.bi = bi
+				si.docs = hashes(docs)
+				return si, si.initAnalyzers()
+			}
+			bi.Close()
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("graph: remove stale search index: %w", err)
+		}
+	}
+	m, err := searchMapping()
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		// scorch, not bleve.NewMemOnly's upsidedown/gtreap: an order of magnitude faster to
+		// build, query and facet.
+		si.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	} else {
+		si.bi, err = bleve.New(dir, m)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("graph: create search index: %w", err)
+	}
+	si.rebuilt = true
+	if err := si.initAnalyzers(); err != nil {
+		si.bi.Close()
+		return nil, err
+	}
+	if err := si.rebuild(ctx, docs); err != nil {
+		si.bi.Close()
+		return nil, err
+	}
+	return si, nil
+}
+
+func (si *searchIndex) initAnalyzers() error {
+	si.nl = si.bi.Mapping().AnalyzerNamed(analyzerNL)
+	si.en = si.bi.Mapping().AnalyzerNamed(analyzerEN)
+	if si.nl == nil || si.en == nil {
+		return errors.New("graph: search index: analysers missing from the mapping")
+	}
+	return nil
+}
+
+func analyzerName(l Lang) string {
+	if l == EN {
+		return analyzerEN
+	}
+	return analyzerNL
+}
+
+func (si *searchIndex) analyzer(l Lang) analysis.Analyzer {
+	if l == EN {
+		return si.en
+	}
+	return si.nl
+}
+
+func hashes(docs map[string]searchDoc) map[string]uint64 {
+	out := make(map[string]uint64, len(docs))
+	for id, d := range docs {
+		out[id] = d.hash()
+	}
+	return out
+}
+
+// rebuild indexes every document into an empty index; the fingerprint goes into the last
+// batch, so an interrupted rebuild leaves an index without one (rebuilt again on next Open).
+func (si *searchIndex) rebuild(ctx context.Context, docs map[string]searchDoc) error {
+	ids := make([]string, 0, len(docs))
+	for id := range docs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	b := si.bi.NewBatch()
+	for i, id := range ids {
+		d := docs[id]
+		if err := b.Index(id, d.fields()); err != nil {
+			return fmt.Errorf("graph: search index %s: %w", id, err)
+		}
+		if (i+1)%batchSize == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := si.bi.Batch(b); err != nil {
+				return fmt.Errorf("graph: build search index: %w", err)
+			}
+			b.Reset()
+		}
+	}
+	b.SetInternal(fingerprintKey, []byte(si.fp.String()))
+	if err := si.bi.Batch(b); err != nil {
+		return fmt.Errorf("graph: build search index: %w", err)
+	}
+	si.docs = hashes(docs)
+	return nil
+}
+
+// update brings the index in step with a write: adds and removes are the quads the write
+// changed, ix the read model after it. It never fails the write (the quads are committed by
+// then); a failure marks the index stale instead (see the comment at the top of this file).
+func (si *searchIndex) update(ix *index, adds, removes []quad.Quad) {
+	for _, q := range removes {
+		si.fp.remove(quadKey(q))
+	}
+	for _, q := range adds {
+		si.fp.add(quadKey(q))
+	}
+	docs := ix.searchDocs()
+	next := make(map[string]uint64, len(docs))
+	var touched []string
+	b := si.bi.NewBatch()
+	var err error
+	for id, d := range docs {
+		h := d.hash()
+		next[id] = h
+		if old, ok := si.docs[id]; !ok || old != h {
+			touched = append(touched, id)
+			if err == nil {
+				err = b.Index(id, d.fields())
+			}
+		}
+	}
+	for id := range si.docs {
+		if _, ok := docs[id]; !ok {
+			touched = append(touched, id)
+			b.Delete(id)
+		}
+	}
+	if err == nil {
+		b.SetInternal(fingerprintKey, []byte(si.fp.String()))
+		err = si.bi.Batch(b)
+	}
+	if err != nil {
+		// What the failed batch did to these documents is unknown: forget their hashes, so
+		// that the next update sends them again whatever their content is by then.
+		for _, id := range touched {
+			si.docs[id] = unknownDoc
+		}
+		si.markStale(fmt.Errorf("graph: update search index: %w", err))
+		return
+	}
+	si.docs = next
+	si.stale.Store(false)
+	si.lastErr.Store(nil)
+}
+
+// unknownDoc is the hash recorded for a document whose indexed state is unknown.
+const unknownDoc = 0
+
+// markStale records a failed update: the persisted fingerprint is deleted so that the next
+// Open rebuilds, whatever the next writes manage.
+func (si *searchIndex) markStale(err error) {
+	si.stale.Store(true)
+	si.lastErr.Store(&err)
+	_ = si.bi.DeleteInternal(fingerprintKey) // best effort: the index may be what failed
+}
+
+func (si *searchIndex) close() error {
+	if si == nil || si.bi == nil {
+		return nil
+	}
+	return si.bi.Close()
+}
+
+// searchDir is where the search index of a store lives: <data dir>/search.bleve for bolt, ""
+// (in memory) for the memory backend.
+func searchDir(cfg Config) string {
+	if cfg.Backend == BackendMemory {
+		return ""
+	}
+	return filepath.Join(cfg.Path, "search.bleve")
+}

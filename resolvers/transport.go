@@ -45,16 +45,17 @@ const (
 //     REQUEST_TOO_LARGE (like gqlgen's own request errors, whose code the presenter keeps as the
 //     reason).
 //
-// OPTIONS and HEAD are left to gqlgen's transport.Options, added before this transport.
+// OPTIONS is left to gqlgen's transport.Options; HEAD gets 405 here (with Allow, which
+// transport.Options leaves out).
 type httpTransport struct{}
 
 var _ graphql.Transport = httpTransport{}
 
-// Supports takes every request on the endpoint but websocket upgrades and the OPTIONS and HEAD
-// requests of transport.Options, so that wrong methods and media types get a precise status
-// instead of gqlgen's generic "transport not supported".
+// Supports takes every request on the endpoint but websocket upgrades and OPTIONS (for
+// transport.Options), so that wrong methods and media types get a precise status instead of
+// gqlgen's generic "transport not supported".
 func (httpTransport) Supports(r *http.Request) bool {
-	return r.Header.Get("Upgrade") == "" && r.Method != http.MethodOptions && r.Method != http.MethodHead
+	return r.Header.Get("Upgrade") == "" && r.Method != http.MethodOptions
 }
 
 // Do serves one request.
@@ -90,7 +91,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	ctx := r.Context()
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		if r.Method == http.MethodGet && isMutation(opCtx, params.OperationName) {
+		if r.Method == http.MethodGet && isNonQuery(opCtx, params.OperationName) {
 			mutationOverGET(w, r, exec, opCtx, media)
 			return
 		}
@@ -129,10 +130,10 @@ func mutationOverGET(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	writeResult(w, media, http.StatusMethodNotAllowed, resp, false)
 }
 
-// isMutation tells whether the operation a request selects is other than a query, also when the
+// isNonQuery tells whether the operation a request selects is other than a query, also when the
 // document failed validation (then the executor kept no parsed document, so the query, resolved
 // from the persisted-query cache if need be, is parsed again; this happens only on the error path).
-func isMutation(opCtx *graphql.OperationContext, operationName string) bool {
+func isNonQuery(opCtx *graphql.OperationContext, operationName string) bool {
 	if opCtx == nil {
 		return false
 	}
@@ -229,6 +230,9 @@ func readGET(r *http.Request) (*graphql.RawParams, *httpError) {
 		case 0:
 			return "", nil
 		case 1:
+			if !utf8.ValidString(v[0]) {
+				return "", badRequest("the %s parameter is not valid utf-8", name)
+			}
 			return v[0], nil
 		default:
 			return "", badRequest("the %s parameter is given %d times", name, len(v))

@@ -471,6 +471,7 @@ func newMux(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"status":"ok","quads":%d}`+"\n", st.QuadCount())
 	})
+	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
 	mux.Handle("/", explorerHandler())
 	return logRequests(log, mux)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cayleygraph/quad"
 )
@@ -26,6 +27,11 @@ type index struct {
 	batchQuads map[string]int        // batch id → quads it wrote
 	batchTypes map[string]map[NodeType]int
 	quads      int
+
+	// analytics is the claim-facet model of the analytical queries (analytics.go). It is built
+	// on first use, once per index, so buildIndex (on the writer's path) pays nothing for it.
+	analyticsOnce sync.Once
+	analyticsData *analytics
 }
 
 func (ix *index) typeOf(id string) NodeType {

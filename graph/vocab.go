@@ -91,6 +91,11 @@ const (
 // Vocabularies lists the codes of every controlled vocabulary, by scheme, in their canonical
 // order (for StudyDesign and EvidenceLevel: weakest first). Schemes named after an API enum hold
 // exactly that enum's values. Broader terms are given in Broader.
+//
+// EvidenceLevel merges two ladders into one order of strength of evidence for effectiveness, a
+// curator's judgement: the SEI/Movisie/NJi ladder, with CrimeSolutions' ratings placed beside
+// it (NO_EFFECTS: rated, and found not to work, so below anything that suggests an effect;
+// PROMISING beside "goed onderbouwd"/first indications; EFFECTIVE beside strong indications).
 var Vocabularies = map[string][]string{
 	"Status":               {"CONFIRMED", "INFERRED", "CANDIDATE"},
 	"ActorType":            {"VOLUNTEER", "VOLUNTEER_KEY_FIGURE", "VOLUNTEER_COORDINATOR", "PROFESSIONAL", "PROFESSIONAL_SOCIAL_WORKER", "PROFESSIONAL_CARE_WORKER", "LINK_WORKER", "PEER", "EXPERIENCE_EXPERT", "TRAINED_EXPERIENCE_EXPERT", "INFORMAL_NETWORK_MEMBER", "STUDENT_INTERN", "FACILITATOR"},
@@ -109,7 +114,7 @@ var Vocabularies = map[string][]string{
 	"CharacteristicKind":   {"STRENGTH", "WEAKNESS", "OPPORTUNITY", "THREAT"},
 	"Direction":            {"POSITIVE", "NONE", "NEGATIVE", "MIXED"},
 	"StudyDesign":          {"PRACTICE_EXPERIENCE", "QUALITATIVE", "PRE_POST", "QUASI_EXPERIMENTAL", "RCT", "SYSTEMATIC_REVIEW_META"},
-	"EvidenceLevel":        {"NOT_ASSESSED", "GOED_BESCHREVEN", "GOED_ONDERBOUWD", "EFFECTIEF_EERSTE_AANWIJZINGEN", "EFFECTIEF_GOEDE_AANWIJZINGEN", "EFFECTIEF_STERKE_AANWIJZINGEN", "NO_EFFECTS", "PROMISING", "EFFECTIVE"},
+	"EvidenceLevel":        {"NOT_ASSESSED", "NO_EFFECTS", "GOED_BESCHREVEN", "GOED_ONDERBOUWD", "PROMISING", "EFFECTIEF_EERSTE_AANWIJZINGEN", "EFFECTIEF_GOEDE_AANWIJZINGEN", "EFFECTIVE", "EFFECTIEF_STERKE_AANWIJZINGEN"},
 	"Registry":             {"MOVISIE", "NJI", "RIVM", "CRIMESOLUTIONS", "NONE"},
 	"Timeframe":            {"SHORT", "LONG", "UNKNOWN"},
 	"OrganisationType":     {"NGO", "PUBLIC_BODY", "UNIVERSITY", "FUND", "NETWORK", "COMPANY"},

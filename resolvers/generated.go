@@ -33,16 +33,20 @@ type ResolverRoot interface {
 	Author() AuthorResolver
 	Batch() BatchResolver
 	Characteristic() CharacteristicResolver
+	Comparison() ComparisonResolver
 	Concept() ConceptResolver
 	EvidenceRating() EvidenceRatingResolver
+	EvidenceSummary() EvidenceSummaryResolver
 	Framework() FrameworkResolver
 	FrameworkCategory() FrameworkCategoryResolver
 	Involvement() InvolvementResolver
+	MatrixCell() MatrixCellResolver
 	Method() MethodResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	Outcome() OutcomeResolver
 	OutcomeClaim() OutcomeClaimResolver
+	Path() PathResolver
 	PolicyAction() PolicyActionResolver
 	PolicyRecommendation() PolicyRecommendationResolver
 	Precondition() PreconditionResolver
@@ -92,6 +96,11 @@ type ComplexityRoot struct {
 		ID      func(childComplexity int) int
 		Name    func(childComplexity int) int
 		Sources func(childComplexity int) int
+	}
+
+	AxisValue struct {
+		Key   func(childComplexity int) int
+		Label func(childComplexity int, lang graph.Lang) int
 	}
 
 	Batch struct {
@@ -145,6 +154,32 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ClaimGroup struct {
+		ClaimCount           func(childComplexity int) int
+		EffectSize           func(childComplexity int) int
+		HighestEvidenceLevel func(childComplexity int) int
+		Mixed                func(childComplexity int) int
+		Negative             func(childComplexity int) int
+		None                 func(childComplexity int) int
+		Positive             func(childComplexity int) int
+		SampleSize           func(childComplexity int) int
+		SourceCount          func(childComplexity int) int
+		StrongestDesign      func(childComplexity int) int
+		Value                func(childComplexity int) int
+	}
+
+	Comparison struct {
+		CSV   func(childComplexity int) int
+		Items func(childComplexity int) int
+		Rows  func(childComplexity int) int
+	}
+
+	ComparisonRow struct {
+		Label    func(childComplexity int, lang graph.Lang) int
+		Property func(childComplexity int) int
+		Values   func(childComplexity int) int
+	}
+
 	Concept struct {
 		Broader    func(childComplexity int) int
 		Code       func(childComplexity int) int
@@ -169,6 +204,19 @@ type ComplexityRoot struct {
 		URL      func(childComplexity int) int
 	}
 
+	EvidenceSummary struct {
+		ClaimCount      func(childComplexity int) int
+		Claims          func(childComplexity int) int
+		Mixed           func(childComplexity int) int
+		Negative        func(childComplexity int) int
+		None            func(childComplexity int) int
+		Positive        func(childComplexity int) int
+		SourceCount     func(childComplexity int) int
+		Sources         func(childComplexity int) int
+		Strength        func(childComplexity int) int
+		StrongestDesign func(childComplexity int) int
+	}
+
 	Framework struct {
 		Categories  func(childComplexity int) int
 		Description func(childComplexity int, lang graph.Lang) int
@@ -186,6 +234,12 @@ type ComplexityRoot struct {
 		Label       func(childComplexity int, lang graph.Lang) int
 	}
 
+	GroupJudgement struct {
+		Assessment func(childComplexity int) int
+		Group      func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
 	Involvement struct {
 		Actor       func(childComplexity int) int
 		ActorType   func(childComplexity int) int
@@ -201,41 +255,69 @@ type ComplexityRoot struct {
 		Training    func(childComplexity int, lang graph.Lang) int
 	}
 
+	Matrix struct {
+		Cells    func(childComplexity int) int
+		Columns  func(childComplexity int) int
+		GapCells func(childComplexity int) int
+		Gaps     func(childComplexity int) int
+		Rows     func(childComplexity int) int
+	}
+
+	MatrixCell struct {
+		ClaimCount           func(childComplexity int) int
+		Claims               func(childComplexity int, first *int, after *string) int
+		Column               func(childComplexity int) int
+		HighestEvidenceLevel func(childComplexity int) int
+		Mixed                func(childComplexity int) int
+		Negative             func(childComplexity int) int
+		None                 func(childComplexity int) int
+		Positive             func(childComplexity int) int
+		Row                  func(childComplexity int) int
+		SourceCount          func(childComplexity int) int
+		StrongestDesign      func(childComplexity int) int
+	}
+
+	MatrixGap struct {
+		Column func(childComplexity int) int
+		Row    func(childComplexity int) int
+	}
+
 	Method struct {
-		Actors            func(childComplexity int) int
-		Aliases           func(childComplexity int) int
-		Approach          func(childComplexity int, lang graph.Lang) int
-		Assessments       func(childComplexity int) int
-		Batches           func(childComplexity int) int
-		Characteristics   func(childComplexity int, kind *graph.CharacteristicKind) int
-		Claims            func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string) int
-		Description       func(childComplexity int, lang graph.Lang) int
-		Duration          func(childComplexity int, lang graph.Lang) int
-		EndYear           func(childComplexity int) int
-		EvidenceRatings   func(childComplexity int) int
-		Goal              func(childComplexity int, lang graph.Lang) int
-		GottliebLevel     func(childComplexity int) int
-		ID                func(childComplexity int) int
-		ImplementedBy     func(childComplexity int) int
-		Implements        func(childComplexity int) int
-		Intensity         func(childComplexity int, lang graph.Lang) int
-		Kind              func(childComplexity int) int
-		Name              func(childComplexity int, lang graph.Lang) int
-		NetworkStrategies func(childComplexity int) int
-		Note              func(childComplexity int) int
-		Organisations     func(childComplexity int) int
-		Preconditions     func(childComplexity int) int
-		Regions           func(childComplexity int) int
-		Scale             func(childComplexity int, lang graph.Lang) int
-		SimilarTo         func(childComplexity int) int
-		SocialCapital     func(childComplexity int) int
-		Sources           func(childComplexity int) int
-		StartYear         func(childComplexity int) int
-		Status            func(childComplexity int) int
-		SupportFunctions  func(childComplexity int) int
-		TargetGroups      func(childComplexity int) int
-		URL               func(childComplexity int) int
-		WorkModels        func(childComplexity int) int
+		Actors             func(childComplexity int) int
+		Aliases            func(childComplexity int) int
+		Approach           func(childComplexity int, lang graph.Lang) int
+		Assessments        func(childComplexity int) int
+		AssessmentsByGroup func(childComplexity int, groups []graph.StakeholderGroup, onlyDisagreements bool) int
+		Batches            func(childComplexity int) int
+		Characteristics    func(childComplexity int, kind *graph.CharacteristicKind) int
+		Claims             func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string) int
+		Description        func(childComplexity int, lang graph.Lang) int
+		Duration           func(childComplexity int, lang graph.Lang) int
+		EndYear            func(childComplexity int) int
+		EvidenceRatings    func(childComplexity int) int
+		Goal               func(childComplexity int, lang graph.Lang) int
+		GottliebLevel      func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		ImplementedBy      func(childComplexity int) int
+		Implements         func(childComplexity int) int
+		Intensity          func(childComplexity int, lang graph.Lang) int
+		Kind               func(childComplexity int) int
+		Name               func(childComplexity int, lang graph.Lang) int
+		NetworkStrategies  func(childComplexity int) int
+		Note               func(childComplexity int) int
+		Organisations      func(childComplexity int) int
+		Preconditions      func(childComplexity int) int
+		Regions            func(childComplexity int) int
+		Scale              func(childComplexity int, lang graph.Lang) int
+		SimilarTo          func(childComplexity int) int
+		SocialCapital      func(childComplexity int) int
+		Sources            func(childComplexity int) int
+		StartYear          func(childComplexity int) int
+		Status             func(childComplexity int) int
+		SupportFunctions   func(childComplexity int) int
+		TargetGroups       func(childComplexity int) int
+		URL                func(childComplexity int) int
+		WorkModels         func(childComplexity int) int
 	}
 
 	MethodConnection struct {
@@ -252,6 +334,13 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		RollbackBatch func(childComplexity int, id string, dryRun bool) int
+	}
+
+	NumberSummary struct {
+		Avg   func(childComplexity int) int
+		Count func(childComplexity int) int
+		Max   func(childComplexity int) int
+		Min   func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -314,6 +403,25 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Path struct {
+		Claims func(childComplexity int) int
+		Edges  func(childComplexity int) int
+		Hops   func(childComplexity int) int
+		Nodes  func(childComplexity int) int
+	}
+
+	PathEdge struct {
+		Direction func(childComplexity int) int
+		From      func(childComplexity int) int
+		Predicate func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	PathResult struct {
+		Paths     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	PolicyAction struct {
 		Batches     func(childComplexity int) int
 		BudgetEur   func(childComplexity int) int
@@ -333,6 +441,7 @@ type ComplexityRoot struct {
 		Addressee   func(childComplexity int) int
 		Batches     func(childComplexity int) int
 		Concerns    func(childComplexity int) int
+		Evidence    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Note        func(childComplexity int) int
 		Sources     func(childComplexity int) int
@@ -369,10 +478,14 @@ type ComplexityRoot struct {
 		Batch           func(childComplexity int, id string) int
 		Batches         func(childComplexity int) int
 		Claim           func(childComplexity int, id string) int
+		ClaimStats      func(childComplexity int, filter *graph.ClaimFilter, groupBy *graph.Axis) int
 		Claims          func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string, last *int, before *string) int
+		Compare         func(childComplexity int, ids []string, lang graph.Lang) int
 		Concepts        func(childComplexity int, scheme string) int
+		FindMethods     func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) int
 		Frameworks      func(childComplexity int) int
 		Initiatives     func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
+		Matrix          func(childComplexity int, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter) int
 		Method          func(childComplexity int, id string) int
 		Methods         func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
 		Node            func(childComplexity int, id string) int
@@ -380,6 +493,7 @@ type ComplexityRoot struct {
 		Organisations   func(childComplexity int) int
 		Outcome         func(childComplexity int, id string) int
 		Outcomes        func(childComplexity int, filter *graph.OutcomeFilter, first *int, after *string, last *int, before *string) int
+		Paths           func(childComplexity int, from string, to string, maxHops *int) int
 		PolicyActions   func(childComplexity int) int
 		Precondition    func(childComplexity int, id string) int
 		Preconditions   func(childComplexity int, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) int
@@ -471,6 +585,13 @@ type ComplexityRoot struct {
 		SourceType func(childComplexity int) int
 	}
 
+	StakeholderJudgement struct {
+		Criterion    func(childComplexity int) int
+		Disagreement func(childComplexity int) int
+		Judgements   func(childComplexity int) int
+		Spread       func(childComplexity int) int
+	}
+
 	StatusCount struct {
 		Count  func(childComplexity int) int
 		Status func(childComplexity int) int
@@ -492,20 +613,21 @@ type ComplexityRoot struct {
 	}
 
 	WorkModel struct {
-		Assessments     func(childComplexity int) int
-		Assignments     func(childComplexity int) int
-		Batches         func(childComplexity int) int
-		Characteristics func(childComplexity int, kind *graph.CharacteristicKind) int
-		Cluster         func(childComplexity int, lang graph.Lang) int
-		Code            func(childComplexity int) int
-		Description     func(childComplexity int, lang graph.Lang) int
-		ID              func(childComplexity int) int
-		Methods         func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
-		Name            func(childComplexity int, lang graph.Lang) int
-		Note            func(childComplexity int) int
-		Preconditions   func(childComplexity int) int
-		Sources         func(childComplexity int) int
-		Status          func(childComplexity int) int
+		Assessments        func(childComplexity int) int
+		AssessmentsByGroup func(childComplexity int, groups []graph.StakeholderGroup, onlyDisagreements bool) int
+		Assignments        func(childComplexity int) int
+		Batches            func(childComplexity int) int
+		Characteristics    func(childComplexity int, kind *graph.CharacteristicKind) int
+		Cluster            func(childComplexity int, lang graph.Lang) int
+		Code               func(childComplexity int) int
+		Description        func(childComplexity int, lang graph.Lang) int
+		ID                 func(childComplexity int) int
+		Methods            func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
+		Name               func(childComplexity int, lang graph.Lang) int
+		Note               func(childComplexity int) int
+		Preconditions      func(childComplexity int) int
+		Sources            func(childComplexity int) int
+		Status             func(childComplexity int) int
 	}
 
 	WorkModelConnection struct {
@@ -558,6 +680,9 @@ type CharacteristicResolver interface {
 
 	Batches(ctx context.Context, obj *graph.Characteristic) ([]*graph.Batch, error)
 }
+type ComparisonResolver interface {
+	Items(ctx context.Context, obj *graph.Comparison) ([]*graph.Method, error)
+}
 type ConceptResolver interface {
 	Broader(ctx context.Context, obj *graph.Concept) (*graph.Concept, error)
 	Narrower(ctx context.Context, obj *graph.Concept) ([]*graph.Concept, error)
@@ -569,6 +694,10 @@ type EvidenceRatingResolver interface {
 	Sources(ctx context.Context, obj *graph.EvidenceRating) ([]*graph.Source, error)
 
 	Batches(ctx context.Context, obj *graph.EvidenceRating) ([]*graph.Batch, error)
+}
+type EvidenceSummaryResolver interface {
+	Claims(ctx context.Context, obj *graph.EvidenceSummary) ([]*graph.OutcomeClaim, error)
+	Sources(ctx context.Context, obj *graph.EvidenceSummary) ([]*graph.Source, error)
 }
 type FrameworkResolver interface {
 	Categories(ctx context.Context, obj *graph.Framework) ([]*graph.FrameworkCategory, error)
@@ -585,6 +714,9 @@ type InvolvementResolver interface {
 	Sources(ctx context.Context, obj *graph.Involvement) ([]*graph.Source, error)
 
 	Batches(ctx context.Context, obj *graph.Involvement) ([]*graph.Batch, error)
+}
+type MatrixCellResolver interface {
+	Claims(ctx context.Context, obj *graph.MatrixCell, first *int, after *string) (*ClaimConnection, error)
 }
 type MethodResolver interface {
 	NetworkStrategies(ctx context.Context, obj *graph.Method) ([]*graph.Concept, error)
@@ -606,6 +738,7 @@ type MethodResolver interface {
 	SimilarTo(ctx context.Context, obj *graph.Method) ([]*graph.Method, error)
 	Sources(ctx context.Context, obj *graph.Method) ([]*graph.Source, error)
 	Batches(ctx context.Context, obj *graph.Method) ([]*graph.Batch, error)
+	AssessmentsByGroup(ctx context.Context, obj *graph.Method, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error)
 }
 type MutationResolver interface {
 	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
@@ -629,6 +762,11 @@ type OutcomeClaimResolver interface {
 
 	Batches(ctx context.Context, obj *graph.OutcomeClaim) ([]*graph.Batch, error)
 }
+type PathResolver interface {
+	Nodes(ctx context.Context, obj *graph.Path) ([]graph.Node, error)
+
+	Claims(ctx context.Context, obj *graph.Path) ([]*graph.OutcomeClaim, error)
+}
 type PolicyActionResolver interface {
 	Concerns(ctx context.Context, obj *graph.PolicyAction) ([]graph.Node, error)
 	FollowsFrom(ctx context.Context, obj *graph.PolicyAction) ([]graph.Node, error)
@@ -644,6 +782,7 @@ type PolicyRecommendationResolver interface {
 	Sources(ctx context.Context, obj *graph.PolicyRecommendation) ([]*graph.Source, error)
 
 	Batches(ctx context.Context, obj *graph.PolicyRecommendation) ([]*graph.Batch, error)
+	Evidence(ctx context.Context, obj *graph.PolicyRecommendation) (*graph.EvidenceSummary, error)
 }
 type PreconditionResolver interface {
 	RequiredBy(ctx context.Context, obj *graph.Precondition) ([]*graph.Requirement, error)
@@ -653,6 +792,11 @@ type PreconditionResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]graph.Node, error)
+	Matrix(ctx context.Context, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter) (*graph.Matrix, error)
+	ClaimStats(ctx context.Context, filter *graph.ClaimFilter, groupBy *graph.Axis) ([]*graph.ClaimGroup, error)
+	FindMethods(ctx context.Context, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) (*MethodConnection, error)
+	Paths(ctx context.Context, from string, to string, maxHops *int) (*graph.PathResult, error)
+	Compare(ctx context.Context, ids []string, lang graph.Lang) (*graph.Comparison, error)
 	Concepts(ctx context.Context, scheme string) ([]*graph.Concept, error)
 	Frameworks(ctx context.Context) ([]*graph.Framework, error)
 	Preconditions(ctx context.Context, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) (*PreconditionConnection, error)
@@ -703,6 +847,7 @@ type WorkModelResolver interface {
 	Preconditions(ctx context.Context, obj *graph.WorkModel) ([]*graph.Requirement, error)
 	Assessments(ctx context.Context, obj *graph.WorkModel) ([]*graph.Assessment, error)
 	Batches(ctx context.Context, obj *graph.WorkModel) ([]*graph.Batch, error)
+	AssessmentsByGroup(ctx context.Context, obj *graph.WorkModel, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error)
 }
 type WorkModelCountResolver interface {
 	WorkModel(ctx context.Context, obj *graph.WorkModelCount) (*graph.WorkModel, error)
@@ -894,6 +1039,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Author.Sources(childComplexity), true
+
+	case "AxisValue.key":
+		if e.ComplexityRoot.AxisValue.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisValue.Key(childComplexity), true
+	case "AxisValue.label":
+		if e.ComplexityRoot.AxisValue.Label == nil {
+			break
+		}
+
+		args, err := ec.field_AxisValue_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AxisValue.Label(childComplexity, args["lang"].(graph.Lang)), true
 
 	case "Batch.counts":
 		if e.ComplexityRoot.Batch.Counts == nil {
@@ -1109,6 +1272,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClaimEdge.Node(childComplexity), true
 
+	case "ClaimGroup.claimCount":
+		if e.ComplexityRoot.ClaimGroup.ClaimCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.ClaimCount(childComplexity), true
+	case "ClaimGroup.effectSize":
+		if e.ComplexityRoot.ClaimGroup.EffectSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.EffectSize(childComplexity), true
+	case "ClaimGroup.highestEvidenceLevel":
+		if e.ComplexityRoot.ClaimGroup.HighestEvidenceLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.HighestEvidenceLevel(childComplexity), true
+	case "ClaimGroup.mixed":
+		if e.ComplexityRoot.ClaimGroup.Mixed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.Mixed(childComplexity), true
+	case "ClaimGroup.negative":
+		if e.ComplexityRoot.ClaimGroup.Negative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.Negative(childComplexity), true
+	case "ClaimGroup.none":
+		if e.ComplexityRoot.ClaimGroup.None == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.None(childComplexity), true
+	case "ClaimGroup.positive":
+		if e.ComplexityRoot.ClaimGroup.Positive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.Positive(childComplexity), true
+	case "ClaimGroup.sampleSize":
+		if e.ComplexityRoot.ClaimGroup.SampleSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.SampleSize(childComplexity), true
+	case "ClaimGroup.sourceCount":
+		if e.ComplexityRoot.ClaimGroup.SourceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.SourceCount(childComplexity), true
+	case "ClaimGroup.strongestDesign":
+		if e.ComplexityRoot.ClaimGroup.StrongestDesign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.StrongestDesign(childComplexity), true
+	case "ClaimGroup.value":
+		if e.ComplexityRoot.ClaimGroup.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.Value(childComplexity), true
+
+	case "Comparison.csv":
+		if e.ComplexityRoot.Comparison.CSV == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.CSV(childComplexity), true
+	case "Comparison.items":
+		if e.ComplexityRoot.Comparison.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Items(childComplexity), true
+	case "Comparison.rows":
+		if e.ComplexityRoot.Comparison.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.Rows(childComplexity), true
+
+	case "ComparisonRow.label":
+		if e.ComplexityRoot.ComparisonRow.Label == nil {
+			break
+		}
+
+		args, err := ec.field_ComparisonRow_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Label(childComplexity, args["lang"].(graph.Lang)), true
+	case "ComparisonRow.property":
+		if e.ComplexityRoot.ComparisonRow.Property == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Property(childComplexity), true
+	case "ComparisonRow.values":
+		if e.ComplexityRoot.ComparisonRow.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Values(childComplexity), true
+
 	case "Concept.broader":
 		if e.ComplexityRoot.Concept.Broader == nil {
 			break
@@ -1229,6 +1502,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvidenceRating.URL(childComplexity), true
 
+	case "EvidenceSummary.claimCount":
+		if e.ComplexityRoot.EvidenceSummary.ClaimCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.ClaimCount(childComplexity), true
+	case "EvidenceSummary.claims":
+		if e.ComplexityRoot.EvidenceSummary.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.Claims(childComplexity), true
+	case "EvidenceSummary.mixed":
+		if e.ComplexityRoot.EvidenceSummary.Mixed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.Mixed(childComplexity), true
+	case "EvidenceSummary.negative":
+		if e.ComplexityRoot.EvidenceSummary.Negative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.Negative(childComplexity), true
+	case "EvidenceSummary.none":
+		if e.ComplexityRoot.EvidenceSummary.None == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.None(childComplexity), true
+	case "EvidenceSummary.positive":
+		if e.ComplexityRoot.EvidenceSummary.Positive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.Positive(childComplexity), true
+	case "EvidenceSummary.sourceCount":
+		if e.ComplexityRoot.EvidenceSummary.SourceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.SourceCount(childComplexity), true
+	case "EvidenceSummary.sources":
+		if e.ComplexityRoot.EvidenceSummary.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.Sources(childComplexity), true
+	case "EvidenceSummary.strength":
+		if e.ComplexityRoot.EvidenceSummary.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.Strength(childComplexity), true
+	case "EvidenceSummary.strongestDesign":
+		if e.ComplexityRoot.EvidenceSummary.StrongestDesign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceSummary.StrongestDesign(childComplexity), true
+
 	case "Framework.categories":
 		if e.ComplexityRoot.Framework.Categories == nil {
 			break
@@ -1317,6 +1651,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FrameworkCategory.Label(childComplexity, args["lang"].(graph.Lang)), true
 
+	case "GroupJudgement.assessment":
+		if e.ComplexityRoot.GroupJudgement.Assessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupJudgement.Assessment(childComplexity), true
+	case "GroupJudgement.group":
+		if e.ComplexityRoot.GroupJudgement.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupJudgement.Group(childComplexity), true
+	case "GroupJudgement.value":
+		if e.ComplexityRoot.GroupJudgement.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupJudgement.Value(childComplexity), true
+
 	case "Involvement.actor":
 		if e.ComplexityRoot.Involvement.Actor == nil {
 			break
@@ -1400,6 +1753,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Involvement.Training(childComplexity, args["lang"].(graph.Lang)), true
 
+	case "Matrix.cells":
+		if e.ComplexityRoot.Matrix.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Matrix.Cells(childComplexity), true
+	case "Matrix.columns":
+		if e.ComplexityRoot.Matrix.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Matrix.Columns(childComplexity), true
+	case "Matrix.gapCells":
+		if e.ComplexityRoot.Matrix.GapCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Matrix.GapCells(childComplexity), true
+	case "Matrix.gaps":
+		if e.ComplexityRoot.Matrix.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Matrix.Gaps(childComplexity), true
+	case "Matrix.rows":
+		if e.ComplexityRoot.Matrix.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Matrix.Rows(childComplexity), true
+
+	case "MatrixCell.claimCount":
+		if e.ComplexityRoot.MatrixCell.ClaimCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.ClaimCount(childComplexity), true
+	case "MatrixCell.claims":
+		if e.ComplexityRoot.MatrixCell.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_MatrixCell_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MatrixCell.Claims(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "MatrixCell.column":
+		if e.ComplexityRoot.MatrixCell.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.Column(childComplexity), true
+	case "MatrixCell.highestEvidenceLevel":
+		if e.ComplexityRoot.MatrixCell.HighestEvidenceLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.HighestEvidenceLevel(childComplexity), true
+	case "MatrixCell.mixed":
+		if e.ComplexityRoot.MatrixCell.Mixed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.Mixed(childComplexity), true
+	case "MatrixCell.negative":
+		if e.ComplexityRoot.MatrixCell.Negative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.Negative(childComplexity), true
+	case "MatrixCell.none":
+		if e.ComplexityRoot.MatrixCell.None == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.None(childComplexity), true
+	case "MatrixCell.positive":
+		if e.ComplexityRoot.MatrixCell.Positive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.Positive(childComplexity), true
+	case "MatrixCell.row":
+		if e.ComplexityRoot.MatrixCell.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.Row(childComplexity), true
+	case "MatrixCell.sourceCount":
+		if e.ComplexityRoot.MatrixCell.SourceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.SourceCount(childComplexity), true
+	case "MatrixCell.strongestDesign":
+		if e.ComplexityRoot.MatrixCell.StrongestDesign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.StrongestDesign(childComplexity), true
+
+	case "MatrixGap.column":
+		if e.ComplexityRoot.MatrixGap.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixGap.Column(childComplexity), true
+	case "MatrixGap.row":
+		if e.ComplexityRoot.MatrixGap.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixGap.Row(childComplexity), true
+
 	case "Method.actors":
 		if e.ComplexityRoot.Method.Actors == nil {
 			break
@@ -1429,6 +1898,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Method.Assessments(childComplexity), true
+	case "Method.assessmentsByGroup":
+		if e.ComplexityRoot.Method.AssessmentsByGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Method_assessmentsByGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Method.AssessmentsByGroup(childComplexity, args["groups"].([]graph.StakeholderGroup), args["onlyDisagreements"].(bool)), true
 	case "Method.batches":
 		if e.ComplexityRoot.Method.Batches == nil {
 			break
@@ -1699,6 +2179,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RollbackBatch(childComplexity, args["id"].(string), args["dryRun"].(bool)), true
+
+	case "NumberSummary.avg":
+		if e.ComplexityRoot.NumberSummary.Avg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberSummary.Avg(childComplexity), true
+	case "NumberSummary.count":
+		if e.ComplexityRoot.NumberSummary.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberSummary.Count(childComplexity), true
+	case "NumberSummary.max":
+		if e.ComplexityRoot.NumberSummary.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberSummary.Max(childComplexity), true
+	case "NumberSummary.min":
+		if e.ComplexityRoot.NumberSummary.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NumberSummary.Min(childComplexity), true
 
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
@@ -1988,6 +2493,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Path.claims":
+		if e.ComplexityRoot.Path.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Claims(childComplexity), true
+	case "Path.edges":
+		if e.ComplexityRoot.Path.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Edges(childComplexity), true
+	case "Path.hops":
+		if e.ComplexityRoot.Path.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Hops(childComplexity), true
+	case "Path.nodes":
+		if e.ComplexityRoot.Path.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Nodes(childComplexity), true
+
+	case "PathEdge.direction":
+		if e.ComplexityRoot.PathEdge.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Direction(childComplexity), true
+	case "PathEdge.from":
+		if e.ComplexityRoot.PathEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.From(childComplexity), true
+	case "PathEdge.predicate":
+		if e.ComplexityRoot.PathEdge.Predicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.Predicate(childComplexity), true
+	case "PathEdge.to":
+		if e.ComplexityRoot.PathEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathEdge.To(childComplexity), true
+
+	case "PathResult.paths":
+		if e.ComplexityRoot.PathResult.Paths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Paths(childComplexity), true
+	case "PathResult.truncated":
+		if e.ComplexityRoot.PathResult.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Truncated(childComplexity), true
+
 	case "PolicyAction.batches":
 		if e.ComplexityRoot.PolicyAction.Batches == nil {
 			break
@@ -2084,6 +2652,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PolicyRecommendation.Concerns(childComplexity), true
+	case "PolicyRecommendation.evidence":
+		if e.ComplexityRoot.PolicyRecommendation.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRecommendation.Evidence(childComplexity), true
 	case "PolicyRecommendation.id":
 		if e.ComplexityRoot.PolicyRecommendation.ID == nil {
 			break
@@ -2252,6 +2826,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Claim(childComplexity, args["id"].(string)), true
+	case "Query.claimStats":
+		if e.ComplexityRoot.Query.ClaimStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_claimStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ClaimStats(childComplexity, args["filter"].(*graph.ClaimFilter), args["groupBy"].(*graph.Axis)), true
 	case "Query.claims":
 		if e.ComplexityRoot.Query.Claims == nil {
 			break
@@ -2263,6 +2848,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Claims(childComplexity, args["filter"].(*graph.ClaimFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.compare":
+		if e.ComplexityRoot.Query.Compare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Compare(childComplexity, args["ids"].([]string), args["lang"].(graph.Lang)), true
 	case "Query.concepts":
 		if e.ComplexityRoot.Query.Concepts == nil {
 			break
@@ -2274,6 +2870,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Concepts(childComplexity, args["scheme"].(string)), true
+	case "Query.findMethods":
+		if e.ComplexityRoot.Query.FindMethods == nil {
+			break
+		}
+
+		args, err := ec.field_Query_findMethods_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FindMethods(childComplexity, args["where"].(*graph.MethodWhere), args["orderBy"].([]*graph.MethodOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.frameworks":
 		if e.ComplexityRoot.Query.Frameworks == nil {
 			break
@@ -2292,6 +2899,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["filter"].(*graph.MethodFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.matrix":
+		if e.ComplexityRoot.Query.Matrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Matrix(childComplexity, args["rows"].(graph.Axis), args["columns"].(graph.Axis), args["filter"].(*graph.ClaimFilter)), true
 	case "Query.method":
 		if e.ComplexityRoot.Query.Method == nil {
 			break
@@ -2364,6 +2982,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Outcomes(childComplexity, args["filter"].(*graph.OutcomeFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int)), true
 	case "Query.policyActions":
 		if e.ComplexityRoot.Query.PolicyActions == nil {
 			break
@@ -2786,6 +3415,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SourceTypeCount.SourceType(childComplexity), true
 
+	case "StakeholderJudgement.criterion":
+		if e.ComplexityRoot.StakeholderJudgement.Criterion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StakeholderJudgement.Criterion(childComplexity), true
+	case "StakeholderJudgement.disagreement":
+		if e.ComplexityRoot.StakeholderJudgement.Disagreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StakeholderJudgement.Disagreement(childComplexity), true
+	case "StakeholderJudgement.judgements":
+		if e.ComplexityRoot.StakeholderJudgement.Judgements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StakeholderJudgement.Judgements(childComplexity), true
+	case "StakeholderJudgement.spread":
+		if e.ComplexityRoot.StakeholderJudgement.Spread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StakeholderJudgement.Spread(childComplexity), true
+
 	case "StatusCount.count":
 		if e.ComplexityRoot.StatusCount.Count == nil {
 			break
@@ -2866,6 +3520,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkModel.Assessments(childComplexity), true
+	case "WorkModel.assessmentsByGroup":
+		if e.ComplexityRoot.WorkModel.AssessmentsByGroup == nil {
+			break
+		}
+
+		args, err := ec.field_WorkModel_assessmentsByGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkModel.AssessmentsByGroup(childComplexity, args["groups"].([]graph.StakeholderGroup), args["onlyDisagreements"].(bool)), true
 	case "WorkModel.assignments":
 		if e.ComplexityRoot.WorkModel.Assignments == nil {
 			break
@@ -3031,9 +3696,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ClaimFilter", ec.unmarshalInputClaimFilter),
+			graphql.NewInputUnmarshaler("ClaimsWhere", ec.unmarshalInputClaimsWhere),
+			graphql.NewInputUnmarshaler("DisagreementWhere", ec.unmarshalInputDisagreementWhere),
 			graphql.NewInputUnmarshaler("MethodFilter", ec.unmarshalInputMethodFilter),
+			graphql.NewInputUnmarshaler("MethodOrder", ec.unmarshalInputMethodOrder),
+			graphql.NewInputUnmarshaler("MethodWhere", ec.unmarshalInputMethodWhere),
 			graphql.NewInputUnmarshaler("OutcomeFilter", ec.unmarshalInputOutcomeFilter),
 			graphql.NewInputUnmarshaler("PreconditionFilter", ec.unmarshalInputPreconditionFilter),
+			graphql.NewInputUnmarshaler("SomeClaims", ec.unmarshalInputSomeClaims),
 			graphql.NewInputUnmarshaler("SourceFilter", ec.unmarshalInputSourceFilter),
 			graphql.NewInputUnmarshaler("WorkModelFilter", ec.unmarshalInputWorkModelFilter),
 		)
@@ -3112,6 +3782,348 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/analytics.graphqls", Input: `# Analytical questions (issue 4): the evidence matrix, claim statistics, cross-relation method
+# queries, paths, comparisons, judgements by stakeholder group and the evidence under
+# recommendations. Everything here is computed from the in-memory read model.
+
+"""
+A dimension of the evidence matrix and of claim statistics. A claim's values on an axis come
+from the claim or from its subject (the method or initiative the claim is about); a claim with
+several values on an axis counts once in each, and a claim with none is in no row or column of
+that axis.
+
+Keys are node ids for WORK_MODEL, METHOD, TARGET_GROUP and OUTCOME, and vocabulary codes for the
+others.
+"""
+enum Axis {
+  "The work models the subject is assigned to: its own assignments only (an initiative is not counted under the work models of the methods it implements)."
+  WORK_MODEL
+  "The subject itself (a method or an initiative)."
+  METHOD
+  "The actor types of the subject's involvements, as coded (VOLUNTEER_KEY_FIGURE is not rolled up into VOLUNTEER)."
+  ACTOR_TYPE
+  "The subject's target groups."
+  TARGET_GROUP
+  "The subject's support functions."
+  SUPPORT_FUNCTION
+  "The domain of the claim's outcome."
+  OUTCOME_DOMAIN
+  "The claim's outcome."
+  OUTCOME
+  "The categories of the preconditions the subject requires."
+  PRECONDITION_CATEGORY
+  "The types of the sources the claim cites."
+  SOURCE_TYPE
+  "The subject's regions, as coded (BE_VLG is not rolled up into BE)."
+  REGION
+}
+
+"One value of an axis."
+type AxisValue {
+  "A node id (work models, methods, target groups, outcomes) or a vocabulary code."
+  key: ID!
+  "The node's name or label, or the concept's label; the code when there is none."
+  label(lang: Lang! = NL): String!
+}
+
+"""
+Outcome claims counted by a pair of axis values. Rows and columns list every value of their axis
+in the graph (all work models, all outcome-domain codes, ...), also those without claims, so
+gaps show.
+"""
+type Matrix {
+  rows: [AxisValue!]!
+  columns: [AxisValue!]!
+  "The non-empty cells, row by row."
+  cells: [MatrixCell!]!
+  "The number of empty row × column combinations."
+  gaps: Int!
+  "The empty row × column combinations, row by row."
+  gapCells: [MatrixGap!]!
+}
+
+"An empty cell of a matrix."
+type MatrixGap {
+  row: ID!
+  column: ID!
+}
+
+"The claims with one row value and one column value."
+type MatrixCell {
+  row: ID!
+  column: ID!
+  claimCount: Int!
+  "Distinct sources cited by the cell's claims."
+  sourceCount: Int!
+  positive: Int!
+  none: Int!
+  negative: Int!
+  mixed: Int!
+  "The strongest study design among the cell's claims."
+  strongestDesign: StudyDesign
+  """
+  The best evidence-registry rating of the subjects of the cell's claims, in the order of the
+  EvidenceLevel enum (weakest first).
+  """
+  highestEvidenceLevel: EvidenceLevel
+  "The cell's claims, in id order."
+  claims(first: Int, after: String): ClaimConnection!
+}
+
+"A summary of a number over a set of claims: how many claims have it, and its range and mean."
+type NumberSummary {
+  count: Int!
+  min: Float
+  max: Float
+  avg: Float
+}
+
+"Statistics of the claims with one value of the grouping axis (or of all claims, ungrouped)."
+type ClaimGroup {
+  "The group's axis value; null when not grouped."
+  value: AxisValue
+  claimCount: Int!
+  "Distinct sources cited by the group's claims."
+  sourceCount: Int!
+  positive: Int!
+  none: Int!
+  negative: Int!
+  mixed: Int!
+  strongestDesign: StudyDesign
+  highestEvidenceLevel: EvidenceLevel
+  sampleSize: NumberSummary!
+  """
+  Effect sizes as stated. Claims use different metrics (Cohen's d, odds ratios, ...): filter to
+  comparable claims before reading min, max and avg.
+  """
+  effectSize: NumberSummary!
+}
+
+"""
+A condition on methods and initiatives that can cross relations. The fields that are set must
+all hold. Example: volunteer-based methods with at least two sources for a positive effect on
+participation from a quasi-experimental design or better:
+
+    { AND: [{ is: { actorType: VOLUNTEER } },
+            { claims: { some: { where: { outcomeDomain: [PARTICIPATION_CITIZENSHIP], direction: [POSITIVE],
+                                         minDesign: QUASI_EXPERIMENTAL }, minSources: 2 } } }] }
+"""
+input MethodWhere {
+  "Every condition holds."
+  AND: [MethodWhere!]
+  "At least one condition holds (an empty list matches nothing)."
+  OR: [MethodWhere!]
+  "The condition does not hold."
+  NOT: MethodWhere
+  "Conditions on the method itself, as in methods(filter:)."
+  is: MethodFilter
+  "Quantifiers over the method's outcome claims."
+  claims: ClaimsWhere
+  "Stakeholder groups judge the method differently (see assessmentsByGroup)."
+  disagreement: DisagreementWhere
+}
+
+"Quantifiers over a method's outcome claims; the ones set must all hold."
+input ClaimsWhere {
+  "Enough claims match, citing enough distinct sources between them."
+  some: SomeClaims
+  "No claim matches the filter (an empty filter: the method has no claims)."
+  none: ClaimFilter
+  "Every claim matches the filter. True for a method without claims: combine with some to require one."
+  all: ClaimFilter
+}
+
+input SomeClaims {
+  "Which claims count (all when null)."
+  where: ClaimFilter
+  "At least this many claims match."
+  minClaims: Int = 1
+  "The matching claims together cite at least this many distinct sources."
+  minSources: Int = 0
+}
+
+input DisagreementWhere {
+  """
+  On some criterion, two of these groups (any groups when empty or null) gave different known
+  values (UNKNOWN does not count).
+  """
+  groups: [StakeholderGroup!]
+}
+
+"Keys to sort methods by. Counts are of the method's outcome claims and the distinct sources they cite."
+enum MethodOrderField {
+  ID
+  "The name in the order's lang, case- and accent-insensitively."
+  NAME
+  CLAIM_COUNT
+  SOURCE_COUNT
+  "The strongest study design among its claims."
+  STRONGEST_DESIGN
+  "Its best evidence-registry rating (EvidenceLevel enum order)."
+  EVIDENCE_LEVEL
+}
+
+enum SortDirection {
+  ASC
+  DESC
+}
+
+input MethodOrder {
+  by: MethodOrderField!
+  direction: SortDirection! = ASC
+  "The language names sort in (for NAME)."
+  lang: Lang! = NL
+}
+
+"Whether a path walks an edge the way it is stored."
+enum EdgeDirection {
+  "The edge is stored from the step's from-node to its to-node."
+  FORWARD
+  "The edge is stored the other way round."
+  BACKWARD
+}
+
+"One step of a path, in walking order."
+type PathEdge {
+  from: ID!
+  to: ID!
+  "The predicate's local name: subject, outcome, source, workModel, targetGroup, ..."
+  predicate: String!
+  direction: EdgeDirection!
+}
+
+"A simple path: nodes[0] is the start, edges[i] joins nodes[i] and nodes[i+1]."
+type Path {
+  hops: Int!
+  nodes: [Node!]!
+  edges: [PathEdge!]!
+  "The outcome claims on the path, in path order; ask for their sources."
+  claims: [OutcomeClaim!]!
+}
+
+type PathResult {
+  "Shortest first, then in node-id order; at most 200."
+  paths: [Path!]!
+  "The search stopped at 200 paths (or its step budget of a million edges): there are more."
+  truncated: Boolean!
+}
+
+"One property of the compared items, one value per item (several values joined by '; ')."
+type ComparisonRow {
+  "A stable key: kind, status, workModels, actors, targetGroups, supportFunctions, regions, outcomes, initiativeOutcomes (the outcome claims of the initiatives implementing a method), preconditions, strengths, weaknesses, opportunities, threats, assessments, evidenceLevel, claimCount, sourceCount."
+  property: String!
+  label(lang: Lang! = NL): String!
+  values: [String!]!
+}
+
+"Methods or initiatives side by side."
+type Comparison {
+  "The compared items, in the order asked (repeated ids once)."
+  items: [Method!]!
+  rows: [ComparisonRow!]!
+  """
+  The table as CSV (RFC 4180, CRLF line ends): a header row with the items' names, then a row per
+  property. GET /compare.csv?ids=a,b&lang=EN serves the same table as a UTF-8 file with a
+  byte-order mark, for spreadsheets.
+  """
+  csv: String!
+}
+
+"How the stakeholder groups judged one criterion, each group's value kept apart."
+type StakeholderJudgement {
+  criterion: Criterion!
+  judgements: [GroupJudgement!]!
+  "Groups with a known value (not UNKNOWN) gave different values."
+  disagreement: Boolean!
+  "The distance between the lowest and highest known value on LOW < MEDIUM < HIGH (0 to 2)."
+  spread: Int!
+}
+
+type GroupJudgement {
+  group: StakeholderGroup!
+  value: AssessmentValue!
+  assessment: Assessment!
+}
+
+"""
+How strong the evidence under a recommendation is:
+
+- NONE: it rests on no outcome claims.
+- STRONG: a SYSTEMATIC_REVIEW_META claim, or claims of design QUASI_EXPERIMENTAL or stronger
+  citing at least two distinct sources between them.
+- MODERATE: a claim of design PRE_POST or stronger, or claims citing at least two distinct
+  sources.
+- WEAK: anything else (one source, and designs below PRE_POST or unknown).
+
+When the claims disagree in direction (more than one direction, or any MIXED), the grade drops
+one step (STRONG to MODERATE, MODERATE to WEAK; WEAK stays WEAK).
+"""
+enum EvidenceStrength {
+  STRONG
+  MODERATE
+  WEAK
+  NONE
+}
+
+"The outcome claims a recommendation rests on (supportedBy), summarised."
+type EvidenceSummary {
+  claimCount: Int!
+  "Distinct sources cited by the claims."
+  sourceCount: Int!
+  positive: Int!
+  none: Int!
+  negative: Int!
+  mixed: Int!
+  strongestDesign: StudyDesign
+  strength: EvidenceStrength!
+  claims: [OutcomeClaim!]!
+  "The distinct sources, in order of first citation."
+  sources: [Source!]!
+}
+
+extend type Query {
+  "The evidence matrix: outcome claims matching filter, counted by their values on two axes."
+  matrix(rows: Axis!, columns: Axis!, filter: ClaimFilter): Matrix!
+  """
+  Statistics of the outcome claims matching filter, one group per value of groupBy that has
+  claims (in axis order), or a single group when groupBy is null.
+  """
+  claimStats(filter: ClaimFilter, groupBy: Axis): [ClaimGroup!]!
+  """
+  Methods and initiatives matching a condition that can cross relations, sorted by the keys in
+  turn and then by id (id order when orderBy is empty).
+  """
+  findMethods(where: MethodWhere, orderBy: [MethodOrder!], first: Int, after: String): MethodConnection!
+  """
+  The simple paths of at most maxHops edges (1 to 4, else BAD_USER_INPUT) between two nodes, over
+  every edge in either direction.
+  """
+  paths(from: ID!, to: ID!, maxHops: Int = 3): PathResult!
+  """
+  One to five methods or initiatives side by side (else BAD_USER_INPUT; an unknown id is
+  NOT_FOUND); values are in lang.
+  """
+  compare(ids: [ID!]!, lang: Lang! = NL): Comparison!
+}
+
+extend type Method {
+  """
+  The assessments per criterion, each stakeholder group apart. With groups, only theirs; with
+  onlyDisagreements, only the criteria on which they disagree.
+  """
+  assessmentsByGroup(groups: [StakeholderGroup!], onlyDisagreements: Boolean! = false): [StakeholderJudgement!]!
+}
+
+extend type WorkModel {
+  "As Method.assessmentsByGroup."
+  assessmentsByGroup(groups: [StakeholderGroup!], onlyDisagreements: Boolean! = false): [StakeholderJudgement!]!
+}
+
+extend type PolicyRecommendation {
+  "The outcome claims it rests on, summarised and graded."
+  evidence: EvidenceSummary!
+}
+`, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"The status and sources every claim-bearing link carries."
 interface Claim {
   id: ID!
@@ -3496,16 +4508,22 @@ enum Registry {
   NONE
 }
 
+"""
+Evidence levels, weakest to strongest: the Dutch recognition ladder (SEI: Movisie, NJi, RIVM)
+with CrimeSolutions' ratings placed beside it, a curator's judgement: NO_EFFECTS (rated and
+found not to work) ranks below anything that suggests an effect; PROMISING sits with the first
+indications, EFFECTIVE with the strong ones.
+"""
 enum EvidenceLevel {
   NOT_ASSESSED
+  NO_EFFECTS
   GOED_BESCHREVEN
   GOED_ONDERBOUWD
+  PROMISING
   EFFECTIEF_EERSTE_AANWIJZINGEN
   EFFECTIEF_GOEDE_AANWIJZINGEN
-  EFFECTIEF_STERKE_AANWIJZINGEN
-  NO_EFFECTS
-  PROMISING
   EFFECTIVE
+  EFFECTIEF_STERKE_AANWIJZINGEN
 }
 
 "A rating of a method in an intervention registry (Movisie, NJi, CrimeSolutions ...)."
@@ -4136,6 +5154,16 @@ func (ec *executionContext) childFields_Author(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Author", field.Name)
 }
 
+func (ec *executionContext) childFields_AxisValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AxisValue_key(ctx, field)
+	case "label":
+		return ec.fieldContext_AxisValue_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AxisValue", field.Name)
+}
+
 func (ec *executionContext) childFields_Batch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4238,6 +5266,58 @@ func (ec *executionContext) childFields_ClaimEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ClaimEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ClaimGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ClaimGroup_value(ctx, field)
+	case "claimCount":
+		return ec.fieldContext_ClaimGroup_claimCount(ctx, field)
+	case "sourceCount":
+		return ec.fieldContext_ClaimGroup_sourceCount(ctx, field)
+	case "positive":
+		return ec.fieldContext_ClaimGroup_positive(ctx, field)
+	case "none":
+		return ec.fieldContext_ClaimGroup_none(ctx, field)
+	case "negative":
+		return ec.fieldContext_ClaimGroup_negative(ctx, field)
+	case "mixed":
+		return ec.fieldContext_ClaimGroup_mixed(ctx, field)
+	case "strongestDesign":
+		return ec.fieldContext_ClaimGroup_strongestDesign(ctx, field)
+	case "highestEvidenceLevel":
+		return ec.fieldContext_ClaimGroup_highestEvidenceLevel(ctx, field)
+	case "sampleSize":
+		return ec.fieldContext_ClaimGroup_sampleSize(ctx, field)
+	case "effectSize":
+		return ec.fieldContext_ClaimGroup_effectSize(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_Comparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_Comparison_items(ctx, field)
+	case "rows":
+		return ec.fieldContext_Comparison_rows(ctx, field)
+	case "csv":
+		return ec.fieldContext_Comparison_csv(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Comparison", field.Name)
+}
+
+func (ec *executionContext) childFields_ComparisonRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "property":
+		return ec.fieldContext_ComparisonRow_property(ctx, field)
+	case "label":
+		return ec.fieldContext_ComparisonRow_label(ctx, field)
+	case "values":
+		return ec.fieldContext_ComparisonRow_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparisonRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Concept(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4286,6 +5366,32 @@ func (ec *executionContext) childFields_EvidenceRating(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EvidenceRating", field.Name)
 }
 
+func (ec *executionContext) childFields_EvidenceSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "claimCount":
+		return ec.fieldContext_EvidenceSummary_claimCount(ctx, field)
+	case "sourceCount":
+		return ec.fieldContext_EvidenceSummary_sourceCount(ctx, field)
+	case "positive":
+		return ec.fieldContext_EvidenceSummary_positive(ctx, field)
+	case "none":
+		return ec.fieldContext_EvidenceSummary_none(ctx, field)
+	case "negative":
+		return ec.fieldContext_EvidenceSummary_negative(ctx, field)
+	case "mixed":
+		return ec.fieldContext_EvidenceSummary_mixed(ctx, field)
+	case "strongestDesign":
+		return ec.fieldContext_EvidenceSummary_strongestDesign(ctx, field)
+	case "strength":
+		return ec.fieldContext_EvidenceSummary_strength(ctx, field)
+	case "claims":
+		return ec.fieldContext_EvidenceSummary_claims(ctx, field)
+	case "sources":
+		return ec.fieldContext_EvidenceSummary_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Framework(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4320,6 +5426,18 @@ func (ec *executionContext) childFields_FrameworkCategory(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type FrameworkCategory", field.Name)
 }
 
+func (ec *executionContext) childFields_GroupJudgement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_GroupJudgement_group(ctx, field)
+	case "value":
+		return ec.fieldContext_GroupJudgement_value(ctx, field)
+	case "assessment":
+		return ec.fieldContext_GroupJudgement_assessment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupJudgement", field.Name)
+}
+
 func (ec *executionContext) childFields_Involvement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4348,6 +5466,60 @@ func (ec *executionContext) childFields_Involvement(ctx context.Context, field g
 		return ec.fieldContext_Involvement_batches(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Involvement", field.Name)
+}
+
+func (ec *executionContext) childFields_Matrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_Matrix_rows(ctx, field)
+	case "columns":
+		return ec.fieldContext_Matrix_columns(ctx, field)
+	case "cells":
+		return ec.fieldContext_Matrix_cells(ctx, field)
+	case "gaps":
+		return ec.fieldContext_Matrix_gaps(ctx, field)
+	case "gapCells":
+		return ec.fieldContext_Matrix_gapCells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Matrix", field.Name)
+}
+
+func (ec *executionContext) childFields_MatrixCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_MatrixCell_row(ctx, field)
+	case "column":
+		return ec.fieldContext_MatrixCell_column(ctx, field)
+	case "claimCount":
+		return ec.fieldContext_MatrixCell_claimCount(ctx, field)
+	case "sourceCount":
+		return ec.fieldContext_MatrixCell_sourceCount(ctx, field)
+	case "positive":
+		return ec.fieldContext_MatrixCell_positive(ctx, field)
+	case "none":
+		return ec.fieldContext_MatrixCell_none(ctx, field)
+	case "negative":
+		return ec.fieldContext_MatrixCell_negative(ctx, field)
+	case "mixed":
+		return ec.fieldContext_MatrixCell_mixed(ctx, field)
+	case "strongestDesign":
+		return ec.fieldContext_MatrixCell_strongestDesign(ctx, field)
+	case "highestEvidenceLevel":
+		return ec.fieldContext_MatrixCell_highestEvidenceLevel(ctx, field)
+	case "claims":
+		return ec.fieldContext_MatrixCell_claims(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatrixCell", field.Name)
+}
+
+func (ec *executionContext) childFields_MatrixGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_MatrixGap_row(ctx, field)
+	case "column":
+		return ec.fieldContext_MatrixGap_column(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatrixGap", field.Name)
 }
 
 func (ec *executionContext) childFields_Method(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4420,6 +5592,8 @@ func (ec *executionContext) childFields_Method(ctx context.Context, field graphq
 		return ec.fieldContext_Method_sources(ctx, field)
 	case "batches":
 		return ec.fieldContext_Method_batches(ctx, field)
+	case "assessmentsByGroup":
+		return ec.fieldContext_Method_assessmentsByGroup(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Method", field.Name)
 }
@@ -4446,6 +5620,20 @@ func (ec *executionContext) childFields_MethodEdge(ctx context.Context, field gr
 		return ec.fieldContext_MethodEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MethodEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NumberSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_NumberSummary_count(ctx, field)
+	case "min":
+		return ec.fieldContext_NumberSummary_min(ctx, field)
+	case "max":
+		return ec.fieldContext_NumberSummary_max(ctx, field)
+	case "avg":
+		return ec.fieldContext_NumberSummary_avg(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NumberSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4568,6 +5756,44 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hops":
+		return ec.fieldContext_Path_hops(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Path_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Path_edges(ctx, field)
+	case "claims":
+		return ec.fieldContext_Path_claims(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
+}
+
+func (ec *executionContext) childFields_PathEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PathEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PathEdge_to(ctx, field)
+	case "predicate":
+		return ec.fieldContext_PathEdge_predicate(ctx, field)
+	case "direction":
+		return ec.fieldContext_PathEdge_direction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PathResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paths":
+		return ec.fieldContext_PathResult_paths(ctx, field)
+	case "truncated":
+		return ec.fieldContext_PathResult_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathResult", field.Name)
+}
+
 func (ec *executionContext) childFields_PolicyAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4618,6 +5844,8 @@ func (ec *executionContext) childFields_PolicyRecommendation(ctx context.Context
 		return ec.fieldContext_PolicyRecommendation_note(ctx, field)
 	case "batches":
 		return ec.fieldContext_PolicyRecommendation_batches(ctx, field)
+	case "evidence":
+		return ec.fieldContext_PolicyRecommendation_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyRecommendation", field.Name)
 }
@@ -4828,6 +6056,20 @@ func (ec *executionContext) childFields_SourceTypeCount(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type SourceTypeCount", field.Name)
 }
 
+func (ec *executionContext) childFields_StakeholderJudgement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "criterion":
+		return ec.fieldContext_StakeholderJudgement_criterion(ctx, field)
+	case "judgements":
+		return ec.fieldContext_StakeholderJudgement_judgements(ctx, field)
+	case "disagreement":
+		return ec.fieldContext_StakeholderJudgement_disagreement(ctx, field)
+	case "spread":
+		return ec.fieldContext_StakeholderJudgement_spread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StakeholderJudgement", field.Name)
+}
+
 func (ec *executionContext) childFields_StatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "status":
@@ -4898,6 +6140,8 @@ func (ec *executionContext) childFields_WorkModel(ctx context.Context, field gra
 		return ec.fieldContext_WorkModel_assessments(ctx, field)
 	case "batches":
 		return ec.fieldContext_WorkModel_batches(ctx, field)
+	case "assessmentsByGroup":
+		return ec.fieldContext_WorkModel_assessmentsByGroup(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WorkModel", field.Name)
 }
@@ -5094,6 +6338,20 @@ func (ec *executionContext) field_Assessment_text_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_AxisValue_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Batch_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5117,6 +6375,20 @@ func (ec *executionContext) field_Batch_sources_args(ctx context.Context, rawArg
 }
 
 func (ec *executionContext) field_Characteristic_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ComparisonRow_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -5242,6 +6514,28 @@ func (ec *executionContext) field_Involvement_training_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_MatrixCell_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Method_approach_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5253,6 +6547,28 @@ func (ec *executionContext) field_Method_approach_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Method_assessmentsByGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groups",
+		func(ctx context.Context, v any) ([]graph.StakeholderGroup, error) {
+			return ec.unmarshalOStakeholderGroup2ᚕkringᚋgraphᚐStakeholderGroupᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groups"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "onlyDisagreements",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["onlyDisagreements"] = arg1
 	return args, nil
 }
 
@@ -5576,6 +6892,28 @@ func (ec *executionContext) field_Query_batch_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_claimStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*graph.ClaimFilter, error) {
+			return ec.unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*graph.Axis, error) {
+			return ec.unmarshalOAxis2ᚖkringᚋgraphᚐAxis(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_claim_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5636,6 +6974,28 @@ func (ec *executionContext) field_Query_claims_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_compare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_concepts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5647,6 +7007,44 @@ func (ec *executionContext) field_Query_concepts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["scheme"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_findMethods_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*graph.MethodWhere, error) {
+			return ec.unmarshalOMethodWhere2ᚖkringᚋgraphᚐMethodWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*graph.MethodOrder, error) {
+			return ec.unmarshalOMethodOrder2ᚕᚖkringᚋgraphᚐMethodOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -5693,6 +7091,36 @@ func (ec *executionContext) field_Query_initiatives_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_matrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "rows",
+		func(ctx context.Context, v any) (graph.Axis, error) {
+			return ec.unmarshalNAxis2kringᚋgraphᚐAxis(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rows"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "columns",
+		func(ctx context.Context, v any) (graph.Axis, error) {
+			return ec.unmarshalNAxis2kringᚋgraphᚐAxis(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["columns"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*graph.ClaimFilter, error) {
+			return ec.unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
 	return args, nil
 }
 
@@ -5841,6 +7269,36 @@ func (ec *executionContext) field_Query_outcomes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
 	return args, nil
 }
 
@@ -6103,6 +7561,28 @@ func (ec *executionContext) field_TargetGroup_label_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkModel_assessmentsByGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groups",
+		func(ctx context.Context, v any) ([]graph.StakeholderGroup, error) {
+			return ec.unmarshalOStakeholderGroup2ᚕkringᚋgraphᚐStakeholderGroupᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groups"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "onlyDisagreements",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["onlyDisagreements"] = arg1
 	return args, nil
 }
 
@@ -6990,6 +8470,73 @@ func (ec *executionContext) fieldContext_Author_sources(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AxisValue_key(ctx context.Context, field graphql.CollectedField, obj *graph.AxisValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisValue_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisValue_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisValue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AxisValue_label(ctx context.Context, field graphql.CollectedField, obj *graph.AxisValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisValue_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Label(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisValue_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AxisValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AxisValue_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7894,6 +9441,463 @@ func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ClaimGroup_value(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AxisValue) graphql.Marshaler {
+			return ec.marshalOAxisValue2ᚖkringᚋgraphᚐAxisValue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimGroup_claimCount(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_claimCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_claimCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_sourceCount(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_sourceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_sourceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_positive(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_positive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_positive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_none(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_none(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.None, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_none(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_negative(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_negative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_negative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_mixed(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_mixed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mixed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_mixed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_strongestDesign(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_strongestDesign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongestDesign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.StudyDesign) graphql.Marshaler {
+			return ec.marshalOStudyDesign2ᚖkringᚋgraphᚐStudyDesign(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_strongestDesign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "StudyDesign")
+}
+
+func (ec *executionContext) _ClaimGroup_highestEvidenceLevel(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_highestEvidenceLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighestEvidenceLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EvidenceLevel) graphql.Marshaler {
+			return ec.marshalOEvidenceLevel2ᚖkringᚋgraphᚐEvidenceLevel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_highestEvidenceLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "EvidenceLevel")
+}
+
+func (ec *executionContext) _ClaimGroup_sampleSize(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_sampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampleSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.NumberSummary) graphql.Marshaler {
+			return ec.marshalNNumberSummary2ᚖkringᚋgraphᚐNumberSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_sampleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimGroup_effectSize(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_effectSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.NumberSummary) graphql.Marshaler {
+			return ec.marshalNNumberSummary2ᚖkringᚋgraphᚐNumberSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_effectSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NumberSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_items(ctx context.Context, field graphql.CollectedField, obj *graph.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Comparison().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Method) graphql.Marshaler {
+			return ec.marshalNMethod2ᚕᚖkringᚋgraphᚐMethodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Method(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_rows(ctx context.Context, field graphql.CollectedField, obj *graph.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ComparisonRow) graphql.Marshaler {
+			return ec.marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparisonRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparisonRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_csv(ctx context.Context, field graphql.CollectedField, obj *graph.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_csv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CSV(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, true, false, "String")
+}
+
+func (ec *executionContext) _ComparisonRow_property(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_property(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Property, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_property(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonRow_label(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Label(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ComparisonRow_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonRow_values(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
+}
+
 func (ec *executionContext) _Concept_id(ctx context.Context, field graphql.CollectedField, obj *graph.Concept) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8404,6 +10408,254 @@ func (ec *executionContext) fieldContext_EvidenceRating_batches(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _EvidenceSummary_claimCount(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_claimCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_claimCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceSummary_sourceCount(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_sourceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_sourceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceSummary_positive(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_positive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_positive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceSummary_none(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_none(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.None, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_none(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceSummary_negative(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_negative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_negative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceSummary_mixed(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_mixed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mixed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_mixed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceSummary_strongestDesign(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_strongestDesign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongestDesign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.StudyDesign) graphql.Marshaler {
+			return ec.marshalOStudyDesign2ᚖkringᚋgraphᚐStudyDesign(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_strongestDesign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "StudyDesign")
+}
+
+func (ec *executionContext) _EvidenceSummary_strength(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.EvidenceStrength) graphql.Marshaler {
+			return ec.marshalNEvidenceStrength2kringᚋgraphᚐEvidenceStrength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceSummary", field, false, false, "EvidenceStrength")
+}
+
+func (ec *executionContext) _EvidenceSummary_claims(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceSummary().Claims(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.OutcomeClaim) graphql.Marshaler {
+			return ec.marshalNOutcomeClaim2ᚕᚖkringᚋgraphᚐOutcomeClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutcomeClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceSummary_sources(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceSummary_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceSummary().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceSummary_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Framework_id(ctx context.Context, field graphql.CollectedField, obj *graph.Framework) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8768,6 +11020,84 @@ func (ec *executionContext) fieldContext_FrameworkCategory_framework(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _GroupJudgement_group(ctx context.Context, field graphql.CollectedField, obj *graph.GroupJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupJudgement_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.StakeholderGroup) graphql.Marshaler {
+			return ec.marshalNStakeholderGroup2kringᚋgraphᚐStakeholderGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupJudgement_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupJudgement", field, false, false, "StakeholderGroup")
+}
+
+func (ec *executionContext) _GroupJudgement_value(ctx context.Context, field graphql.CollectedField, obj *graph.GroupJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupJudgement_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AssessmentValue) graphql.Marshaler {
+			return ec.marshalNAssessmentValue2kringᚋgraphᚐAssessmentValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupJudgement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupJudgement", field, false, false, "AssessmentValue")
+}
+
+func (ec *executionContext) _GroupJudgement_assessment(ctx context.Context, field graphql.CollectedField, obj *graph.GroupJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupJudgement_assessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Assessment) graphql.Marshaler {
+			return ec.marshalNAssessment2ᚖkringᚋgraphᚐAssessment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupJudgement_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupJudgement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assessment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Involvement_id(ctx context.Context, field graphql.CollectedField, obj *graph.Involvement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9120,6 +11450,477 @@ func (ec *executionContext) fieldContext_Involvement_batches(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Matrix_rows(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AxisValue) graphql.Marshaler {
+			return ec.marshalNAxisValue2ᚕᚖkringᚋgraphᚐAxisValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Matrix_columns(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AxisValue) graphql.Marshaler {
+			return ec.marshalNAxisValue2ᚕᚖkringᚋgraphᚐAxisValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Matrix_cells(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.MatrixCell) graphql.Marshaler {
+			return ec.marshalNMatrixCell2ᚕᚖkringᚋgraphᚐMatrixCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatrixCell(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Matrix_gaps(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gaps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_gaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Matrix", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Matrix_gapCells(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_gapCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapCells(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.MatrixGap) graphql.Marshaler {
+			return ec.marshalNMatrixGap2ᚕᚖkringᚋgraphᚐMatrixGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_gapCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatrixGap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatrixCell_row(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatrixCell_column(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatrixCell_claimCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_claimCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_claimCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_sourceCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_sourceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_sourceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_positive(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_positive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_positive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_none(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_none(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.None, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_none(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_negative(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_negative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_negative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_mixed(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_mixed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mixed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_mixed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_strongestDesign(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_strongestDesign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongestDesign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.StudyDesign) graphql.Marshaler {
+			return ec.marshalOStudyDesign2ᚖkringᚋgraphᚐStudyDesign(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_strongestDesign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "StudyDesign")
+}
+
+func (ec *executionContext) _MatrixCell_highestEvidenceLevel(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_highestEvidenceLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighestEvidenceLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EvidenceLevel) graphql.Marshaler {
+			return ec.marshalOEvidenceLevel2ᚖkringᚋgraphᚐEvidenceLevel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_highestEvidenceLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "EvidenceLevel")
+}
+
+func (ec *executionContext) _MatrixCell_claims(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MatrixCell().Claims(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ClaimConnection) graphql.Marshaler {
+			return ec.marshalNClaimConnection2ᚖkringᚋresolversᚐClaimConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatrixCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MatrixCell_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatrixGap_row(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixGap_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixGap_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixGap", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatrixGap_column(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixGap_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixGap_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixGap", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Method_id(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
@@ -10246,6 +13047,50 @@ func (ec *executionContext) fieldContext_Method_batches(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Method_assessmentsByGroup(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Method_assessmentsByGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Method().AssessmentsByGroup(ctx, obj, fc.Args["groups"].([]graph.StakeholderGroup), fc.Args["onlyDisagreements"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.StakeholderJudgement) graphql.Marshaler {
+			return ec.marshalNStakeholderJudgement2ᚕᚖkringᚋgraphᚐStakeholderJudgementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Method_assessmentsByGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StakeholderJudgement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Method_assessmentsByGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MethodConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *MethodConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10480,6 +13325,98 @@ func (ec *executionContext) fieldContext_Mutation_rollbackBatch(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NumberSummary_count(ctx context.Context, field graphql.CollectedField, obj *graph.NumberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberSummary_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NumberSummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NumberSummary_min(ctx context.Context, field graphql.CollectedField, obj *graph.NumberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberSummary_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberSummary_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberSummary_max(ctx context.Context, field graphql.CollectedField, obj *graph.NumberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberSummary_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberSummary_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NumberSummary_avg(ctx context.Context, field graphql.CollectedField, obj *graph.NumberSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NumberSummary_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Avg, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NumberSummary_avg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NumberSummary", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *graph.Organisation) (ret graphql.Marshaler) {
@@ -11691,6 +14628,272 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Path_hops(ctx context.Context, field graphql.CollectedField, obj *graph.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *graph.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Path().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕkringᚋgraphᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_edges(ctx context.Context, field graphql.CollectedField, obj *graph.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.PathEdge) graphql.Marshaler {
+			return ec.marshalNPathEdge2ᚕᚖkringᚋgraphᚐPathEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_claims(ctx context.Context, field graphql.CollectedField, obj *graph.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Path().Claims(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.OutcomeClaim) graphql.Marshaler {
+			return ec.marshalNOutcomeClaim2ᚕᚖkringᚋgraphᚐOutcomeClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutcomeClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathEdge_from(ctx context.Context, field graphql.CollectedField, obj *graph.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PathEdge_to(ctx context.Context, field graphql.CollectedField, obj *graph.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PathEdge_predicate(ctx context.Context, field graphql.CollectedField, obj *graph.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_predicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_predicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PathEdge_direction(ctx context.Context, field graphql.CollectedField, obj *graph.PathEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathEdge_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.EdgeDirection) graphql.Marshaler {
+			return ec.marshalNEdgeDirection2kringᚋgraphᚐEdgeDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathEdge_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathEdge", field, false, false, "EdgeDirection")
+}
+
+func (ec *executionContext) _PathResult_paths(ctx context.Context, field graphql.CollectedField, obj *graph.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚕᚖkringᚋgraphᚐPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_paths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathResult_truncated(ctx context.Context, field graphql.CollectedField, obj *graph.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PolicyAction_id(ctx context.Context, field graphql.CollectedField, obj *graph.PolicyAction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12288,6 +15491,38 @@ func (ec *executionContext) fieldContext_PolicyRecommendation_batches(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _PolicyRecommendation_evidence(ctx context.Context, field graphql.CollectedField, obj *graph.PolicyRecommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyRecommendation_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PolicyRecommendation().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EvidenceSummary) graphql.Marshaler {
+			return ec.marshalNEvidenceSummary2ᚖkringᚋgraphᚐEvidenceSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyRecommendation_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyRecommendation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Precondition_id(ctx context.Context, field graphql.CollectedField, obj *graph.Precondition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12799,6 +16034,226 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Matrix(ctx, fc.Args["rows"].(graph.Axis), fc.Args["columns"].(graph.Axis), fc.Args["filter"].(*graph.ClaimFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Matrix) graphql.Marshaler {
+			return ec.marshalNMatrix2ᚖkringᚋgraphᚐMatrix(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Matrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_claimStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_claimStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ClaimStats(ctx, fc.Args["filter"].(*graph.ClaimFilter), fc.Args["groupBy"].(*graph.Axis))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ClaimGroup) graphql.Marshaler {
+			return ec.marshalNClaimGroup2ᚕᚖkringᚋgraphᚐClaimGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_claimStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_claimStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_findMethods(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_findMethods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FindMethods(ctx, fc.Args["where"].(*graph.MethodWhere), fc.Args["orderBy"].([]*graph.MethodOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MethodConnection) graphql.Marshaler {
+			return ec.marshalNMethodConnection2ᚖkringᚋresolversᚐMethodConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_findMethods(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MethodConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_findMethods_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.PathResult) graphql.Marshaler {
+			return ec.marshalNPathResult2ᚖkringᚋgraphᚐPathResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Compare(ctx, fc.Args["ids"].([]string), fc.Args["lang"].(graph.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2ᚖkringᚋgraphᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15183,6 +18638,107 @@ func (ec *executionContext) fieldContext_SourceTypeCount_count(_ context.Context
 	return graphql.NewScalarFieldContext("SourceTypeCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _StakeholderJudgement_criterion(ctx context.Context, field graphql.CollectedField, obj *graph.StakeholderJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StakeholderJudgement_criterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criterion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Criterion) graphql.Marshaler {
+			return ec.marshalNCriterion2kringᚋgraphᚐCriterion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StakeholderJudgement_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StakeholderJudgement", field, false, false, "Criterion")
+}
+
+func (ec *executionContext) _StakeholderJudgement_judgements(ctx context.Context, field graphql.CollectedField, obj *graph.StakeholderJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StakeholderJudgement_judgements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judgements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.GroupJudgement) graphql.Marshaler {
+			return ec.marshalNGroupJudgement2ᚕᚖkringᚋgraphᚐGroupJudgementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StakeholderJudgement_judgements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StakeholderJudgement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupJudgement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StakeholderJudgement_disagreement(ctx context.Context, field graphql.CollectedField, obj *graph.StakeholderJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StakeholderJudgement_disagreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disagreement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StakeholderJudgement_disagreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StakeholderJudgement", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StakeholderJudgement_spread(ctx context.Context, field graphql.CollectedField, obj *graph.StakeholderJudgement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StakeholderJudgement_spread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StakeholderJudgement_spread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StakeholderJudgement", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StatusCount_status(ctx context.Context, field graphql.CollectedField, obj *graph.StatusCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15943,6 +19499,50 @@ func (ec *executionContext) fieldContext_WorkModel_batches(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Batch(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkModel_assessmentsByGroup(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkModel_assessmentsByGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkModel().AssessmentsByGroup(ctx, obj, fc.Args["groups"].([]graph.StakeholderGroup), fc.Args["onlyDisagreements"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.StakeholderJudgement) graphql.Marshaler {
+			return ec.marshalNStakeholderJudgement2ᚕᚖkringᚋgraphᚐStakeholderJudgementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkModel_assessmentsByGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkModel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StakeholderJudgement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkModel_assessmentsByGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -17333,6 +20933,104 @@ func UnmarshalClaimFilter(ctx context.Context, raw any) (graph.ClaimFilter, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputClaimsWhere(ctx context.Context, obj any) (graph.ClaimsWhere, error) {
+	var it graph.ClaimsWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "all"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOSomeClaims2ᚖkringᚋgraphᚐSomeClaims(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimsWhere unmarshals raw into the ClaimsWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimsWhere(ctx context.Context, raw any) (graph.ClaimsWhere, error) {
+	var out graph.ClaimsWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimsWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDisagreementWhere(ctx context.Context, obj any) (graph.DisagreementWhere, error) {
+	var it graph.DisagreementWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"groups"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "groups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groups"))
+			data, err := ec.unmarshalOStakeholderGroup2ᚕkringᚋgraphᚐStakeholderGroupᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Groups = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisagreementWhere unmarshals raw into the DisagreementWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisagreementWhere(ctx context.Context, raw any) (graph.DisagreementWhere, error) {
+	var out graph.DisagreementWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisagreementWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMethodFilter(ctx context.Context, obj any) (graph.MethodFilter, error) {
 	var it graph.MethodFilter
 	if obj == nil {
@@ -17438,6 +21136,146 @@ func UnmarshalMethodFilter(ctx context.Context, raw any) (graph.MethodFilter, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMethodOrder(ctx context.Context, obj any) (graph.MethodOrder, error) {
+	var it graph.MethodOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+	if _, present := asMap["lang"]; !present {
+		asMap["lang"] = "NL"
+	}
+
+	fieldsInOrder := [...]string{"by", "direction", "lang"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNMethodOrderField2kringᚋgraphᚐMethodOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNSortDirection2kringᚋgraphᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lang = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMethodOrder unmarshals raw into the MethodOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMethodOrder(ctx context.Context, raw any) (graph.MethodOrder, error) {
+	var out graph.MethodOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MethodOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMethodWhere(ctx context.Context, obj any) (graph.MethodWhere, error) {
+	var it graph.MethodWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "is", "claims", "disagreement"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOMethodWhere2ᚕᚖkringᚋgraphᚐMethodWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOMethodWhere2ᚕᚖkringᚋgraphᚐMethodWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOMethodWhere2ᚖkringᚋgraphᚐMethodWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "is":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("is"))
+			data, err := ec.unmarshalOMethodFilter2ᚖkringᚋgraphᚐMethodFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Is = data
+		case "claims":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("claims"))
+			data, err := ec.unmarshalOClaimsWhere2ᚖkringᚋgraphᚐClaimsWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Claims = data
+		case "disagreement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disagreement"))
+			data, err := ec.unmarshalODisagreementWhere2ᚖkringᚋgraphᚐDisagreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Disagreement = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMethodWhere unmarshals raw into the MethodWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMethodWhere(ctx context.Context, raw any) (graph.MethodWhere, error) {
+	var out graph.MethodWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MethodWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOutcomeFilter(ctx context.Context, obj any) (graph.OutcomeFilter, error) {
 	var it graph.OutcomeFilter
 	if obj == nil {
@@ -17540,6 +21378,69 @@ func (ec *executionContext) unmarshalInputPreconditionFilter(ctx context.Context
 func UnmarshalPreconditionFilter(ctx context.Context, raw any) (graph.PreconditionFilter, error) {
 	var out graph.PreconditionFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PreconditionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSomeClaims(ctx context.Context, obj any) (graph.SomeClaims, error) {
+	var it graph.SomeClaims
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minClaims"]; !present {
+		asMap["minClaims"] = 1
+	}
+	if _, present := asMap["minSources"]; !present {
+		asMap["minSources"] = 0
+	}
+
+	fieldsInOrder := [...]string{"where", "minClaims", "minSources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "minClaims":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minClaims"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinClaims = data
+		case "minSources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSources"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSomeClaims unmarshals raw into the SomeClaims input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSomeClaims(ctx context.Context, raw any) (graph.SomeClaims, error) {
+	var out graph.SomeClaims
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SomeClaims", raw, &out)
 	return out, err
 }
 
@@ -18068,6 +21969,44 @@ func (ec *executionContext) _Author(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var axisValueImplementors = []string{"AxisValue"}
+
+func (ec *executionContext) _AxisValue(ctx context.Context, sel ast.SelectionSet, obj *graph.AxisValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, axisValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AxisValue")
+		case "key":
+			out.Values[i] = ec._AxisValue_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._AxisValue_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var batchImplementors = []string{"Batch", "Node"}
 
 func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, obj *graph.Batch) graphql.Marshaler {
@@ -18405,6 +22344,176 @@ func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var claimGroupImplementors = []string{"ClaimGroup"}
+
+func (ec *executionContext) _ClaimGroup(ctx context.Context, sel ast.SelectionSet, obj *graph.ClaimGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimGroup")
+		case "value":
+			out.Values[i] = ec._ClaimGroup_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "claimCount":
+			out.Values[i] = ec._ClaimGroup_claimCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceCount":
+			out.Values[i] = ec._ClaimGroup_sourceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positive":
+			out.Values[i] = ec._ClaimGroup_positive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "none":
+			out.Values[i] = ec._ClaimGroup_none(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "negative":
+			out.Values[i] = ec._ClaimGroup_negative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mixed":
+			out.Values[i] = ec._ClaimGroup_mixed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strongestDesign":
+			out.Values[i] = ec._ClaimGroup_strongestDesign(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "highestEvidenceLevel":
+			out.Values[i] = ec._ClaimGroup_highestEvidenceLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sampleSize":
+			out.Values[i] = ec._ClaimGroup_sampleSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectSize":
+			out.Values[i] = ec._ClaimGroup_effectSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonImplementors = []string{"Comparison"}
+
+func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSet, obj *graph.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Comparison")
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_items(ctx, field, obj)
+				})
+		case "rows":
+			out.Values[i] = ec._Comparison_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "csv":
+			out.Values[i] = ec._Comparison_csv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonRowImplementors = []string{"ComparisonRow"}
+
+func (ec *executionContext) _ComparisonRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ComparisonRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparisonRow")
+		case "property":
+			out.Values[i] = ec._ComparisonRow_property(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ComparisonRow_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._ComparisonRow_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var conceptImplementors = []string{"Concept", "Node"}
 
 func (ec *executionContext) _Concept(ctx context.Context, sel ast.SelectionSet, obj *graph.Concept) graphql.Marshaler {
@@ -18557,6 +22666,86 @@ func (ec *executionContext) _EvidenceRating(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var evidenceSummaryImplementors = []string{"EvidenceSummary"}
+
+func (ec *executionContext) _EvidenceSummary(ctx context.Context, sel ast.SelectionSet, obj *graph.EvidenceSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceSummary")
+		case "claimCount":
+			out.Values[i] = ec._EvidenceSummary_claimCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceCount":
+			out.Values[i] = ec._EvidenceSummary_sourceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positive":
+			out.Values[i] = ec._EvidenceSummary_positive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "none":
+			out.Values[i] = ec._EvidenceSummary_none(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "negative":
+			out.Values[i] = ec._EvidenceSummary_negative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mixed":
+			out.Values[i] = ec._EvidenceSummary_mixed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "strongestDesign":
+			out.Values[i] = ec._EvidenceSummary_strongestDesign(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "strength":
+			out.Values[i] = ec._EvidenceSummary_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceSummary_claims(ctx, field, obj)
+				})
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EvidenceSummary_sources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var frameworkImplementors = []string{"Framework", "Node"}
 
 func (ec *executionContext) _Framework(ctx context.Context, sel ast.SelectionSet, obj *graph.Framework) graphql.Marshaler {
@@ -18671,6 +22860,49 @@ func (ec *executionContext) _FrameworkCategory(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var groupJudgementImplementors = []string{"GroupJudgement"}
+
+func (ec *executionContext) _GroupJudgement(ctx context.Context, sel ast.SelectionSet, obj *graph.GroupJudgement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupJudgementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupJudgement")
+		case "group":
+			out.Values[i] = ec._GroupJudgement_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._GroupJudgement_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessment":
+			out.Values[i] = ec._GroupJudgement_assessment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var involvementImplementors = []string{"Involvement", "Node", "Claim"}
 
 func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionSet, obj *graph.Involvement) graphql.Marshaler {
@@ -18746,6 +22978,181 @@ func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Involvement_batches(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matrixImplementors = []string{"Matrix"}
+
+func (ec *executionContext) _Matrix(ctx context.Context, sel ast.SelectionSet, obj *graph.Matrix) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matrixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Matrix")
+		case "rows":
+			out.Values[i] = ec._Matrix_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._Matrix_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._Matrix_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gaps":
+			out.Values[i] = ec._Matrix_gaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gapCells":
+			out.Values[i] = ec._Matrix_gapCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matrixCellImplementors = []string{"MatrixCell"}
+
+func (ec *executionContext) _MatrixCell(ctx context.Context, sel ast.SelectionSet, obj *graph.MatrixCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matrixCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatrixCell")
+		case "row":
+			out.Values[i] = ec._MatrixCell_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "column":
+			out.Values[i] = ec._MatrixCell_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claimCount":
+			out.Values[i] = ec._MatrixCell_claimCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceCount":
+			out.Values[i] = ec._MatrixCell_sourceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "positive":
+			out.Values[i] = ec._MatrixCell_positive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "none":
+			out.Values[i] = ec._MatrixCell_none(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "negative":
+			out.Values[i] = ec._MatrixCell_negative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mixed":
+			out.Values[i] = ec._MatrixCell_mixed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "strongestDesign":
+			out.Values[i] = ec._MatrixCell_strongestDesign(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "highestEvidenceLevel":
+			out.Values[i] = ec._MatrixCell_highestEvidenceLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MatrixCell_claims(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matrixGapImplementors = []string{"MatrixGap"}
+
+func (ec *executionContext) _MatrixGap(ctx context.Context, sel ast.SelectionSet, obj *graph.MatrixGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matrixGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatrixGap")
+		case "row":
+			out.Values[i] = ec._MatrixGap_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._MatrixGap_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18963,6 +23370,12 @@ func (ec *executionContext) _Method(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Method_batches(ctx, field, obj)
 				})
+		case "assessmentsByGroup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Method_assessmentsByGroup(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19090,6 +23503,54 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_rollbackBatch(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var numberSummaryImplementors = []string{"NumberSummary"}
+
+func (ec *executionContext) _NumberSummary(ctx context.Context, sel ast.SelectionSet, obj *graph.NumberSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, numberSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NumberSummary")
+		case "count":
+			out.Values[i] = ec._NumberSummary_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._NumberSummary_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._NumberSummary_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "avg":
+			out.Values[i] = ec._NumberSummary_avg(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19497,6 +23958,142 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pathImplementors = []string{"Path"}
+
+func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *graph.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Path")
+		case "hops":
+			out.Values[i] = ec._Path_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Path_nodes(ctx, field, obj)
+				})
+		case "edges":
+			out.Values[i] = ec._Path_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Path_claims(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathEdgeImplementors = []string{"PathEdge"}
+
+func (ec *executionContext) _PathEdge(ctx context.Context, sel ast.SelectionSet, obj *graph.PathEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathEdge")
+		case "from":
+			out.Values[i] = ec._PathEdge_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PathEdge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predicate":
+			out.Values[i] = ec._PathEdge_predicate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direction":
+			out.Values[i] = ec._PathEdge_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathResultImplementors = []string{"PathResult"}
+
+func (ec *executionContext) _PathResult(ctx context.Context, sel ast.SelectionSet, obj *graph.PathResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathResult")
+		case "paths":
+			out.Values[i] = ec._PathResult_paths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._PathResult_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var policyActionImplementors = []string{"PolicyAction", "Node", "Claim"}
 
 func (ec *executionContext) _PolicyAction(ctx context.Context, sel ast.SelectionSet, obj *graph.PolicyAction) graphql.Marshaler {
@@ -19648,6 +24245,12 @@ func (ec *executionContext) _PolicyRecommendation(ctx context.Context, sel ast.S
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PolicyRecommendation_batches(ctx, field, obj)
+				})
+		case "evidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PolicyRecommendation_evidence(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19858,6 +24461,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
+				})
+		case "matrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matrix(ctx, field)
+				})
+		case "claimStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_claimStats(ctx, field)
+				})
+		case "findMethods":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_findMethods(ctx, field)
+				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
+				})
+		case "compare":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compare(ctx, field)
 				})
 		case "concepts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20542,6 +25175,54 @@ func (ec *executionContext) _SourceTypeCount(ctx context.Context, sel ast.Select
 	return out
 }
 
+var stakeholderJudgementImplementors = []string{"StakeholderJudgement"}
+
+func (ec *executionContext) _StakeholderJudgement(ctx context.Context, sel ast.SelectionSet, obj *graph.StakeholderJudgement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stakeholderJudgementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StakeholderJudgement")
+		case "criterion":
+			out.Values[i] = ec._StakeholderJudgement_criterion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgements":
+			out.Values[i] = ec._StakeholderJudgement_judgements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disagreement":
+			out.Values[i] = ec._StakeholderJudgement_disagreement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spread":
+			out.Values[i] = ec._StakeholderJudgement_spread(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statusCountImplementors = []string{"StatusCount"}
 
 func (ec *executionContext) _StatusCount(ctx context.Context, sel ast.SelectionSet, obj *graph.StatusCount) graphql.Marshaler {
@@ -20770,6 +25451,12 @@ func (ec *executionContext) _WorkModel(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkModel_batches(ctx, field, obj)
+				})
+		case "assessmentsByGroup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkModel_assessmentsByGroup(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21377,6 +26064,45 @@ func (ec *executionContext) marshalNAuthor2ᚖkringᚋgraphᚐAuthor(ctx context
 	return ec._Author(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAxis2kringᚋgraphᚐAxis(ctx context.Context, v any) (graph.Axis, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Axis(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAxis2kringᚋgraphᚐAxis(ctx context.Context, sel ast.SelectionSet, v graph.Axis) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Axis!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNAxisValue2ᚕᚖkringᚋgraphᚐAxisValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AxisValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAxisValue2ᚖkringᚋgraphᚐAxisValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAxisValue2ᚖkringᚋgraphᚐAxisValue(ctx context.Context, sel ast.SelectionSet, v *graph.AxisValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AxisValue!")
+		return graphql.Null
+	}
+	return ec._AxisValue(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBasis2kringᚋgraphᚐBasis(ctx context.Context, v any) (graph.Basis, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.Basis(tmp)
@@ -21553,6 +26279,62 @@ func (ec *executionContext) marshalNClaimEdge2ᚖkringᚋresolversᚐClaimEdge(c
 	return ec._ClaimEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNClaimGroup2ᚕᚖkringᚋgraphᚐClaimGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ClaimGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClaimGroup2ᚖkringᚋgraphᚐClaimGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClaimGroup2ᚖkringᚋgraphᚐClaimGroup(ctx context.Context, sel ast.SelectionSet, v *graph.ClaimGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClaimGroup!")
+		return graphql.Null
+	}
+	return ec._ClaimGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparison2ᚖkringᚋgraphᚐComparison(ctx context.Context, sel ast.SelectionSet, v *graph.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Comparison!")
+		return graphql.Null
+	}
+	return ec._Comparison(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ComparisonRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparisonRow2ᚖkringᚋgraphᚐComparisonRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComparisonRow2ᚖkringᚋgraphᚐComparisonRow(ctx context.Context, sel ast.SelectionSet, v *graph.ComparisonRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparisonRow!")
+		return graphql.Null
+	}
+	return ec._ComparisonRow(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConcept2ᚕᚖkringᚋgraphᚐConceptᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Concept) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21607,6 +26389,21 @@ func (ec *executionContext) marshalNDirection2kringᚋgraphᚐDirection(ctx cont
 	return res
 }
 
+func (ec *executionContext) unmarshalNEdgeDirection2kringᚋgraphᚐEdgeDirection(ctx context.Context, v any) (graph.EdgeDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.EdgeDirection(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEdgeDirection2kringᚋgraphᚐEdgeDirection(ctx context.Context, sel ast.SelectionSet, v graph.EdgeDirection) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EdgeDirection!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNEvidenceLevel2kringᚋgraphᚐEvidenceLevel(ctx context.Context, v any) (graph.EvidenceLevel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.EvidenceLevel(tmp)
@@ -21644,6 +26441,29 @@ func (ec *executionContext) marshalNEvidenceRating2ᚖkringᚋgraphᚐEvidenceRa
 		return graphql.Null
 	}
 	return ec._EvidenceRating(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEvidenceStrength2kringᚋgraphᚐEvidenceStrength(ctx context.Context, v any) (graph.EvidenceStrength, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.EvidenceStrength(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEvidenceStrength2kringᚋgraphᚐEvidenceStrength(ctx context.Context, sel ast.SelectionSet, v graph.EvidenceStrength) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EvidenceStrength!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNEvidenceSummary2ᚖkringᚋgraphᚐEvidenceSummary(ctx context.Context, sel ast.SelectionSet, v *graph.EvidenceSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvidenceSummary!")
+		return graphql.Null
+	}
+	return ec._EvidenceSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -21706,6 +26526,30 @@ func (ec *executionContext) marshalNFrameworkCategory2ᚖkringᚋgraphᚐFramewo
 		return graphql.Null
 	}
 	return ec._FrameworkCategory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroupJudgement2ᚕᚖkringᚋgraphᚐGroupJudgementᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.GroupJudgement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupJudgement2ᚖkringᚋgraphᚐGroupJudgement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroupJudgement2ᚖkringᚋgraphᚐGroupJudgement(ctx context.Context, sel ast.SelectionSet, v *graph.GroupJudgement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupJudgement!")
+		return graphql.Null
+	}
+	return ec._GroupJudgement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -21804,6 +26648,62 @@ func (ec *executionContext) marshalNLang2kringᚋgraphᚐLang(ctx context.Contex
 	return res
 }
 
+func (ec *executionContext) marshalNMatrix2ᚖkringᚋgraphᚐMatrix(ctx context.Context, sel ast.SelectionSet, v *graph.Matrix) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Matrix!")
+		return graphql.Null
+	}
+	return ec._Matrix(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatrixCell2ᚕᚖkringᚋgraphᚐMatrixCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.MatrixCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatrixCell2ᚖkringᚋgraphᚐMatrixCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatrixCell2ᚖkringᚋgraphᚐMatrixCell(ctx context.Context, sel ast.SelectionSet, v *graph.MatrixCell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatrixCell!")
+		return graphql.Null
+	}
+	return ec._MatrixCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatrixGap2ᚕᚖkringᚋgraphᚐMatrixGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.MatrixGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatrixGap2ᚖkringᚋgraphᚐMatrixGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatrixGap2ᚖkringᚋgraphᚐMatrixGap(ctx context.Context, sel ast.SelectionSet, v *graph.MatrixGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatrixGap!")
+		return graphql.Null
+	}
+	return ec._MatrixGap(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMethod2ᚕᚖkringᚋgraphᚐMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Method) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21875,6 +26775,31 @@ func (ec *executionContext) marshalNMethodKind2kringᚋgraphᚐMethodKind(ctx co
 	return res
 }
 
+func (ec *executionContext) unmarshalNMethodOrder2ᚖkringᚋgraphᚐMethodOrder(ctx context.Context, v any) (*graph.MethodOrder, error) {
+	res, err := ec.unmarshalInputMethodOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMethodOrderField2kringᚋgraphᚐMethodOrderField(ctx context.Context, v any) (graph.MethodOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.MethodOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMethodOrderField2kringᚋgraphᚐMethodOrderField(ctx context.Context, sel ast.SelectionSet, v graph.MethodOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MethodOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNMethodWhere2ᚖkringᚋgraphᚐMethodWhere(ctx context.Context, v any) (*graph.MethodWhere, error) {
+	res, err := ec.unmarshalInputMethodWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2kringᚋgraphᚐNode(ctx context.Context, sel ast.SelectionSet, v graph.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -21922,6 +26847,14 @@ func (ec *executionContext) marshalNNodeType2kringᚋgraphᚐNodeType(ctx contex
 		graphql.AddInvalidNullFromMarshaler(ctx, "NodeType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNNumberSummary2ᚖkringᚋgraphᚐNumberSummary(ctx context.Context, sel ast.SelectionSet, v *graph.NumberSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NumberSummary!")
+		return graphql.Null
+	}
+	return ec._NumberSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚕᚖkringᚋgraphᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Organisation) graphql.Marshaler {
@@ -22049,6 +26982,62 @@ func (ec *executionContext) marshalNPageInfo2ᚖkringᚋresolversᚐPageInfo(ctx
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPath2ᚕᚖkringᚋgraphᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Path) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPath2ᚖkringᚋgraphᚐPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPath2ᚖkringᚋgraphᚐPath(ctx context.Context, sel ast.SelectionSet, v *graph.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Path!")
+		return graphql.Null
+	}
+	return ec._Path(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPathEdge2ᚕᚖkringᚋgraphᚐPathEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.PathEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathEdge2ᚖkringᚋgraphᚐPathEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathEdge2ᚖkringᚋgraphᚐPathEdge(ctx context.Context, sel ast.SelectionSet, v *graph.PathEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathEdge!")
+		return graphql.Null
+	}
+	return ec._PathEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPathResult2ᚖkringᚋgraphᚐPathResult(ctx context.Context, sel ast.SelectionSet, v *graph.PathResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathResult!")
+		return graphql.Null
+	}
+	return ec._PathResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPolicyAction2ᚕᚖkringᚋgraphᚐPolicyActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.PolicyAction) graphql.Marshaler {
@@ -22313,6 +27302,21 @@ func (ec *executionContext) marshalNSearchResults2ᚖkringᚋresolversᚐSearchR
 	return ec._SearchResults(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSortDirection2kringᚋgraphᚐSortDirection(ctx context.Context, v any) (graph.SortDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.SortDirection(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSortDirection2kringᚋgraphᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v graph.SortDirection) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SortDirection!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22417,6 +27421,30 @@ func (ec *executionContext) marshalNStakeholderGroup2kringᚋgraphᚐStakeholder
 		graphql.AddInvalidNullFromMarshaler(ctx, "StakeholderGroup!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNStakeholderJudgement2ᚕᚖkringᚋgraphᚐStakeholderJudgementᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.StakeholderJudgement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStakeholderJudgement2ᚖkringᚋgraphᚐStakeholderJudgement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStakeholderJudgement2ᚖkringᚋgraphᚐStakeholderJudgement(ctx context.Context, sel ast.SelectionSet, v *graph.StakeholderJudgement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StakeholderJudgement!")
+		return graphql.Null
+	}
+	return ec._StakeholderJudgement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStatus2kringᚋgraphᚐStatus(ctx context.Context, v any) (graph.Status, error) {
@@ -22816,6 +27844,32 @@ func (ec *executionContext) marshalOAddressee2ᚖkringᚋgraphᚐAddressee(ctx c
 	return res
 }
 
+func (ec *executionContext) unmarshalOAxis2ᚖkringᚋgraphᚐAxis(ctx context.Context, v any) (*graph.Axis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Axis(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAxis2ᚖkringᚋgraphᚐAxis(ctx context.Context, sel ast.SelectionSet, v *graph.Axis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOAxisValue2ᚖkringᚋgraphᚐAxisValue(ctx context.Context, sel ast.SelectionSet, v *graph.AxisValue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AxisValue(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOBatch2ᚖkringᚋgraphᚐBatch(ctx context.Context, sel ast.SelectionSet, v *graph.Batch) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -22880,6 +27934,14 @@ func (ec *executionContext) unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOClaimsWhere2ᚖkringᚋgraphᚐClaimsWhere(ctx context.Context, v any) (*graph.ClaimsWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputClaimsWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOConcept2ᚖkringᚋgraphᚐConcept(ctx context.Context, sel ast.SelectionSet, v *graph.Concept) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -22921,6 +27983,33 @@ func (ec *executionContext) marshalODirection2ᚕkringᚋgraphᚐDirectionᚄ(ct
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODisagreementWhere2ᚖkringᚋgraphᚐDisagreementWhere(ctx context.Context, v any) (*graph.DisagreementWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDisagreementWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEvidenceLevel2ᚖkringᚋgraphᚐEvidenceLevel(ctx context.Context, v any) (*graph.EvidenceLevel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.EvidenceLevel(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEvidenceLevel2ᚖkringᚋgraphᚐEvidenceLevel(ctx context.Context, sel ast.SelectionSet, v *graph.EvidenceLevel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -23062,6 +28151,48 @@ func (ec *executionContext) marshalOMethodKind2ᚖkringᚋgraphᚐMethodKind(ctx
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOMethodOrder2ᚕᚖkringᚋgraphᚐMethodOrderᚄ(ctx context.Context, v any) ([]*graph.MethodOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graph.MethodOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMethodOrder2ᚖkringᚋgraphᚐMethodOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMethodWhere2ᚕᚖkringᚋgraphᚐMethodWhereᚄ(ctx context.Context, v any) ([]*graph.MethodWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graph.MethodWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMethodWhere2ᚖkringᚋgraphᚐMethodWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMethodWhere2ᚖkringᚋgraphᚐMethodWhere(ctx context.Context, v any) (*graph.MethodWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMethodWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2kringᚋgraphᚐNode(ctx context.Context, sel ast.SelectionSet, v graph.Node) graphql.Marshaler {
@@ -23311,6 +28442,14 @@ func (ec *executionContext) marshalORegion2ᚖkringᚋgraphᚐRegion(ctx context
 	return res
 }
 
+func (ec *executionContext) unmarshalOSomeClaims2ᚖkringᚋgraphᚐSomeClaims(ctx context.Context, v any) (*graph.SomeClaims, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSomeClaims(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSource2ᚖkringᚋgraphᚐSource(ctx context.Context, sel ast.SelectionSet, v *graph.Source) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23379,6 +28518,42 @@ func (ec *executionContext) marshalOSourceType2ᚖkringᚋgraphᚐSourceType(ctx
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOStakeholderGroup2ᚕkringᚋgraphᚐStakeholderGroupᚄ(ctx context.Context, v any) ([]graph.StakeholderGroup, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.StakeholderGroup, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStakeholderGroup2kringᚋgraphᚐStakeholderGroup(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStakeholderGroup2ᚕkringᚋgraphᚐStakeholderGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.StakeholderGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStakeholderGroup2kringᚋgraphᚐStakeholderGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOStakeholderGroup2ᚖkringᚋgraphᚐStakeholderGroup(ctx context.Context, v any) (*graph.StakeholderGroup, error) {

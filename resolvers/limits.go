@@ -132,4 +132,5 @@ func complexity(c *ComplexityRoot) {
 	}
 	// Plain lists of related nodes: assume a handful each.
 	q.Nodes = func(child int, ids []string) int { return 1 + child*max(1, len(ids)) }
+	analyticsComplexity(c)
 }

@@ -329,6 +329,12 @@ test('compare methods side by side', async () => {
   await page.waitForSelector('[data-testid=compare]');
   const cols = await page.locator('[data-testid=compare] thead th').count();
   assert(cols === ids.length + 1, `compare columns ${cols}`);
+  // The same comparison downloads as CSV from the server.
+  const href = await page.getAttribute('[data-testid=compare-csv]', 'href');
+  const res = await fetch(BASE + href);
+  const csv = await res.text();
+  assert(res.ok && (res.headers.get('content-type') || '').startsWith('text/csv'), `compare.csv: ${res.status} ${res.headers.get('content-type')}`);
+  assert(csv.split('\n').length > 5, `compare.csv has ${csv.split('\n').length} lines`);
   await shot(page, 'compare');
   await axeCheck(page, 'compare');
   page.checkClean();

@@ -289,6 +289,7 @@ export const STRINGS: Record<string, Entry> = {
   'compare.remove': { nl: 'Verwijder {name}', en: 'Remove {name}' },
   'compare.max': { nl: 'Je kunt maximaal vijf methoden vergelijken.', en: 'You can compare at most five methods.' },
   'compare.empty': { nl: 'Nog niets gekozen.', en: 'Nothing picked yet.' },
+  'compare.csv': { nl: 'Download deze vergelijking als CSV (spreadsheet)', en: 'Download this comparison as CSV (spreadsheet)' },
   'compare.property': { nl: 'Kenmerk', en: 'Property' },
   'compare.claims': { nl: 'Uitkomsten (richting)', en: 'Outcomes (direction)' },
 

@@ -111,6 +111,11 @@ export function ComparePage() {
       {methods.length > 0 && (
         <>
           <PartialWarning error={data.error} />
+          <p>
+            <a href={`/compare.csv?ids=${ids.map(encodeURIComponent).join(',')}&lang=${L}`} download data-testid="compare-csv">
+              {t('compare.csv')}
+            </a>
+          </p>
           <Scroll label={t('compare.title')}>
             <table class="data compare" data-testid="compare">
               <thead>

@@ -70,6 +70,7 @@ Usage:
   kring query   [--data DIR] [--var name=value ...] QUERY|-
   kring batch   list | show ID | rollback [--dry-run] ID
   kring token   new --name NAME --role curator|admin
+  kring gen     --scale small|large [--data DIR]   (synthetic knowledge base, for benchmarks)
   kring version
 
 Run "kring COMMAND --help" for a command's flags.
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		err = cmdQuery(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "batch":
 		err = cmdBatch(ctx, args[1:], getenv, stdout, stderr)
+	case "gen":
+		err = cmdGen(ctx, args[1:], getenv, stdout, stderr)
 	case "token":
 		err = cmdToken(args[1:], stdout, stderr)
 	case "version", "--version":

@@ -2,7 +2,8 @@
 // batches into it.
 //
 //	kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory]
-//	kring load    [--data DIR] [--dry-run] [--json] FILE...
+//	kring load    [--data DIR] [--dry-run] [--json] [--skip-invalid] FILE...
+//	kring export  [--data DIR] [--format nquads|jsonld] [--batch ID]
 //	kring query   [--data DIR] [--var name=value ...] QUERY|-
 //	kring batch   list|show ID|rollback ID
 //	kring version
@@ -30,7 +31,6 @@ import (
 	"os"
 	"os/signal"
 	"path"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -66,7 +66,8 @@ const usage = `kring: a knowledge graph about strengthening the personal network
 
 Usage:
   kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory]
-  kring load    [--data DIR] [--dry-run] [--json] FILE...
+  kring load    [--data DIR] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] FILE...
+  kring export  [--data DIR] [--format nquads|jsonld] [--batch ID] > FILE
   kring query   [--data DIR] [--var name=value ...] QUERY|-
   kring batch   list | show ID | rollback [--dry-run] ID
   kring token   new --name NAME --role curator|admin
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		err = cmdServe(ctx, args[1:], getenv, stderr)
 	case "load":
 		err = cmdLoad(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
 	case "query":
 		err = cmdQuery(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "batch":
@@ -173,112 +176,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("load", "load [--data DIR] [--dry-run] [--json] [--description TEXT] [--by NAME] FILE...", stderr)
-	var sf storeFlags
-	sf.register(fs, getenv)
-	dry := fs.Bool("dry-run", false, "validate and show what would change; write nothing")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	desc := fs.String("description", "", "batch description (overrides the file's)")
-	by := fs.String("by", getenv("USER"), "who loads the batch")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		fs.Usage()
-		return &exitError{code: 2, msg: "kring load: no files given"}
-	}
-	// Read and validate every file before the store is touched.
-	var sets []*graph.Changeset
-	var problems []graph.Problem
-	for _, f := range files {
-		cs, err := readBatchFile(f)
-		if err != nil {
-			var ve *graph.ValidationError
-			if errors.As(err, &ve) {
-				problems = append(problems, ve.Problems...)
-				continue
-			}
-			return err
-		}
-		if *desc != "" {
-			cs.Description = *desc
-		}
-		if cs.LoadedBy == "" {
-			cs.LoadedBy = *by
-		}
-		sets = append(sets, cs)
-	}
-	if len(problems) > 0 {
-		return reportProblems(stderr, problems)
-	}
-	st, err := sf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	var reports []*graph.Report
-	for _, cs := range sets {
-		rep, err := st.Apply(ctx, cs, *dry)
-		if err != nil {
-			var ve *graph.ValidationError
-			if errors.As(err, &ve) {
-				return reportProblems(stderr, ve.Problems)
-			}
-			return err
-		}
-		reports = append(reports, rep)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(reports)
-	}
-	for _, rep := range reports {
-		printReport(stdout, rep)
-	}
-	return nil
-}
-
-func readBatchFile(name string) (*graph.Changeset, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml":
-		return loaders.ReadKB(name, f)
-	}
-	return nil, &graph.ValidationError{Problems: []graph.Problem{{File: name, Message: "unsupported file type (want .yaml or .yml)"}}}
-}
-
-func reportProblems(w io.Writer, ps []graph.Problem) error {
-	for _, p := range ps {
-		fmt.Fprintln(w, p.String())
-	}
-	return &exitError{code: 1, msg: fmt.Sprintf("kring load: %d problem(s); nothing was written", len(ps))}
-}
-
-func printReport(w io.Writer, rep *graph.Report) {
-	verb := "loaded"
-	switch {
-	case rep.DryRun:
-		verb = "dry run (nothing written)"
-	case rep.NoChange:
-		verb = "unchanged (already loaded)"
-	}
-	fmt.Fprintf(w, "%s: %s\n", graph.ShortID(rep.Batch), verb)
-	fmt.Fprintf(w, "  quads: %d added, %d removed, %d unchanged\n", rep.Added, rep.Removed, rep.Unchanged)
-	newBy := map[graph.NodeType]int{}
-	for _, tc := range rep.New {
-		newBy[tc.Type] = tc.Count
-	}
-	for _, tc := range rep.Total {
-		fmt.Fprintf(w, "  %-22s %5d (%d new)\n", tc.Type, tc.Count, newBy[tc.Type])
-	}
-}
+// cmdLoad and cmdExport are in load_cmd.go.
 
 func cmdBatch(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("batch", "batch [--data DIR] list | show ID | rollback [--dry-run] ID", stderr)
@@ -470,11 +368,11 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 func newMux(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.New(st, log), o))
+	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"status":"ok","quads":%d}`+"\n", st.QuadCount())
 	})
-	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
 	mux.Handle("/", explorerHandler())
 	return logRequests(log, mux)
 }

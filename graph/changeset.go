@@ -187,6 +187,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 		}
 		return idx.typeOf(id)
 	}
+	refs := &refSuggester{ix: idx, own: c.nodes} // "did you mean" for unknown ids (sources_dedup.go)
 	concepts := map[string][2]string{}
 	ownConcepts := map[string]bool{}
 	for id, t := range c.nodes {
@@ -230,7 +231,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 					case RefField, RefsField:
 						tt := typeOf(target)
 						if tt == "" {
-							ps.Addf(f.Pos.File, f.Pos.Line, f.Pos.Column, f.Name, "%s is not defined in this batch nor in the store", ShortID(target))
+							ps.Addf(f.Pos.File, f.Pos.Line, f.Pos.Column, f.Name, "%s is not defined in this batch nor in the store%s", ShortID(target), refs.suggest(target, fs.Range))
 							continue
 						}
 						if len(fs.Range) > 0 && !containsType(fs.Range, tt) {
@@ -682,7 +683,11 @@ func Suggest(got string, candidates []string) string {
 	if s == "" {
 		return ""
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(s, " (did you mean "), "?)")
+	q := strings.TrimSuffix(strings.TrimPrefix(s, " (did you mean "), "?)")
+	if u, err := strconv.Unquote(q); err == nil {
+		return u // suggest quotes the candidate
+	}
+	return q
 }
 
 func levenshtein(a, b string) int {

@@ -158,6 +158,9 @@ type Report struct {
 	// Nodes per type: new (not in the store before) and total stated by the batch.
 	New   []TypeCount `json:"new"`
 	Total []TypeCount `json:"total"`
+	// Changed are the nodes per type that existed before and whose content changes (restating
+	// another batch's fact does not count).
+	Changed []TypeCount `json:"changed"`
 }
 
 // Apply validates a changeset and writes it as one batch, atomically: after Apply either the
@@ -241,6 +244,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		}
 	}
 	rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
+	rep.Changed = changedCounts(ix, c.nodes, adds, removes) // sources_dedup.go
 	if dryRun || rep.NoChange {
 		return rep, nil
 	}
@@ -327,7 +331,7 @@ func (s *Store) checkConflicts(c *compiled, label quad.IRI) error {
 		}
 		seen[key] = true
 		pos := c.single[k.s+" "+k.p]
-		ps.Addf(pos.File, pos.Line, pos.Column, k.p, "%s already has %s = %s (from %s); this batch says %s: resolve the conflict in one of the batches",
+		ps.Addf(pos.File, pos.Line, pos.Column, k.p, "conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
 			ShortID(k.s), k.p, quad.StringOf(q.Object), ShortID(string(q.Label.(quad.IRI))), quad.StringOf(vals[0]))
 	}
 	return ps.Sorted().Err()

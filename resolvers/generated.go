@@ -255,6 +255,44 @@ type ComplexityRoot struct {
 		Training    func(childComplexity int, lang graph.Lang) int
 	}
 
+	LoadBatchReport struct {
+		Added     func(childComplexity int) int
+		Batch     func(childComplexity int) int
+		Files     func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		NoChange  func(childComplexity int) int
+		Removed   func(childComplexity int) int
+		Types     func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Written   func(childComplexity int) int
+	}
+
+	LoadMerge struct {
+		Record func(childComplexity int) int
+		Source func(childComplexity int) int
+		With   func(childComplexity int) int
+	}
+
+	LoadReport struct {
+		Batches  func(childComplexity int) int
+		DryRun   func(childComplexity int) int
+		Merged   func(childComplexity int) int
+		Notes    func(childComplexity int) int
+		Problems func(childComplexity int) int
+		Rejected func(childComplexity int) int
+		Skipped  func(childComplexity int) int
+	}
+
+	LoadTypeDiff struct {
+		Conflict  func(childComplexity int) int
+		Duplicate func(childComplexity int) int
+		New       func(childComplexity int) int
+		Skipped   func(childComplexity int) int
+		Type      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
 	Matrix struct {
 		Cells    func(childComplexity int) int
 		Columns  func(childComplexity int) int
@@ -333,6 +371,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) int
 		RollbackBatch func(childComplexity int, id string, dryRun bool) int
 	}
 
@@ -472,6 +511,14 @@ type ComplexityRoot struct {
 	PreconditionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Problem struct {
+		Column  func(childComplexity int) int
+		Field   func(childComplexity int) int
+		File    func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	Query struct {
@@ -742,6 +789,7 @@ type MethodResolver interface {
 }
 type MutationResolver interface {
 	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
+	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) (*LoadReport, error)
 }
 type OrganisationResolver interface {
 	Region(ctx context.Context, obj *graph.Organisation) (*graph.Concept, error)
@@ -1753,6 +1801,166 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Involvement.Training(childComplexity, args["lang"].(graph.Lang)), true
 
+	case "LoadBatchReport.added":
+		if e.ComplexityRoot.LoadBatchReport.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Added(childComplexity), true
+	case "LoadBatchReport.batch":
+		if e.ComplexityRoot.LoadBatchReport.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Batch(childComplexity), true
+	case "LoadBatchReport.files":
+		if e.ComplexityRoot.LoadBatchReport.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Files(childComplexity), true
+	case "LoadBatchReport.kind":
+		if e.ComplexityRoot.LoadBatchReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Kind(childComplexity), true
+	case "LoadBatchReport.noChange":
+		if e.ComplexityRoot.LoadBatchReport.NoChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.NoChange(childComplexity), true
+	case "LoadBatchReport.removed":
+		if e.ComplexityRoot.LoadBatchReport.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Removed(childComplexity), true
+	case "LoadBatchReport.types":
+		if e.ComplexityRoot.LoadBatchReport.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Types(childComplexity), true
+	case "LoadBatchReport.unchanged":
+		if e.ComplexityRoot.LoadBatchReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Unchanged(childComplexity), true
+	case "LoadBatchReport.written":
+		if e.ComplexityRoot.LoadBatchReport.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Written(childComplexity), true
+
+	case "LoadMerge.record":
+		if e.ComplexityRoot.LoadMerge.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadMerge.Record(childComplexity), true
+	case "LoadMerge.source":
+		if e.ComplexityRoot.LoadMerge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadMerge.Source(childComplexity), true
+	case "LoadMerge.with":
+		if e.ComplexityRoot.LoadMerge.With == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadMerge.With(childComplexity), true
+
+	case "LoadReport.batches":
+		if e.ComplexityRoot.LoadReport.Batches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Batches(childComplexity), true
+	case "LoadReport.dryRun":
+		if e.ComplexityRoot.LoadReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.DryRun(childComplexity), true
+	case "LoadReport.merged":
+		if e.ComplexityRoot.LoadReport.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Merged(childComplexity), true
+	case "LoadReport.notes":
+		if e.ComplexityRoot.LoadReport.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Notes(childComplexity), true
+	case "LoadReport.problems":
+		if e.ComplexityRoot.LoadReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Problems(childComplexity), true
+	case "LoadReport.rejected":
+		if e.ComplexityRoot.LoadReport.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Rejected(childComplexity), true
+	case "LoadReport.skipped":
+		if e.ComplexityRoot.LoadReport.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Skipped(childComplexity), true
+
+	case "LoadTypeDiff.conflict":
+		if e.ComplexityRoot.LoadTypeDiff.Conflict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.Conflict(childComplexity), true
+	case "LoadTypeDiff.duplicate":
+		if e.ComplexityRoot.LoadTypeDiff.Duplicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.Duplicate(childComplexity), true
+	case "LoadTypeDiff.new":
+		if e.ComplexityRoot.LoadTypeDiff.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.New(childComplexity), true
+	case "LoadTypeDiff.skipped":
+		if e.ComplexityRoot.LoadTypeDiff.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.Skipped(childComplexity), true
+	case "LoadTypeDiff.type":
+		if e.ComplexityRoot.LoadTypeDiff.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.Type(childComplexity), true
+	case "LoadTypeDiff.unchanged":
+		if e.ComplexityRoot.LoadTypeDiff.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.Unchanged(childComplexity), true
+	case "LoadTypeDiff.updated":
+		if e.ComplexityRoot.LoadTypeDiff.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTypeDiff.Updated(childComplexity), true
+
 	case "Matrix.cells":
 		if e.ComplexityRoot.Matrix.Cells == nil {
 			break
@@ -2168,6 +2376,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MethodEdge.Node(childComplexity), true
 
+	case "Mutation.loadBatch":
+		if e.ComplexityRoot.Mutation.LoadBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_loadBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LoadBatch(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["description"].(*string), args["skipInvalid"].(*bool), args["sourceType"].(*graph.SourceType), args["status"].(*graph.Status)), true
 	case "Mutation.rollbackBatch":
 		if e.ComplexityRoot.Mutation.RollbackBatch == nil {
 			break
@@ -2797,6 +3016,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PreconditionEdge.Node(childComplexity), true
+
+	case "Problem.column":
+		if e.ComplexityRoot.Problem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Column(childComplexity), true
+	case "Problem.field":
+		if e.ComplexityRoot.Problem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Field(childComplexity), true
+	case "Problem.file":
+		if e.ComplexityRoot.Problem.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.File(childComplexity), true
+	case "Problem.line":
+		if e.ComplexityRoot.Problem.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Line(childComplexity), true
+	case "Problem.message":
+		if e.ComplexityRoot.Problem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Message(childComplexity), true
 
 	case "Query.batch":
 		if e.ComplexityRoot.Query.Batch == nil {
@@ -4307,6 +4557,100 @@ type Assessment implements Node & Claim {
   batches: [Batch!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/load.graphqls", Input: `"A file sent with a multipart request (GraphQL multipart request spec)."
+scalar Upload
+
+extend type Mutation {
+  """
+  Load files, as ` + "`" + `kring load` + "`" + ` does: Kring batch files (.yaml), literature exports (BibTeX .bib,
+  RIS .ris, CSL-JSON .json), coding sheets (.csv, .tsv) and linked data (.nq, .jsonld). The
+  literature files of one call form one batch (lit-<checksum>), so sending the same files again
+  changes nothing; records of the same work are merged, with each other and with stored
+  sources. Send the files with a multipart request. With dryRun nothing is written and the
+  report says what would change; with skipInvalid literature records and coding-sheet rows that
+  have a problem are left out (listed in ` + "`" + `skipped` + "`" + `) and the rest is loaded. A rejected load
+  comes back with ` + "`" + `rejected: true` + "`" + ` and its ` + "`" + `problems` + "`" + `, not as an error. sourceType is the type of
+  references that cannot be classified (books, chapters, reports); status the status of imported
+  references and rows (CANDIDATE by default). Needs role CURATOR or ADMIN.
+  """
+  loadBatch(
+    files: [Upload!]!
+    dryRun: Boolean = false
+    description: String
+    skipInvalid: Boolean = false
+    sourceType: SourceType
+    status: Status
+  ): LoadReport! @hasRole(roles: [CURATOR, ADMIN])
+}
+
+"What a load did (or, in a dry run, would do)."
+type LoadReport {
+  dryRun: Boolean!
+  "True when the load was rejected: ` + "`" + `problems` + "`" + ` says why, and the rejected batch was not written."
+  rejected: Boolean!
+  "The batches of the load, in order."
+  batches: [LoadBatchReport!]!
+  "Literature records and coding-sheet rows left out (skipInvalid), and why."
+  skipped: [Problem!]!
+  "Why the load was rejected."
+  problems: [Problem!]!
+  "Literature records that are a work already seen (in the load or the store), merged into it."
+  merged: [LoadMerge!]!
+  "Remarks that need no action."
+  notes: [Problem!]!
+}
+
+"What one batch of a load changed."
+type LoadBatchReport {
+  batch: ID!
+  "kb (a batch file), linked-data or literature."
+  kind: String!
+  files: [BatchFile!]!
+  written: Boolean!
+  "True when the batch was already loaded exactly like this."
+  noChange: Boolean!
+  added: Int!
+  removed: Int!
+  unchanged: Int!
+  types: [LoadTypeDiff!]!
+}
+
+"""
+The diff of one node type: nodes new, updated or unchanged; literature records merged into a work
+already seen (duplicate); records and rows contradicting stored facts (conflict) and nodes left
+out (skipped).
+"""
+type LoadTypeDiff {
+  type: NodeType!
+  new: Int!
+  updated: Int!
+  unchanged: Int!
+  duplicate: Int!
+  conflict: Int!
+  skipped: Int!
+}
+
+"A literature record merged into a work."
+type LoadMerge {
+  source: ID!
+  "file:line of the record."
+  record: String!
+  "The record it merged with (file:line), or the stored source's batches."
+  with: String!
+}
+
+"A problem with an input: where it is (file, line, column, field) and why."
+type Problem {
+  file: String!
+  "1-based; 0 when the problem is about the whole file."
+  line: Int!
+  "1-based; 0 when unknown."
+  column: Int!
+  "The field (in coding sheets: the column) the problem is about; empty when none."
+  field: String!
+  message: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/method.graphqls", Input: `"Whether a Method node is a generic approach or a concrete programme."
 enum MethodKind {
   "A generic approach (e.g. Family Group Conferencing)."
@@ -5468,6 +5812,82 @@ func (ec *executionContext) childFields_Involvement(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Involvement", field.Name)
 }
 
+func (ec *executionContext) childFields_LoadBatchReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_LoadBatchReport_batch(ctx, field)
+	case "kind":
+		return ec.fieldContext_LoadBatchReport_kind(ctx, field)
+	case "files":
+		return ec.fieldContext_LoadBatchReport_files(ctx, field)
+	case "written":
+		return ec.fieldContext_LoadBatchReport_written(ctx, field)
+	case "noChange":
+		return ec.fieldContext_LoadBatchReport_noChange(ctx, field)
+	case "added":
+		return ec.fieldContext_LoadBatchReport_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_LoadBatchReport_removed(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_LoadBatchReport_unchanged(ctx, field)
+	case "types":
+		return ec.fieldContext_LoadBatchReport_types(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadBatchReport", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadMerge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_LoadMerge_source(ctx, field)
+	case "record":
+		return ec.fieldContext_LoadMerge_record(ctx, field)
+	case "with":
+		return ec.fieldContext_LoadMerge_with(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadMerge", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_LoadReport_dryRun(ctx, field)
+	case "rejected":
+		return ec.fieldContext_LoadReport_rejected(ctx, field)
+	case "batches":
+		return ec.fieldContext_LoadReport_batches(ctx, field)
+	case "skipped":
+		return ec.fieldContext_LoadReport_skipped(ctx, field)
+	case "problems":
+		return ec.fieldContext_LoadReport_problems(ctx, field)
+	case "merged":
+		return ec.fieldContext_LoadReport_merged(ctx, field)
+	case "notes":
+		return ec.fieldContext_LoadReport_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadReport", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTypeDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_LoadTypeDiff_type(ctx, field)
+	case "new":
+		return ec.fieldContext_LoadTypeDiff_new(ctx, field)
+	case "updated":
+		return ec.fieldContext_LoadTypeDiff_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_LoadTypeDiff_unchanged(ctx, field)
+	case "duplicate":
+		return ec.fieldContext_LoadTypeDiff_duplicate(ctx, field)
+	case "conflict":
+		return ec.fieldContext_LoadTypeDiff_conflict(ctx, field)
+	case "skipped":
+		return ec.fieldContext_LoadTypeDiff_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTypeDiff", field.Name)
+}
+
 func (ec *executionContext) childFields_Matrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rows":
@@ -5896,6 +6316,22 @@ func (ec *executionContext) childFields_PreconditionEdge(ctx context.Context, fi
 		return ec.fieldContext_PreconditionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PreconditionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Problem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "file":
+		return ec.fieldContext_Problem_file(ctx, field)
+	case "line":
+		return ec.fieldContext_Problem_line(ctx, field)
+	case "column":
+		return ec.fieldContext_Problem_column(ctx, field)
+	case "field":
+		return ec.fieldContext_Problem_field(ctx, field)
+	case "message":
+		return ec.fieldContext_Problem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Problem", field.Name)
 }
 
 func (ec *executionContext) childFields_Requirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6697,6 +7133,60 @@ func (ec *executionContext) field_Method_scale_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_loadBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "files",
+		func(ctx context.Context, v any) ([]*graphql.Upload, error) {
+			return ec.unmarshalNUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["files"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "skipInvalid",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skipInvalid"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sourceType",
+		func(ctx context.Context, v any) (*graph.SourceType, error) {
+			return ec.unmarshalOSourceType2ᚖkringᚋgraphᚐSourceType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceType"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*graph.Status, error) {
+			return ec.unmarshalOStatus2ᚖkringᚋgraphᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg5
 	return args, nil
 }
 
@@ -11452,6 +11942,667 @@ func (ec *executionContext) fieldContext_Involvement_batches(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _LoadBatchReport_batch(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadBatchReport_kind(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadBatchReport_files(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.BatchFile) graphql.Marshaler {
+			return ec.marshalNBatchFile2ᚕᚖkringᚋgraphᚐBatchFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadBatchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadBatchReport_written(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_written(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Written, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadBatchReport_noChange(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_noChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_noChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadBatchReport_added(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadBatchReport_removed(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadBatchReport_unchanged(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadBatchReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadBatchReport_types(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*LoadTypeDiff) graphql.Marshaler {
+			return ec.marshalNLoadTypeDiff2ᚕᚖkringᚋresolversᚐLoadTypeDiffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadBatchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTypeDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadMerge_source(ctx context.Context, field graphql.CollectedField, obj *LoadMerge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadMerge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadMerge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadMerge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadMerge_record(ctx context.Context, field graphql.CollectedField, obj *LoadMerge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadMerge_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadMerge_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadMerge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadMerge_with(ctx context.Context, field graphql.CollectedField, obj *LoadMerge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadMerge_with(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.With, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadMerge_with(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadMerge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadReport_rejected(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadReport_batches(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_batches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*LoadBatchReport) graphql.Marshaler {
+			return ec.marshalNLoadBatchReport2ᚕᚖkringᚋresolversᚐLoadBatchReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadBatchReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadReport_skipped(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Problem) graphql.Marshaler {
+			return ec.marshalNProblem2ᚕᚖkringᚋgraphᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Problem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadReport_problems(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Problem) graphql.Marshaler {
+			return ec.marshalNProblem2ᚕᚖkringᚋgraphᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Problem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadReport_merged(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*LoadMerge) graphql.Marshaler {
+			return ec.marshalNLoadMerge2ᚕᚖkringᚋresolversᚐLoadMergeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadMerge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadReport_notes(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Problem) graphql.Marshaler {
+			return ec.marshalNProblem2ᚕᚖkringᚋgraphᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Problem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTypeDiff_type(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.NodeType) graphql.Marshaler {
+			return ec.marshalNNodeType2kringᚋgraphᚐNodeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "NodeType")
+}
+
+func (ec *executionContext) _LoadTypeDiff_new(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTypeDiff_updated(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTypeDiff_unchanged(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTypeDiff_duplicate(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_duplicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_duplicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTypeDiff_conflict(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_conflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conflict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_conflict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTypeDiff_skipped(ctx context.Context, field graphql.CollectedField, obj *LoadTypeDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTypeDiff_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTypeDiff_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTypeDiff", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Matrix_rows(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13321,6 +14472,68 @@ func (ec *executionContext) fieldContext_Mutation_rollbackBatch(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_rollbackBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_loadBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_loadBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LoadBatch(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["description"].(*string), fc.Args["skipInvalid"].(*bool), fc.Args["sourceType"].(*graph.SourceType), fc.Args["status"].(*graph.Status))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"CURATOR", "ADMIN"})
+				if err != nil {
+					var zeroVal *LoadReport
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *LoadReport
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *LoadReport) graphql.Marshaler {
+			return ec.marshalNLoadReport2ᚖkringᚋresolversᚐLoadReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_loadBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_loadBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15950,6 +17163,121 @@ func (ec *executionContext) fieldContext_PreconditionEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Problem_file(ctx context.Context, field graphql.CollectedField, obj *graph.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
+}
+
+func (ec *executionContext) _Problem_line(ctx context.Context, field graphql.CollectedField, obj *graph.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Problem_column(ctx context.Context, field graphql.CollectedField, obj *graph.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Problem_field(ctx context.Context, field graphql.CollectedField, obj *graph.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
+}
+
+func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.CollectedField, obj *graph.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -22995,6 +24323,248 @@ func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var loadBatchReportImplementors = []string{"LoadBatchReport"}
+
+func (ec *executionContext) _LoadBatchReport(ctx context.Context, sel ast.SelectionSet, obj *LoadBatchReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadBatchReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadBatchReport")
+		case "batch":
+			out.Values[i] = ec._LoadBatchReport_batch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._LoadBatchReport_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._LoadBatchReport_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "written":
+			out.Values[i] = ec._LoadBatchReport_written(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noChange":
+			out.Values[i] = ec._LoadBatchReport_noChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._LoadBatchReport_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._LoadBatchReport_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._LoadBatchReport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec._LoadBatchReport_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadMergeImplementors = []string{"LoadMerge"}
+
+func (ec *executionContext) _LoadMerge(ctx context.Context, sel ast.SelectionSet, obj *LoadMerge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadMergeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadMerge")
+		case "source":
+			out.Values[i] = ec._LoadMerge_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "record":
+			out.Values[i] = ec._LoadMerge_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "with":
+			out.Values[i] = ec._LoadMerge_with(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadReportImplementors = []string{"LoadReport"}
+
+func (ec *executionContext) _LoadReport(ctx context.Context, sel ast.SelectionSet, obj *LoadReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadReport")
+		case "dryRun":
+			out.Values[i] = ec._LoadReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejected":
+			out.Values[i] = ec._LoadReport_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "batches":
+			out.Values[i] = ec._LoadReport_batches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._LoadReport_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._LoadReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._LoadReport_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._LoadReport_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTypeDiffImplementors = []string{"LoadTypeDiff"}
+
+func (ec *executionContext) _LoadTypeDiff(ctx context.Context, sel ast.SelectionSet, obj *LoadTypeDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTypeDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTypeDiff")
+		case "type":
+			out.Values[i] = ec._LoadTypeDiff_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._LoadTypeDiff_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._LoadTypeDiff_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._LoadTypeDiff_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicate":
+			out.Values[i] = ec._LoadTypeDiff_duplicate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conflict":
+			out.Values[i] = ec._LoadTypeDiff_conflict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._LoadTypeDiff_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var matrixImplementors = []string{"Matrix"}
 
 func (ec *executionContext) _Matrix(ctx context.Context, sel ast.SelectionSet, obj *graph.Matrix) graphql.Marshaler {
@@ -23501,6 +25071,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "rollbackBatch":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rollbackBatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadBatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_loadBatch(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -24411,6 +25988,59 @@ func (ec *executionContext) _PreconditionEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._PreconditionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var problemImplementors = []string{"Problem"}
+
+func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, obj *graph.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, problemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Problem")
+		case "file":
+			out.Values[i] = ec._Problem_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._Problem_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._Problem_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._Problem_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Problem_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26162,6 +27792,30 @@ func (ec *executionContext) marshalNBatchFile2ᚕkringᚋgraphᚐBatchFileᚄ(ct
 	return ret
 }
 
+func (ec *executionContext) marshalNBatchFile2ᚕᚖkringᚋgraphᚐBatchFileᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.BatchFile) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBatchFile2ᚖkringᚋgraphᚐBatchFile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBatchFile2ᚖkringᚋgraphᚐBatchFile(ctx context.Context, sel ast.SelectionSet, v *graph.BatchFile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchFile!")
+		return graphql.Null
+	}
+	return ec._BatchFile(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBatchReport2ᚖkringᚋgraphᚐReport(ctx context.Context, sel ast.SelectionSet, v *graph.Report) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BatchReport!")
@@ -26646,6 +28300,86 @@ func (ec *executionContext) marshalNLang2kringᚋgraphᚐLang(ctx context.Contex
 		graphql.AddInvalidNullFromMarshaler(ctx, "Lang!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLoadBatchReport2ᚕᚖkringᚋresolversᚐLoadBatchReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*LoadBatchReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadBatchReport2ᚖkringᚋresolversᚐLoadBatchReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadBatchReport2ᚖkringᚋresolversᚐLoadBatchReport(ctx context.Context, sel ast.SelectionSet, v *LoadBatchReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadBatchReport!")
+		return graphql.Null
+	}
+	return ec._LoadBatchReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadMerge2ᚕᚖkringᚋresolversᚐLoadMergeᚄ(ctx context.Context, sel ast.SelectionSet, v []*LoadMerge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadMerge2ᚖkringᚋresolversᚐLoadMerge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadMerge2ᚖkringᚋresolversᚐLoadMerge(ctx context.Context, sel ast.SelectionSet, v *LoadMerge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadMerge!")
+		return graphql.Null
+	}
+	return ec._LoadMerge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadReport2ᚖkringᚋresolversᚐLoadReport(ctx context.Context, sel ast.SelectionSet, v *LoadReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadReport!")
+		return graphql.Null
+	}
+	return ec._LoadReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadTypeDiff2ᚕᚖkringᚋresolversᚐLoadTypeDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []*LoadTypeDiff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadTypeDiff2ᚖkringᚋresolversᚐLoadTypeDiff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadTypeDiff2ᚖkringᚋresolversᚐLoadTypeDiff(ctx context.Context, sel ast.SelectionSet, v *LoadTypeDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTypeDiff!")
+		return graphql.Null
+	}
+	return ec._LoadTypeDiff(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMatrix2ᚖkringᚋgraphᚐMatrix(ctx context.Context, sel ast.SelectionSet, v *graph.Matrix) graphql.Marshaler {
@@ -27159,6 +28893,30 @@ func (ec *executionContext) marshalNPreconditionEdge2ᚖkringᚋresolversᚐPrec
 	return ec._PreconditionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProblem2ᚕᚖkringᚋgraphᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProblem2ᚖkringᚋgraphᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProblem2ᚖkringᚋgraphᚐProblem(ctx context.Context, sel ast.SelectionSet, v *graph.Problem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Problem!")
+		return graphql.Null
+	}
+	return ec._Problem(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegistry2kringᚋgraphᚐRegistry(ctx context.Context, v any) (graph.Registry, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.Registry(tmp)
@@ -27567,6 +29325,53 @@ func (ec *executionContext) marshalNTypeCount2ᚕkringᚋgraphᚐTypeCountᚄ(ct
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, v any) ([]*graphql.Upload, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graphql.Upload, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNUpload2ᚕᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, sel ast.SelectionSet, v []*graphql.Upload) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Upload!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalUpload(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNWorkModel2ᚕᚖkringᚋgraphᚐWorkModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.WorkModel) graphql.Marshaler {
@@ -28609,6 +30414,25 @@ func (ec *executionContext) marshalOStatus2ᚕkringᚋgraphᚐStatusᚄ(ctx cont
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOStatus2ᚖkringᚋgraphᚐStatus(ctx context.Context, v any) (*graph.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Status(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatus2ᚖkringᚋgraphᚐStatus(ctx context.Context, sel ast.SelectionSet, v *graph.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"mime"
 	"net/http"
 	"time"
 
@@ -23,6 +24,9 @@ type Options struct {
 	LoaderWait time.Duration
 	// Tokens may call mutations (by role); without tokens the API is read-only.
 	Tokens []Token
+
+	// MaxUploadBytes limits multipart requests (file uploads to loadBatch); 32 MiB when 0.
+	MaxUploadBytes int64
 }
 
 // NewHandler returns the GraphQL endpoint: GET and POST transports, automatic persisted
@@ -38,10 +42,16 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	if o.Timeout == 0 {
 		o.Timeout = 15 * time.Second
 	}
+	if o.MaxUploadBytes == 0 {
+		o.MaxUploadBytes = 32 << 20
+	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
 	complexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
+	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The
+	// whole upload may sit in memory (MaxMemory = MaxUploadSize): nothing spills to temp files.
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: o.MaxUploadBytes})
 	srv.AddTransport(httpTransport{})     // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
 	srv.AddTransport(transport.Options{}) // OPTIONS
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -58,7 +68,22 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, cancel := context.WithTimeout(req.Context(), o.Timeout)
 		defer cancel()
-		req.Body = http.MaxBytesReader(w, req.Body, o.MaxBodyBytes)
+		limit := o.MaxBodyBytes
+		if isMultipart(req) {
+			limit = o.MaxUploadBytes // uploads: the multipart transport enforces the same limit
+			if req.ContentLength > limit {
+				// As httpTransport answers a large body (gqlgen's transport would say 200).
+				writeHTTPError(w, mediaJSON, http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", limit)
+				return
+			}
+		}
+		req.Body = http.MaxBytesReader(w, req.Body, limit)
 		h.ServeHTTP(w, req.WithContext(ctx))
 	})
+}
+
+// isMultipart reports whether a request is a multipart form (a file upload).
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
 }

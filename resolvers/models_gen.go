@@ -22,6 +22,60 @@ type ClaimEdge struct {
 	Node   *graph.OutcomeClaim `json:"node"`
 }
 
+// What one batch of a load changed.
+type LoadBatchReport struct {
+	Batch string `json:"batch"`
+	// kb (a batch file), linked-data or literature.
+	Kind    string             `json:"kind"`
+	Files   []*graph.BatchFile `json:"files"`
+	Written bool               `json:"written"`
+	// True when the batch was already loaded exactly like this.
+	NoChange  bool            `json:"noChange"`
+	Added     int             `json:"added"`
+	Removed   int             `json:"removed"`
+	Unchanged int             `json:"unchanged"`
+	Types     []*LoadTypeDiff `json:"types"`
+}
+
+// A literature record merged into a work.
+type LoadMerge struct {
+	Source string `json:"source"`
+	// file:line of the record.
+	Record string `json:"record"`
+	// The record it merged with (file:line), or the stored source's batches.
+	With string `json:"with"`
+}
+
+// What a load did (or, in a dry run, would do).
+type LoadReport struct {
+	DryRun bool `json:"dryRun"`
+	// True when the load was rejected: `problems` says why, and the rejected batch was not written.
+	Rejected bool `json:"rejected"`
+	// The batches of the load, in order.
+	Batches []*LoadBatchReport `json:"batches"`
+	// Literature records and coding-sheet rows left out (skipInvalid), and why.
+	Skipped []*graph.Problem `json:"skipped"`
+	// Why the load was rejected.
+	Problems []*graph.Problem `json:"problems"`
+	// Literature records that are a work already seen (in the load or the store), merged into it.
+	Merged []*LoadMerge `json:"merged"`
+	// Remarks that need no action.
+	Notes []*graph.Problem `json:"notes"`
+}
+
+// The diff of one node type: nodes new, updated or unchanged; literature records merged into a work
+// already seen (duplicate); records and rows contradicting stored facts (conflict) and nodes left
+// out (skipped).
+type LoadTypeDiff struct {
+	Type      graph.NodeType `json:"type"`
+	New       int            `json:"new"`
+	Updated   int            `json:"updated"`
+	Unchanged int            `json:"unchanged"`
+	Duplicate int            `json:"duplicate"`
+	Conflict  int            `json:"conflict"`
+	Skipped   int            `json:"skipped"`
+}
+
 type MethodConnection struct {
 	TotalCount int             `json:"totalCount"`
 	PageInfo   *PageInfo       `json:"pageInfo"`

@@ -1,0 +1,92 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"kring/graph"
+	"kring/loaders"
+)
+
+// loadBatch reads the uploads and loads them with loaders.Load, as the CLI does. A rejected
+// load is a report with problems, not an error.
+func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o loaders.Options) (*LoadReport, error) {
+	files := make([]loaders.File, 0, len(uploads))
+	for i, u := range uploads {
+		if u == nil || u.File == nil {
+			return nil, fmt.Errorf("file %d: no content: %w", i+1, graph.ErrInvalid)
+		}
+		data, err := io.ReadAll(u.File)
+		if err != nil {
+			return nil, fmt.Errorf("read upload %q: %w", u.Filename, err)
+		}
+		name := u.Filename
+		if name == "" {
+			name = fmt.Sprintf("upload-%d", i+1)
+		}
+		files = append(files, loaders.File{Name: name, Data: data})
+	}
+	if p := PrincipalFrom(ctx); p != nil && o.LoadedBy == "" {
+		o.LoadedBy = p.Name
+	}
+	rep, err := loaders.Load(ctx, r.store, files, o)
+	var ve *graph.ValidationError
+	if err != nil && !errors.As(err, &ve) {
+		return nil, err
+	}
+	return toLoadReport(rep), nil
+}
+
+// loadOptions turns the mutation's arguments into load options.
+func loadOptions(dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) loaders.Options {
+	var o loaders.Options
+	if dryRun != nil {
+		o.DryRun = *dryRun
+	}
+	if skipInvalid != nil {
+		o.SkipInvalid = *skipInvalid
+	}
+	if description != nil {
+		o.Description = *description
+	}
+	if sourceType != nil {
+		o.SourceType = string(*sourceType)
+	}
+	if status != nil {
+		o.Status = string(*status)
+	}
+	return o
+}
+
+// toLoadReport converts a loaders report to its GraphQL model.
+func toLoadReport(rep *loaders.Report) *LoadReport {
+	problems := func(ps []graph.Problem) []*graph.Problem {
+		out := make([]*graph.Problem, len(ps))
+		for i := range ps {
+			out[i] = &ps[i]
+		}
+		return out
+	}
+	out := &LoadReport{DryRun: rep.DryRun, Rejected: rep.Rejected(), Batches: []*LoadBatchReport{},
+		Skipped: problems(rep.Skipped), Problems: problems(rep.Problems), Notes: problems(rep.Notes), Merged: []*LoadMerge{}}
+	for _, b := range rep.Batches {
+		lb := &LoadBatchReport{Batch: graph.FullID(b.Batch), Kind: b.Kind, Files: []*graph.BatchFile{}, Written: b.Written,
+			NoChange: b.NoChange, Added: b.Added, Removed: b.Removed, Unchanged: b.Unchanged, Types: []*LoadTypeDiff{}}
+		for i := range b.Files {
+			lb.Files = append(lb.Files, &b.Files[i])
+		}
+		for _, t := range b.Types {
+			lb.Types = append(lb.Types, &LoadTypeDiff{Type: t.Type, New: t.New, Updated: t.Updated, Unchanged: t.Unchanged,
+				Duplicate: t.Duplicate, Conflict: t.Conflict, Skipped: t.Skipped})
+		}
+		out.Batches = append(out.Batches, lb)
+	}
+	for _, m := range rep.Merged {
+		out.Merged = append(out.Merged, &LoadMerge{Source: graph.FullID(m.Source), Record: m.Record, With: m.With})
+	}
+	return out
+}

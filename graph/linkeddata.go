@@ -355,36 +355,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 		if err := s.checkConflicts(c, label); err != nil {
 			return nil, err
 		}
-		want := make(map[string]quad.Quad, len(c.quads))
-		for _, q := range c.quads {
-			want[quadKey(q)] = q
-		}
-		rep := &Report{Batch: l, DryRun: dryRun}
-		var badds, bremoves []quad.Quad
-		for k, q := range want {
-			if _, ok := s.quads[k]; ok {
-				rep.Unchanged++
-			} else {
-				badds = append(badds, q)
-			}
-		}
-		for k, q := range s.quads {
-			if q.Label == label {
-				if _, ok := want[k]; !ok {
-					bremoves = append(bremoves, q)
-				}
-			}
-		}
-		rep.Added, rep.Removed, rep.NoChange = len(badds), len(bremoves), len(badds) == 0 && len(bremoves) == 0
-		newCount, totalCount := map[NodeType]int{}, map[NodeType]int{}
-		for id, t := range c.nodes {
-			totalCount[t]++
-			if ix.typeOf(id) == "" {
-				newCount[t]++
-			}
-		}
-		rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
-		rep.Changed = changedCounts(ix, c.nodes, badds, bremoves)
+		rep, badds, bremoves := s.diffBatch(ix, c, label, c.quads, dryRun)
 		reports = append(reports, rep)
 		adds, removes = append(adds, badds...), append(removes, bremoves...)
 	}

@@ -209,33 +209,45 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("file"), Object: quad.String(b), Label: label})
 		}
 	}
-	want := map[string]quad.Quad{}
-	for _, q := range append(meta, c.quads...) {
-		want[quadKey(q)] = q
+	rep, adds, removes := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	if len(removes) > 0 {
+		if err := s.checkRemovable(ix, removes, adds, c.batch); err != nil {
+			return nil, err
+		}
 	}
+	if dryRun || rep.NoChange {
+		return rep, nil
+	}
+	if err := s.write(adds, removes); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// diffBatch compares what a batch states (want) with what its label holds in the store: the
+// quads to add, the quads to remove, and the report's counts.
+func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []quad.Quad, []quad.Quad) {
+	wanted := make(map[string]quad.Quad, len(want))
+	for _, q := range want {
+		wanted[quadKey(q)] = q
+	}
+	rep := &Report{Batch: string(label), DryRun: dryRun}
 	var adds, removes []quad.Quad
-	unchanged := 0
-	for k, q := range want {
+	for k, q := range wanted {
 		if _, ok := s.quads[k]; ok {
-			unchanged++
+			rep.Unchanged++
 		} else {
 			adds = append(adds, q)
 		}
 	}
 	for k, q := range s.quads {
 		if q.Label == label {
-			if _, ok := want[k]; !ok {
+			if _, ok := wanted[k]; !ok {
 				removes = append(removes, q)
 			}
 		}
 	}
-	if len(removes) > 0 {
-		if err := s.checkRemovable(ix, removes, adds, c.batch); err != nil {
-			return nil, err
-		}
-	}
-	rep := &Report{Batch: c.batch, DryRun: dryRun, Added: len(adds), Removed: len(removes), Unchanged: unchanged,
-		NoChange: len(adds) == 0 && len(removes) == 0}
+	rep.Added, rep.Removed, rep.NoChange = len(adds), len(removes), len(adds) == 0 && len(removes) == 0
 	newCount, totalCount := map[NodeType]int{}, map[NodeType]int{}
 	for id, t := range c.nodes {
 		totalCount[t]++
@@ -245,13 +257,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	}
 	rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
 	rep.Changed = changedCounts(ix, c.nodes, adds, removes) // sources_dedup.go
-	if dryRun || rep.NoChange {
-		return rep, nil
-	}
-	if err := s.write(adds, removes); err != nil {
-		return nil, err
-	}
-	return rep, nil
+	return rep, adds, removes
 }
 
 // Rollback removes exactly the quads of one batch. It refuses (ErrConflict) when a later batch

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -428,38 +426,7 @@ func TestStarterAnalytics(t *testing.T) {
 // rewrites them).
 func TestAnalystQueries(t *testing.T) {
 	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
-	files, _ := filepath.Glob("../docs/queries/*.graphql")
-	if len(files) == 0 {
-		t.Fatal("no queries in docs/queries")
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
-		t.Run(name, func(t *testing.T) {
-			q, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, r := post(t, h, string(q), nil)
-			if len(r.Errors) > 0 {
-				t.Errorf("errors: %v", r.Errors)
-			}
-			got, _ := json.MarshalIndent(r, "", "  ")
-			golden := strings.TrimSuffix(f, ".graphql") + ".golden.json"
-			if *update {
-				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(strings.TrimSpace(string(want)), strings.TrimSpace(string(got))); diff != "" {
-				t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-			}
-		})
-	}
+	runGolden(t, h, "../docs/queries", true)
 }
 
 // TestAnalyticsWithinLimits: the analytical queries the explorer and analysts send stay within

@@ -68,9 +68,16 @@ func post(t testing.TB, h http.Handler, query string, vars map[string]any) (int,
 // response with its .golden.json (go test ./resolvers -run Golden -update rewrites them).
 func TestGolden(t *testing.T) {
 	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
-	files, _ := filepath.Glob("testdata/queries/*.graphql")
+	runGolden(t, h, "testdata/queries", false)
+}
+
+// runGolden runs every dir/*.graphql through h and compares each response with the file's
+// .golden.json; -update rewrites them. With noErrors, a response with errors fails the test.
+func runGolden(t *testing.T, h http.Handler, dir string, noErrors bool) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.graphql"))
 	if len(files) == 0 {
-		t.Fatal("no golden queries")
+		t.Fatalf("no queries in %s", dir)
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
@@ -80,6 +87,9 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, r := post(t, h, string(q), nil)
+			if noErrors && len(r.Errors) > 0 {
+				t.Errorf("errors: %v", r.Errors)
+			}
 			got, _ := json.MarshalIndent(r, "", "  ")
 			golden := strings.TrimSuffix(f, ".graphql") + ".golden.json"
 			if *update {

@@ -118,8 +118,9 @@ func analyticsBenchStore(b *testing.B) (*graph.Store, time.Duration) {
 }
 
 // BenchmarkMatrix times the WORK_MODEL × OUTCOME_DOMAIN matrix over a large synthetic KB (one
-// op), and reports alongside: the same matrix computed the raw way, walking the index maps per
-// claim (raw-ns/op, and raw/fast, the ratio), the one-off build of the claim-facet model
+// op), and reports alongside: the same counts from a raw Cayley path query over the quad store
+// (cayley-ns/op, and cayley/fast, the ratio; the counts must agree), the same matrix computed
+// naively, walking the index maps per claim (raw-ns/op, and raw/fast), the one-off build of the claim-facet model
 // (facets-ms), and the time to load the KB through Store.Apply (load-s).
 //
 //	go test ./graph -run '^$' -bench Matrix -benchtime 20x
@@ -141,6 +142,14 @@ func BenchmarkMatrix(b *testing.B) {
 	}
 	raw := time.Since(start) / rawRuns
 
+	// The raw-Cayley baseline: the same counts from one path query over the quad store.
+	start = time.Now()
+	sweep, err := graph.CayleySweepForTest(ctx, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cayleyRaw := time.Since(start)
+
 	if _, err := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); err != nil { // builds the facets
 		b.Fatal(err)
 	}
@@ -150,6 +159,17 @@ func BenchmarkMatrix(b *testing.B) {
 		}
 	}
 	fast := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	m, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil)
+	for _, c := range m.Cells {
+		if got := sweep[[2]string{c.Row, c.Column}]; got != c.ClaimCount {
+			b.Fatalf("cell %s × %s: matrix %d claims, Cayley sweep %d", c.Row, c.Column, c.ClaimCount, got)
+		}
+	}
+	if len(sweep) != len(m.Cells) {
+		b.Fatalf("Cayley sweep has %d non-empty cells, the matrix %d", len(sweep), len(m.Cells))
+	}
+	b.ReportMetric(float64(cayleyRaw.Nanoseconds()), "cayley-ns/op")
+	b.ReportMetric(float64(cayleyRaw.Nanoseconds())/fast, "cayley/fast")
 	b.ReportMetric(float64(claims), "claims")
 	b.ReportMetric(float64(raw.Nanoseconds()), "raw-ns/op")
 	b.ReportMetric(float64(raw.Nanoseconds())/fast, "raw/fast")

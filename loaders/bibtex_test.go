@@ -133,13 +133,7 @@ func TestParseBibTeXSyntax(t *testing.T) {
 			if diff := cmp.Diff(tt.keys, refKeys(refs)); diff != "" {
 				t.Errorf("keys (-want +got):\n%s", diff)
 			}
-			var got []string
-			for _, p := range litProblems(t, err) {
-				got = append(got, p.String())
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
-			}
+			checkProblems(t, err, tt.want)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package loaders
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -271,9 +270,4 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
-}
-
-// IsKB reports whether data looks like a Kring batch file.
-func IsKB(data []byte) bool {
-	return bytes.Contains(data[:min(len(data), 4096)], []byte(KBFormat))
 }

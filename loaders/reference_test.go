@@ -185,6 +185,19 @@ func checkRefsParsed(t *testing.T, file string, refs []Reference, err error) {
 	}
 }
 
+// checkProblems compares the problems of err, as "file:line:col: field: message" strings, with
+// want.
+func checkProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	var got []string
+	for _, p := range litProblems(t, err) {
+		got = append(got, p.String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
 // litProblems returns the problems of a *graph.ValidationError (nil for a nil error).
 func litProblems(t *testing.T, err error) []graph.Problem {
 	t.Helper()

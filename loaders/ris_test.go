@@ -112,13 +112,7 @@ func TestParseRISRecords(t *testing.T) {
 			if diff := cmp.Diff(tt.want, refs); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
-			var got []string
-			for _, p := range litProblems(t, err) {
-				got = append(got, p.String())
-			}
-			if diff := cmp.Diff(tt.errs, got); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
-			}
+			checkProblems(t, err, tt.errs)
 		})
 	}
 }

@@ -216,7 +216,7 @@ func buildAnalytics(ix *index) *analytics {
 			c.design = -1
 		}
 		c.status = Status(n.str("status"))
-		for _, sid := range n.out["source"] {
+		for _, sid := range n.outs("source") {
 			if s, ok := an.sourceOf[sid]; ok && !containsInt32(c.sources, s) {
 				c.sources = append(c.sources, s)
 				if t := srcType[s]; t >= 0 && !containsInt32(c.srcTypes, t) {
@@ -312,7 +312,7 @@ func (an *analytics) buildMethod(n *node) methodRow {
 		}
 	}
 	add(axMethod, n.id)
-	for _, id := range n.in["subject"] {
+	for _, id := range n.ins("subject") {
 		c := ix.nodes[id]
 		switch c.typ {
 		case TypeAssignment:
@@ -329,13 +329,13 @@ func (an *analytics) buildMethod(n *node) methodRow {
 			}
 		}
 	}
-	for _, t := range n.out["targetGroup"] {
+	for _, t := range n.outs("targetGroup") {
 		add(axTargetGroup, t)
 	}
-	for _, c := range n.out["supportFunction"] {
+	for _, c := range n.outs("supportFunction") {
 		add(axSupportFunction, codeOf(c))
 	}
-	for _, c := range n.out["region"] {
+	for _, c := range n.outs("region") {
 		add(axRegion, codeOf(c))
 	}
 	// Values in axis order, so that lists built from them are ordered too.

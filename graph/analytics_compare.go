@@ -257,7 +257,7 @@ func (ix *index) compareValues(m *Method, lang Lang) map[string]string {
 	for _, group := range [][]string{m.AssignmentIDs, m.InvolvementIDs, m.RequirementIDs, m.CharacteristicIDs, m.AssessmentIDs, m.RatingIDs, m.ClaimIDs} {
 		for _, id := range group {
 			if n := ix.nodes[id]; n != nil {
-				for _, s := range n.out["source"] {
+				for _, s := range n.outs("source") {
 					sources[s] = true
 				}
 			}

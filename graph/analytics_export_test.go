@@ -150,15 +150,15 @@ func rawValues(ix *index, c *OutcomeClaim, a Axis) []string {
 			}
 		}
 	case AxisTargetGroup:
-		for _, t := range m.out["targetGroup"] {
+		for _, t := range m.outs("targetGroup") {
 			add(t)
 		}
 	case AxisSupportFunction:
-		for _, t := range m.out["supportFunction"] {
+		for _, t := range m.outs("supportFunction") {
 			add(codeOf(t))
 		}
 	case AxisRegion:
-		for _, t := range m.out["region"] {
+		for _, t := range m.outs("region") {
 			add(codeOf(t))
 		}
 	}

@@ -122,13 +122,16 @@ func (ps *pathSearch) neighbours(id string) []step {
 		return st
 	}
 	n := ps.ix.nodes[id]
+	if n == nil {
+		return nil
+	}
 	var st []step
-	for p, ts := range n.out {
+	for p, ts := range n.links(false) {
 		for _, t := range ts {
 			st = append(st, step{t, p, Forward})
 		}
 	}
-	for p, ss := range n.in {
+	for p, ss := range n.links(true) {
 		for _, s := range ss {
 			st = append(st, step{s, p, Backward})
 		}
@@ -155,7 +158,10 @@ func (ps *pathSearch) distances(depth int) {
 		var next []string
 		for _, id := range frontier {
 			n := ps.ix.nodes[id]
-			for _, edges := range []map[string][]string{n.out, n.in} {
+			if n == nil {
+				continue
+			}
+			for _, edges := range []map[string][]string{n.links(false), n.links(true)} {
 				for _, ts := range edges {
 					for _, t := range ts {
 						if _, ok := ps.dist[t]; !ok {

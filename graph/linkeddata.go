@@ -85,15 +85,12 @@ func (s *Store) exportQuads(ctx context.Context, batch string) ([]quad.Quad, err
 		}
 		label = quad.IRI(id)
 	}
-	// The quad map belongs to the writer: copy what is needed under its lock.
-	s.mu.Lock()
-	out := make([]quad.Quad, 0, len(s.quads))
-	for _, q := range s.quads {
-		if label == nil || q.Label == label {
+	var out []quad.Quad
+	ix.eachQuad(func(id qt) {
+		if q := ix.t.quadOf(id); label == nil || q.Label == label {
 			out = append(out, q)
 		}
-	}
-	s.mu.Unlock()
+	})
 	sortQuads(out)
 	return out, nil
 }
@@ -340,6 +337,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writerReady()
 	ix := s.idx.Load()
 	byLabel, err := checkQuads(qs, ix)
 	if err != nil {
@@ -347,15 +345,18 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	}
 	var (
 		reports       []*Report
-		adds, removes []quad.Quad
+		adds, removes []qt
 	)
 	for _, l := range qs.Batches() {
 		c := byLabel[l]
 		label := quad.IRI(l)
-		if err := s.checkConflicts(c, label); err != nil {
+		if err := s.checkConflicts(ix, c, label); err != nil {
 			return nil, err
 		}
-		rep, badds, bremoves := s.diffBatch(ix, c, label, c.quads, dryRun)
+		rep, badds, bremoves, err := s.diffBatch(ix, c, label, c.quads, dryRun)
+		if err != nil {
+			return nil, err
+		}
 		reports = append(reports, rep)
 		adds, removes = append(adds, badds...), append(removes, bremoves...)
 	}
@@ -370,7 +371,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.write(adds, removes); err != nil {
+	if err := s.write(ix, adds, removes); err != nil {
 		return nil, err
 	}
 	return reports, nil

@@ -33,7 +33,7 @@ func (ix *index) base(n *node) Base {
 		Status:    Status(n.str("status")),
 		Note:      n.optStr("note"),
 		SourceIDs: n.refs("source"),
-		BatchIDs:  append([]string{}, n.batches...),
+		BatchIDs:  append([]string{}, n.batches()...),
 		Texts:     Texts{},
 	}
 	for _, f := range textFields(n.typ) {
@@ -153,7 +153,7 @@ func (ix *index) build(n *node) Node {
 			_ = json.Unmarshal([]byte(f), &bt.Files)
 		}
 		for _, sid := range ix.byType[TypeSource] {
-			if containsString(ix.nodes[sid].batches, n.id) {
+			if containsString(ix.nodes[sid].batches(), n.id) {
 				bt.SourceIDs = append(bt.SourceIDs, sid)
 			}
 		}
@@ -390,7 +390,7 @@ func (ix *index) matchMethod(m *Method, f *MethodFilter) bool {
 // anyEdge reports whether any of the nodes ids has an edge p to one of targets.
 func (ix *index) anyEdge(ids []string, p string, targets []string) bool {
 	for _, id := range ids {
-		if n := ix.nodes[id]; n != nil && intersects(n.out[p], targets) {
+		if n := ix.nodes[id]; n != nil && intersects(n.outs(p), targets) {
 			return true
 		}
 	}

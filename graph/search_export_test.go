@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"os"
+	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -14,7 +16,7 @@ import (
 // model and throws it away, so that benchmarks can time a full build.
 func RebuildSearchForTest(tb testing.TB, s *Store) {
 	tb.Helper()
-	si, err := openSearch(context.Background(), "", s.idx.Load(), fingerprintOf(s.quads))
+	si, err := openSearch(context.Background(), "", s.idx.Load(), s.token)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -62,6 +64,32 @@ func SearchFingerprintForTest(tb testing.TB, s *Store) string {
 	return string(v)
 }
 
-// SearchDocsForTest derives and hashes every search document of the store's current read
-// model, as each write does, so that benchmarks can time it.
-func SearchDocsForTest(s *Store) int { return len(hashes(s.idx.Load().searchDocs())) }
+// SearchDocsForTest derives every search document of the store's current read model, as a
+// rebuild does, so that benchmarks can time it.
+func SearchDocsForTest(s *Store) int { return len(s.idx.Load().searchDocs()) }
+
+// WatchSearchDocsForTest checks, on every write until the test ends, that each node whose search
+// document the write changed (derived in full before and after) is among the documents the
+// incremental update re-derives. The returned function lists the misses.
+func WatchSearchDocsForTest(tb testing.TB) func() []string {
+	var missed []string
+	writeHook = func(old, nx *index, adds, removes []qt) {
+		before, after := old.searchDocs(), nx.searchDocs()
+		affected := affectedDocs(old, nx, adds, removes)
+		for id, d := range after {
+			if b, ok := before[id]; (!ok || !reflect.DeepEqual(b, d)) && !affected[id] {
+				missed = append(missed, "changed: "+id)
+			}
+		}
+		for id := range before {
+			if _, ok := after[id]; !ok && !affected[id] {
+				missed = append(missed, "removed: "+id)
+			}
+		}
+	}
+	tb.Cleanup(func() { writeHook = nil })
+	return func() []string {
+		sort.Strings(missed)
+		return missed
+	}
+}

@@ -2,10 +2,8 @@ package graph
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,34 +16,32 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"github.com/cayleygraph/quad"
 )
 
 // The search index is a bleve index derived from the store. It holds one document per node
 // that has text (every type but batches), and it is kept in step by the store's single writer:
 //
 //   - Open opens <data dir>/search.bleve (bolt) or builds an in-memory index (memory backend).
-//     The index carries a fingerprint of the quads it reflects (searchVersion, quad count and an
-//     order-independent hash of every quad key); when it is missing, unreadable or its
+//     The index carries a fingerprint of the store state it reflects (searchVersion and the
+//     store's state token, which every write replaces); when it is missing, unreadable or its
 //     fingerprint differs from the store's, Open rebuilds it from the read model.
-//   - After every successful Cayley transaction, write calls update, which re-derives every
-//     node's document from the new read model, indexes only those that changed, deletes those
-//     that disappeared and sets the new fingerprint — all in one bleve batch, which scorch
-//     applies (and persists) atomically. This happens before the new read model is swapped in,
-//     so a node that readers can see is already searchable; Search drops hits that the read
-//     model it serves from does not know (a node removed between the two steps).
+//   - After every successful Cayley transaction, write calls update, which re-derives the
+//     documents of the nodes the write may have changed (affectedDocs), indexes or deletes them
+//     and sets the new fingerprint — all in one bleve batch, which scorch applies (and
+//     persists) atomically. This happens before the new read model is swapped in, so a node
+//     that readers can see is already searchable; Search drops hits that the read model it
+//     serves from does not know (a node removed between the two steps).
 //   - If the batch fails, the write still succeeds (its quads are committed), SearchStale
 //     reports the error, and the fingerprint is deleted (best effort) so that the next Open
-//     rebuilds. The writer's record of what is indexed keeps the state before the failed batch
-//     (with the documents it touched marked unknown), so the next write re-sends every change
-//     the failed batch missed and, when it succeeds, writes a correct fingerprint again.
+//     rebuilds. The ids the failed batch touched are kept, and the next write re-sends them
+//     with its own, so that when it succeeds the index is correct and its fingerprint too.
 //
 // A crash between the Cayley commit and the bleve batch leaves the old fingerprint in the
 // index; the next Open sees that it does not match the store and rebuilds.
 
 // searchVersion is part of the fingerprint: change it whenever the mapping, the analysers or the
 // documents change, and every persisted index is rebuilt on its next Open.
-const searchVersion = "s2"
+const searchVersion = "s3"
 
 // fingerprintKey is the bleve internal key holding the fingerprint.
 var fingerprintKey = []byte("kring:fingerprint")
@@ -106,31 +102,6 @@ func (d *searchDoc) fields() map[string]any {
 		m[f] = vs
 	}
 	return m
-}
-
-// hash identifies the document's content, to index only documents that changed.
-func (d *searchDoc) hash() uint64 {
-	h := fnv.New64a()
-	put := func(ss ...string) {
-		for _, s := range ss {
-			h.Write([]byte(s))
-			h.Write([]byte{0})
-		}
-		h.Write([]byte{1})
-	}
-	put(d.Type, d.Status)
-	put(d.SourceType...)
-	put(d.WorkModel...)
-	fs := make([]string, 0, len(d.Texts))
-	for f := range d.Texts {
-		fs = append(fs, f)
-	}
-	sort.Strings(fs)
-	for _, f := range fs {
-		put(f)
-		put(d.Texts[f]...)
-	}
-	return h.Sum64()
 }
 
 // searchText is one searchable text of a node.
@@ -230,7 +201,7 @@ func (ix *index) sourceTypesOf(n *node) []string {
 		return nil
 	}
 	set := map[string]bool{}
-	for _, s := range n.out["source"] {
+	for _, s := range n.outs("source") {
 		if sn := ix.nodes[s]; sn != nil {
 			if t := sn.str("sourceType"); t != "" {
 				set[t] = true
@@ -291,42 +262,9 @@ func (ix *index) searchDocs() map[string]searchDoc {
 	return out
 }
 
-// fingerprint identifies a set of quads independently of their order: the count and the sum,
-// in two 64-bit lanes, of a 128-bit FNV hash of every quad key. It can be updated one quad at
-// a time.
-type fingerprint struct {
-	n    int
-	a, b uint64
-}
-
-func quadHash(key string) (uint64, uint64) {
-	h := fnv.New128a()
-	h.Write([]byte(key))
-	sum := h.Sum(nil)
-	return binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:])
-}
-
-func (f *fingerprint) add(key string) {
-	a, b := quadHash(key)
-	f.n, f.a, f.b = f.n+1, f.a+a, f.b+b
-}
-
-func (f *fingerprint) remove(key string) {
-	a, b := quadHash(key)
-	f.n, f.a, f.b = f.n-1, f.a-a, f.b-b
-}
-
-func (f fingerprint) String() string {
-	return fmt.Sprintf("%s:%d:%016x%016x", searchVersion, f.n, f.a, f.b)
-}
-
-func fingerprintOf(quads map[string]quad.Quad) fingerprint {
-	var f fingerprint
-	for k := range quads {
-		f.add(k)
-	}
-	return f
-}
+// fingerprintFor is what the index records of the store state it reflects: the search version
+// and the store's state token (store.go).
+func fingerprintFor(token string) string { return searchVersion + ":" + token }
 
 // searchMapping is the bleve mapping of searchDoc.
 func searchMapping() (mapping.IndexMapping, error) {
@@ -359,15 +297,16 @@ func searchMapping() (mapping.IndexMapping, error) {
 	return im, im.Validate()
 }
 
-// searchIndex is the store's search index. The writer owns fp and docs.
+// searchIndex is the store's search index. The writer owns pending.
 type searchIndex struct {
-	bi      bleve.Index
-	path    string // "" for an in-memory index
-	nl, en  analysis.Analyzer
-	fp      fingerprint       // of the store's quads
-	docs    map[string]uint64 // hash of every indexed document, as the index holds them
-	rebuilt bool              // Open built the index rather than reusing it
-	stale   atomic.Bool       // the last update failed: the index lags the store
+	bi     bleve.Index
+	path   string // "" for an in-memory index
+	nl, en analysis.Analyzer
+	// pending holds the ids whose documents a failed update may have left wrong: the next
+	// update sends them again.
+	pending map[string]bool
+	rebuilt bool // Open built the index rather than reusing it
+	stale   atomic.Bool
 	lastErr atomic.Pointer[error]
 }
 
@@ -375,18 +314,15 @@ type searchIndex struct {
 const batchSize = 1000
 
 // openSearch opens the search index in dir ("" for in memory) for the store whose read model is
-// ix and whose quads have fingerprint fp, reusing a persisted index whose fingerprint matches
-// and rebuilding it otherwise.
-func openSearch(ctx context.Context, dir string, ix *index, fp fingerprint) (*searchIndex, error) {
-	si := &searchIndex{path: dir, fp: fp}
-	docs := ix.searchDocs()
+// ix and whose state token is token, reusing a persisted index made for that state and
+// rebuilding it otherwise.
+func openSearch(ctx context.Context, dir string, ix *index, token string) (*searchIndex, error) {
+	si := &searchIndex{path: dir}
+	fp := fingerprintFor(token)
 	if dir != "" {
 		if bi, err := bleve.Open(dir); err == nil {
-			got, err := bi.GetInternal(fingerprintKey)
-			n, cerr := bi.DocCount()
-			if err == nil && cerr == nil && string(got) == fp.String() && n == uint64(len(docs)) {
+			if got, err := bi.GetInternal(fingerprintKey); err == nil && string(got) == fp {
 				si.bi = bi
-				si.docs = hashes(docs)
 				return si, si.initAnalyzers()
 			}
 			bi.Close()
@@ -414,7 +350,7 @@ func openSearch(ctx context.Context, dir string, ix *index, fp fingerprint) (*se
 		si.bi.Close()
 		return nil, err
 	}
-	if err := si.rebuild(ctx, docs); err != nil {
+	if err := si.rebuild(ctx, ix.searchDocs(), fp); err != nil {
 		si.bi.Close()
 		return nil, err
 	}
@@ -444,17 +380,9 @@ func (si *searchIndex) analyzer(l Lang) analysis.Analyzer {
 	return si.nl
 }
 
-func hashes(docs map[string]searchDoc) map[string]uint64 {
-	out := make(map[string]uint64, len(docs))
-	for id, d := range docs {
-		out[id] = d.hash()
-	}
-	return out
-}
-
 // rebuild indexes every document into an empty index; the fingerprint goes into the last
 // batch, so an interrupted rebuild leaves an index without one (rebuilt again on next Open).
-func (si *searchIndex) rebuild(ctx context.Context, docs map[string]searchDoc) error {
+func (si *searchIndex) rebuild(ctx context.Context, docs map[string]searchDoc, fp string) error {
 	ids := make([]string, 0, len(docs))
 	for id := range docs {
 		ids = append(ids, id)
@@ -476,65 +404,109 @@ func (si *searchIndex) rebuild(ctx context.Context, docs map[string]searchDoc) e
 			b.Reset()
 		}
 	}
-	b.SetInternal(fingerprintKey, []byte(si.fp.String()))
+	b.SetInternal(fingerprintKey, []byte(fp))
 	if err := si.bi.Batch(b); err != nil {
 		return fmt.Errorf("graph: build search index: %w", err)
 	}
-	si.docs = hashes(docs)
 	return nil
 }
 
-// update brings the index in step with a write: adds and removes are the quads the write
-// changed, ix the read model after it. It never fails the write (the quads are committed by
-// then); a failure marks the index stale instead (see the comment at the top of this file).
-func (si *searchIndex) update(ix *index, adds, removes []quad.Quad) {
-	for _, q := range removes {
-		si.fp.remove(quadKey(q))
-	}
-	for _, q := range adds {
-		si.fp.add(quadKey(q))
-	}
-	docs := ix.searchDocs()
-	next := make(map[string]uint64, len(docs))
-	var touched []string
-	b := si.bi.NewBatch()
-	var err error
-	for id, d := range docs {
-		h := d.hash()
-		next[id] = h
-		if old, ok := si.docs[id]; !ok || old != h {
-			touched = append(touched, id)
-			if err == nil {
-				err = b.Index(id, d.fields())
+// affectedDocs returns the ids of the nodes whose documents a write may have changed: the nodes
+// at either end of a changed quad, and the nodes whose facets derive from those (the nodes
+// citing a source, the nodes about a subject, and, for an assignment, everything about the
+// method it assigns), in the read models before and after the write.
+func affectedDocs(old, nx *index, adds, removes []qt) map[string]bool {
+	t := nx.t
+	ids := map[string]bool{}
+	for _, qs := range [][]qt{adds, removes} {
+		for _, q := range qs {
+			ids[t.iri(q[0])] = true
+			if t.isIRI(q[2]) && t.iri(q[1]) != string(predType) {
+				ids[t.iri(q[2])] = true
 			}
 		}
 	}
-	for id := range si.docs {
-		if _, ok := docs[id]; !ok {
-			touched = append(touched, id)
+	direct := make([]string, 0, len(ids))
+	for id := range ids {
+		direct = append(direct, id)
+	}
+	methods := map[string]bool{}
+	for _, ix := range []*index{old, nx} {
+		for _, id := range direct {
+			n := ix.nodes[id]
+			if n == nil {
+				continue
+			}
+			methods[id] = true
+			for _, p := range []string{"source", "subject"} {
+				for _, s := range n.ins(p) {
+					ids[s] = true
+				}
+			}
+			// An assignment's (or, through it, a work model's) change reaches everything about
+			// the assigned method.
+			for _, a := range append(n.ins("workModel"), id) {
+				if an := ix.nodes[a]; an != nil && an.typ == TypeAssignment {
+					if m := an.ref("subject"); m != "" {
+						ids[m] = true
+						methods[m] = true
+					}
+				}
+			}
+		}
+	}
+	for _, ix := range []*index{old, nx} {
+		for m := range methods {
+			if n := ix.nodes[m]; n != nil {
+				for _, s := range n.ins("subject") {
+					ids[s] = true
+				}
+			}
+		}
+	}
+	return ids
+}
+
+// update brings the index in step with a write: old and nx are the read models before and
+// after it, adds and removes the quads it changed, token the store's new state token. Only the
+// documents the write may have changed are re-derived. It never fails the write (the quads are
+// committed by then); a failure marks the index stale instead (see the comment at the top of
+// this file).
+func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) {
+	ids := affectedDocs(old, nx, adds, removes)
+	for id := range si.pending {
+		ids[id] = true
+	}
+	b := si.bi.NewBatch()
+	var err error
+	for id := range ids {
+		n := nx.nodes[id]
+		if n == nil {
+			b.Delete(id)
+			continue
+		}
+		if d, ok := nx.searchDocOf(n); ok {
+			if err = b.Index(id, d.fields()); err != nil {
+				break
+			}
+		} else {
 			b.Delete(id)
 		}
 	}
 	if err == nil {
-		b.SetInternal(fingerprintKey, []byte(si.fp.String()))
+		b.SetInternal(fingerprintKey, []byte(fingerprintFor(token)))
 		err = si.bi.Batch(b)
 	}
 	if err != nil {
-		// What the failed batch did to these documents is unknown: forget their hashes, so
-		// that the next update sends them again whatever their content is by then.
-		for _, id := range touched {
-			si.docs[id] = unknownDoc
-		}
+		// What the failed batch did to these documents is unknown: send them again next time.
+		si.pending = ids
 		si.markStale(fmt.Errorf("graph: update search index: %w", err))
 		return
 	}
-	si.docs = next
+	si.pending = nil
 	si.stale.Store(false)
 	si.lastErr.Store(nil)
 }
-
-// unknownDoc is the hash recorded for a document whose indexed state is unknown.
-const unknownDoc = 0
 
 // markStale records a failed update: the persisted fingerprint is deleted so that the next
 // Open rebuilds, whatever the next writes manage.

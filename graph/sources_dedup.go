@@ -57,7 +57,7 @@ func (s *Store) SourceRecords(ctx context.Context) ([]SourceRecord, error) {
 	out := make([]SourceRecord, 0, len(ids))
 	for _, id := range ids {
 		n := ix.nodes[id]
-		r := SourceRecord{ID: id, Fields: map[string]any{}, Batches: append([]string(nil), n.batches...)}
+		r := SourceRecord{ID: id, Fields: map[string]any{}, Batches: append([]string(nil), n.batches()...)}
 		for i := range spec.Fields {
 			f := &spec.Fields[i]
 			if v, ok := rawField(n, f); ok {
@@ -78,7 +78,7 @@ func rawField(n *node, f *FieldSpec) (any, bool) {
 			return s, true
 		}
 	case StringsField:
-		if len(n.props[p]) == 0 {
+		if len(n.values(p)) == 0 {
 			return nil, false
 		}
 		var out []any
@@ -114,7 +114,7 @@ func rawField(n *node, f *FieldSpec) (any, bool) {
 		}
 	case RefsField:
 		var out []any
-		for _, r := range n.out[p] {
+		for _, r := range n.outs(p) {
 			out = append(out, ShortID(r))
 		}
 		return out, len(out) > 0
@@ -124,7 +124,7 @@ func rawField(n *node, f *FieldSpec) (any, bool) {
 		}
 	case ConceptsField:
 		var out []any
-		for _, r := range n.out[p] {
+		for _, r := range n.outs(p) {
 			out = append(out, codeOf(r))
 		}
 		return out, len(out) > 0
@@ -222,10 +222,10 @@ func (ix *index) hasTriple(q quad.Quad) bool {
 	p, _ := q.Predicate.(quad.IRI)
 	local := strings.TrimPrefix(string(p), prefix)
 	if o, ok := q.Object.(quad.IRI); ok {
-		return containsString(n.out[local], string(o))
+		return containsString(n.outs(local), string(o))
 	}
 	want := quad.StringOf(q.Object)
-	for _, v := range n.props[local] {
+	for _, v := range n.values(local) {
 		if quad.StringOf(v) == want {
 			return true
 		}

@@ -1,11 +1,17 @@
 package graph
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,13 +47,48 @@ type Store struct {
 	h   *cayley.Handle
 	now func() time.Time
 
-	mu    sync.Mutex           // the single writer
-	quads map[string]quad.Quad // every stored quad, by key; owned by the writer
+	mu       sync.Mutex // the single writer; it owns what follows up to idx
+	t        *terms
+	typePred uint32
+	// labels lists, per batch label, the subjects of its quads. Built on the first write.
+	labels map[uint32]map[uint32]struct{}
+	// token is the store's state token (see snapshot.go); snapPath and snapToken say where the
+	// start-up snapshot lives ("" for the memory backend) and which state it holds.
+	token, snapPath, snapToken string
+	info                       OpenInfo
 
 	idx    atomic.Pointer[index]
 	search *searchIndex // full-text index, kept in step by write (search_index.go)
 	reads  atomic.Int64
 	closed atomic.Bool
+}
+
+// The state token: one quad, rewritten by every write in the write's transaction.
+var (
+	stateIRI   = quad.IRI(prefix + "state")
+	statePred  = quad.IRI(prefix + "stateToken")
+	stateLabel = quad.IRI(prefix + "state")
+)
+
+// writeHook, when set (by tests), sees every write's read models and quads.
+var writeHook func(old, nx *index, adds, removes []qt)
+
+func tokenQuad(token string) quad.Quad {
+	return quad.Quad{Subject: stateIRI, Predicate: statePred, Object: quad.String(token), Label: stateLabel}
+}
+
+func newToken() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// OpenInfo says how Open found the read model.
+type OpenInfo struct {
+	FromSnapshot bool   // read from the start-up snapshot rather than from every quad
+	Reason       string // why the snapshot was not used, when it was not
 }
 
 // Open opens (creating when needed) the quad store and builds the read model from it.
@@ -77,24 +118,66 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: open %s store: %w", cfg.Backend, err)
 	}
-	s := &Store{h: h, now: cfg.Now, quads: map[string]quad.Quad{}}
+	s := &Store{h: h, now: cfg.Now}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if cfg.Backend != BackendMemory {
+		s.snapPath = filepath.Join(cfg.Path, snapshotFile)
 	}
 	if err := s.load(ctx); err != nil {
 		h.Close()
 		return nil, err
 	}
-	// Search index: reused when its fingerprint matches the quads just loaded, else rebuilt.
-	if s.search, err = openSearch(ctx, searchDir(cfg), s.idx.Load(), fingerprintOf(s.quads)); err != nil {
+	// Search index: reused when its fingerprint matches the store's state, else rebuilt.
+	if s.search, err = openSearch(ctx, searchDir(cfg), s.idx.Load(), s.token); err != nil {
 		h.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// load reads every quad from the quad store and builds the read model.
+// Info says how the read model was loaded.
+func (s *Store) Info() OpenInfo { return s.info }
+
+// readToken returns the store's state token ("" when it has none: an empty store, or one
+// written before tokens existed).
+func (s *Store) readToken(ctx context.Context) (string, error) {
+	var token string
+	err := cayley.StartPath(s.h, stateIRI).Out(statePred).Iterate(ctx).EachValue(nil, func(v quad.Value) error {
+		if str, ok := v.(quad.String); ok {
+			token = string(str)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("graph: read state token: %w", err)
+	}
+	return token, nil
+}
+
+// load builds the read model: from the snapshot when it holds the store's state, else from
+// every quad of the quad store (and then writes a snapshot for the next start).
 func (s *Store) load(ctx context.Context) error {
+	token, err := s.readToken(ctx)
+	if err != nil {
+		return err
+	}
+	s.token = token
+	if s.snapPath != "" {
+		t, quads, err := readSnapshot(s.snapPath, token)
+		if err == nil {
+			s.t = t
+			s.idx.Store(buildIndex(t, quads, true))
+			s.typePred, _ = t.lookupRO(predType)
+			s.snapToken = token
+			s.info = OpenInfo{FromSnapshot: true}
+			return nil
+		}
+		s.info.Reason = err.Error()
+	}
+	s.t = &terms{ids: map[string]uint32{}}
+	var quads []qt
 	r := cgraph.NewQuadStoreReader(s.h.QuadStore)
 	defer r.Close()
 	for i := 0; ; i++ {
@@ -110,20 +193,132 @@ func (s *Store) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("graph: read quads: %w", err)
 		}
-		s.quads[quadKey(q)] = q
+		if q.Label == stateLabel {
+			continue
+		}
+		id, err := s.internQuad(q)
+		if err != nil {
+			return err
+		}
+		quads = append(quads, id)
 	}
-	s.idx.Store(buildIndex(s.quads))
+	// A quad read twice (Cayley #675) is one quad.
+	slices.SortFunc(quads, func(a, b qt) int {
+		for i := range a {
+			if a[i] != b[i] {
+				return cmp.Compare(a[i], b[i])
+			}
+		}
+		return 0
+	})
+	quads = slices.Compact(quads)
+	s.typePred = s.t.intern(mustEncode(predType))
+	s.idx.Store(buildIndex(s.t, quads, false))
+	if s.snapPath != "" {
+		if err := writeSnapshot(s.snapPath, token, s.idx.Load()); err != nil {
+			slog.Warn("start-up snapshot not written", "err", err)
+		} else {
+			s.snapToken = token
+		}
+	}
 	return nil
 }
 
-// Close closes the quad store.
+func mustEncode(v quad.Value) string {
+	enc, err := encodeTerm(v)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// internQuad returns q as term ids, interning its terms. Writer only.
+func (s *Store) internQuad(q quad.Quad) (qt, error) {
+	var out qt
+	for i, v := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+		enc, err := encodeTerm(v)
+		if err != nil {
+			return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
+		}
+		out[i] = s.t.intern(enc)
+	}
+	return out, nil
+}
+
+// writerReady builds the writer's own lookup structures when a store opened from a snapshot
+// writes for the first time.
+func (s *Store) writerReady() {
+	s.t.writerReady()
+	s.typePred = s.t.intern(mustEncode(predType))
+	if s.labels != nil {
+		return
+	}
+	s.labels = map[uint32]map[uint32]struct{}{}
+	ix := s.idx.Load()
+	for _, m := range []map[string]*node{ix.nodes, ix.hidden} {
+		for _, n := range m {
+			for _, e := range n.out {
+				s.addLabel(e.l, n.tid)
+			}
+		}
+	}
+}
+
+func (s *Store) addLabel(l, subj uint32) {
+	m := s.labels[l]
+	if m == nil {
+		m = map[uint32]struct{}{}
+		s.labels[l] = m
+	}
+	m[subj] = struct{}{}
+}
+
+// labelled returns the stored quads with label l. Writer only.
+func (s *Store) labelled(ix *index, l uint32) []qt {
+	var out []qt
+	for subj := range s.labels[l] {
+		n := ix.lookup(s.t.iri(subj))
+		if n == nil {
+			continue
+		}
+		for _, e := range n.out {
+			if e.l == l {
+				out = append(out, qt{n.tid, e.p, e.o, e.l})
+			}
+		}
+	}
+	return out
+}
+
+// stored reports whether the read model holds quad q.
+func (ix *index) stored(q qt) bool {
+	n := ix.lookup(ix.t.iri(q[0]))
+	if n == nil {
+		return false
+	}
+	for _, e := range n.out {
+		if e == (edge{q[1], q[2], q[3]}) {
+			return true
+		}
+	}
+	return false
+}
+
+// Close writes the start-up snapshot when writes happened since the last one, and closes the
+// quad store and the search index.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return errors.Join(s.h.Close(), s.search.close()) // search.close: the full-text index
+	var snapErr error
+	if s.snapPath != "" && s.snapToken != s.token {
+		if snapErr = writeSnapshot(s.snapPath, s.token, s.idx.Load()); snapErr == nil {
+			s.snapToken = s.token
+		}
+	}
+	return errors.Join(snapErr, s.h.Close(), s.search.close()) // search.close: the full-text index
 }
 
 func (s *Store) index(ctx context.Context) (*index, error) {
@@ -174,21 +369,22 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writerReady()
 	ix := s.idx.Load()
 	c, err := compile(cs, ix)
 	if err != nil {
 		return nil, err
 	}
 	label := quad.IRI(c.batch)
-	if err := s.checkConflicts(c, label); err != nil {
+	if err := s.checkConflicts(ix, c, label); err != nil {
 		return nil, err
 	}
 	// The batch node itself. A re-load keeps the first load's time, so that loading the same
 	// content again is a no-op.
 	meta := []quad.Quad{{Subject: label, Predicate: predType, Object: typeIRI(TypeBatch), Label: label}}
-	if bn := ix.nodes[c.batch]; bn != nil && len(bn.props["loadedAt"]) > 0 {
+	if bn := ix.nodes[c.batch]; bn != nil && bn.has("loadedAt") {
 		for _, p := range []string{"loadedAt", "loadedBy", "description", "file"} {
-			for _, v := range bn.props[p] {
+			for _, v := range bn.values(p) {
 				meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI(p), Object: v, Label: label})
 			}
 		}
@@ -209,7 +405,10 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("file"), Object: quad.String(b), Label: label})
 		}
 	}
-	rep, adds, removes := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	rep, adds, removes, err := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	if err != nil {
+		return nil, err
+	}
 	if len(removes) > 0 {
 		if err := s.checkRemovable(ix, removes, adds, c.batch); err != nil {
 			return nil, err
@@ -218,7 +417,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	if dryRun || rep.NoChange {
 		return rep, nil
 	}
-	if err := s.write(adds, removes); err != nil {
+	if err := s.write(ix, adds, removes); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -226,24 +425,33 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 
 // diffBatch compares what a batch states (want) with what its label holds in the store: the
 // quads to add, the quads to remove, and the report's counts.
-func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []quad.Quad, []quad.Quad) {
-	wanted := make(map[string]quad.Quad, len(want))
-	for _, q := range want {
-		wanted[quadKey(q)] = q
-	}
+func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, error) {
+	wanted := make(map[qt]struct{}, len(want))
 	rep := &Report{Batch: string(label), DryRun: dryRun}
-	var adds, removes []quad.Quad
-	for k, q := range wanted {
-		if _, ok := s.quads[k]; ok {
+	var adds, removes []qt
+	var addQuads, removeQuads []quad.Quad
+	var conv quadConv
+	for _, q := range want {
+		id, err := conv.intern(s.t, q)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if _, dup := wanted[id]; dup {
+			continue
+		}
+		wanted[id] = struct{}{}
+		if ix.stored(id) {
 			rep.Unchanged++
 		} else {
-			adds = append(adds, q)
+			adds = append(adds, id)
+			addQuads = append(addQuads, q)
 		}
 	}
-	for k, q := range s.quads {
-		if q.Label == label {
-			if _, ok := wanted[k]; !ok {
-				removes = append(removes, q)
+	if l, ok := s.t.lookup(mustEncode(label)); ok {
+		for _, id := range s.labelled(ix, l) {
+			if _, ok := wanted[id]; !ok {
+				removes = append(removes, id)
+				removeQuads = append(removeQuads, s.t.quadOf(id))
 			}
 		}
 	}
@@ -256,8 +464,40 @@ func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Qu
 		}
 	}
 	rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
-	rep.Changed = changedCounts(ix, c.nodes, adds, removes) // sources_dedup.go
-	return rep, adds, removes
+	rep.Changed = changedCounts(ix, c.nodes, addQuads, removeQuads) // sources_dedup.go
+	return rep, adds, removes, nil
+}
+
+// quadConv interns quads, remembering the last subject and label (consecutive quads mostly
+// share them).
+type quadConv struct {
+	s, l    quad.Value
+	sid, li uint32
+	ok      bool
+}
+
+func (c *quadConv) intern(t *terms, q quad.Quad) (qt, error) {
+	var out qt
+	if c.ok && q.Subject == c.s && q.Label == c.l {
+		out[0], out[3] = c.sid, c.li
+	} else {
+		for i, v := range [2]quad.Value{q.Subject, q.Label} {
+			enc, err := encodeTerm(v)
+			if err != nil {
+				return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
+			}
+			out[i*3] = t.intern(enc)
+		}
+		c.s, c.l, c.sid, c.li, c.ok = q.Subject, q.Label, out[0], out[3], true
+	}
+	for i, v := range [2]quad.Value{q.Predicate, q.Object} {
+		enc, err := encodeTerm(v)
+		if err != nil {
+			return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
+		}
+		out[i+1] = t.intern(enc)
+	}
+	return out, nil
 }
 
 // Rollback removes exactly the quads of one batch. It refuses (ErrConflict) when a later batch
@@ -268,6 +508,7 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writerReady()
 	ix := s.idx.Load()
 	id := batchID
 	if !ValidSlug(ShortID(id)) && ix.typeOf(FullID(id)) != TypeBatch {
@@ -280,13 +521,8 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	if ix.typeOf(id) != TypeBatch {
 		return nil, fmt.Errorf("graph: batch %q: %w", batchID, ErrNotFound)
 	}
-	label := quad.IRI(id)
-	var removes []quad.Quad
-	for _, q := range s.quads {
-		if q.Label == label {
-			removes = append(removes, q)
-		}
-	}
+	l, _ := s.t.lookup(mustEncode(quad.IRI(id)))
+	removes := s.labelled(ix, l)
 	if err := s.checkRemovable(ix, removes, nil, id); err != nil {
 		return nil, err
 	}
@@ -294,7 +530,7 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	if dryRun {
 		return rep, nil
 	}
-	if err := s.write(nil, removes); err != nil {
+	if err := s.write(ix, nil, removes); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -303,7 +539,7 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 // checkConflicts rejects a changeset that gives a single-valued field of an existing node a
 // value other than the one another batch stated: conflicting facts are reported, never
 // silently merged or overwritten. (A batch may change its own earlier values.)
-func (s *Store) checkConflicts(c *compiled, label quad.IRI) error {
+func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 	if len(c.single) == 0 {
 		return nil
 	}
@@ -317,28 +553,36 @@ func (s *Store) checkConflicts(c *compiled, label quad.IRI) error {
 	}
 	var ps Problems
 	seen := map[string]bool{}
-	for _, q := range s.quads {
-		if q.Label == label {
+	keys := make([]sp, 0, len(newVals))
+	for k := range newVals {
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		n := ix.lookup(k.s)
+		if n == nil {
 			continue
 		}
-		subj, _ := q.Subject.(quad.IRI)
-		pred, _ := q.Predicate.(quad.IRI)
-		k := sp{string(subj), strings.TrimPrefix(string(pred), prefix)}
-		vals, ok := newVals[k]
-		if !ok || sameValue(vals, q.Object) {
-			continue
+		vals := newVals[k]
+		for _, e := range n.out {
+			if !s.t.isPred(e.p, k.p) || s.t.iri(e.l) == string(label) {
+				continue
+			}
+			v := s.t.value(e.o)
+			if sameValue(vals, v) {
+				continue
+			}
+			if ls, isLang := v.(quad.LangString); isLang && !hasLang(vals, ls.Lang) {
+				continue // the new batch says nothing in this language
+			}
+			key := k.s + " " + k.p + " " + quad.StringOf(v)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			pos := c.single[k.s+" "+k.p]
+			ps.Addf(pos.File, pos.Line, pos.Column, k.p, "conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
+				ShortID(k.s), k.p, quad.StringOf(v), ShortID(s.t.iri(e.l)), quad.StringOf(vals[0]))
 		}
-		if ls, isLang := q.Object.(quad.LangString); isLang && !hasLang(vals, ls.Lang) {
-			continue // the new batch says nothing in this language
-		}
-		key := k.s + " " + k.p + " " + quad.StringOf(q.Object)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		pos := c.single[k.s+" "+k.p]
-		ps.Addf(pos.File, pos.Line, pos.Column, k.p, "conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
-			ShortID(k.s), k.p, quad.StringOf(q.Object), ShortID(string(q.Label.(quad.IRI))), quad.StringOf(vals[0]))
 	}
 	return ps.Sorted().Err()
 }
@@ -363,34 +607,46 @@ func hasLang(vals []quad.Value, lang string) bool {
 
 // checkRemovable reports ErrConflict when removing quads (and adding others) would leave an
 // edge of another batch pointing at a node that no longer exists.
-func (s *Store) checkRemovable(ix *index, removes, adds []quad.Quad, batch string) error {
-	gone := map[string]bool{}
+func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) error {
+	gone := make(map[qt]bool, len(removes))
 	for _, q := range removes {
-		gone[quadKey(q)] = true
+		gone[q] = true
+	}
+	retyped := map[uint32]bool{}
+	for _, q := range adds {
+		if q[1] == s.typePred {
+			retyped[q[0]] = true
+		}
 	}
 	// Nodes whose every type quad is removed and not re-added vanish.
-	typed := map[string]bool{}
-	for k, q := range s.quads {
-		if q.Predicate == predType && !gone[k] {
-			typed[string(q.Subject.(quad.IRI))] = true
-		}
-	}
-	for _, q := range adds {
-		if q.Predicate == predType {
-			typed[string(q.Subject.(quad.IRI))] = true
-		}
-	}
 	dependents := map[string][]string{}
-	for k, q := range s.quads {
-		if gone[k] {
+	checked := map[uint32]bool{}
+	for _, q := range removes {
+		if q[1] != s.typePred || retyped[q[0]] || checked[q[0]] {
 			continue
 		}
-		o, ok := q.Object.(quad.IRI)
-		if !ok || q.Predicate == predType || typed[string(o)] || ix.nodes[string(o)] == nil {
+		checked[q[0]] = true
+		n := ix.lookup(s.t.iri(q[0]))
+		if n == nil || n.typ == "" {
 			continue
 		}
-		l := string(q.Label.(quad.IRI))
-		dependents[l] = append(dependents[l], ShortID(string(q.Subject.(quad.IRI)))+" → "+ShortID(string(o)))
+		vanishes := true
+		for _, e := range n.out {
+			if e.p == s.typePred && !gone[qt{n.tid, e.p, e.o, e.l}] {
+				vanishes = false
+				break
+			}
+		}
+		if !vanishes {
+			continue
+		}
+		for _, e := range n.in {
+			if gone[qt{e.o, e.p, n.tid, e.l}] {
+				continue
+			}
+			l := s.t.iri(e.l)
+			dependents[l] = append(dependents[l], ShortID(s.t.iri(e.o))+" → "+ShortID(n.id))
+		}
 	}
 	if len(dependents) == 0 {
 		return nil
@@ -407,27 +663,48 @@ func (s *Store) checkRemovable(ix *index, removes, adds []quad.Quad, batch strin
 	return fmt.Errorf("graph: batch %s: later batches depend on it: %v: %w", ShortID(batch), names, ErrConflict)
 }
 
-// write applies one transaction to the quad store and then to the read model.
-func (s *Store) write(adds, removes []quad.Quad) error {
+// write applies one transaction to the quad store (with a new state token) and then to the
+// read model and the search index. The next read model is derived while Cayley commits.
+func (s *Store) write(ix *index, adds, removes []qt) error {
+	token := newToken()
 	tx := cayley.NewTransaction()
 	for _, q := range removes {
-		tx.RemoveQuad(q)
+		tx.RemoveQuad(s.t.quadOf(q))
 	}
 	for _, q := range adds {
-		tx.AddQuad(q)
+		tx.AddQuad(s.t.quadOf(q))
 	}
-	if err := s.h.ApplyTransaction(tx); err != nil {
+	if s.token != "" {
+		tx.RemoveQuad(tokenQuad(s.token))
+	}
+	tx.AddQuad(tokenQuad(token))
+	var nx *index
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		nx = ix.apply(adds, removes, s.typePred)
+	}()
+	err := s.h.ApplyTransaction(tx)
+	<-done
+	if err != nil {
 		return fmt.Errorf("graph: write %d quads, remove %d: %w", len(adds), len(removes), err)
 	}
-	for _, q := range removes {
-		delete(s.quads, quadKey(q))
-	}
+	s.token = token
 	for _, q := range adds {
-		s.quads[quadKey(q)] = q
+		s.addLabel(q[3], q[0])
 	}
-	ix := buildIndex(s.quads)
-	s.search.update(ix, adds, removes) // before readers see ix: see search_index.go
-	s.idx.Store(ix)
+	if len(removes) > 0 {
+		for _, q := range removes {
+			if n := nx.lookup(s.t.iri(q[0])); n == nil || !n.inBatch(s.t.iri(q[3])) {
+				delete(s.labels[q[3]], q[0])
+			}
+		}
+	}
+	if writeHook != nil {
+		writeHook(ix, nx, adds, removes)
+	}
+	s.search.update(ix, nx, adds, removes, token) // before readers see nx: see search_index.go
+	s.idx.Store(nx)
 	return nil
 }
 
@@ -448,19 +725,32 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, fmt.Errorf("graph: verify: %w", err)
 		}
+		if q.Label == stateLabel {
+			if seen["state"]++; q != tokenQuad(s.token) {
+				return n, fmt.Errorf("graph: verify: state token %s, read model has %q", quadKey(q), s.token)
+			}
+			continue
+		}
 		n++
 		seen[quadKey(q)]++
 	}
 	var problems []string
+	if s.token != "" && seen["state"] != 1 {
+		problems = append(problems, fmt.Sprintf("state token quads: %d, want 1", seen["state"]))
+	}
+	delete(seen, "state")
+	model := map[string]bool{}
+	ix := s.idx.Load()
+	ix.eachQuad(func(q qt) { model[quadKey(ix.t.quadOf(q))] = true })
 	for k, c := range seen {
 		if c > 1 {
 			problems = append(problems, fmt.Sprintf("duplicate quad (%d×): %s", c, k))
 		}
-		if _, ok := s.quads[k]; !ok {
+		if !model[k] {
 			problems = append(problems, "in store, not in read model: "+k)
 		}
 	}
-	for k := range s.quads {
+	for k := range model {
 		if seen[k] == 0 {
 			problems = append(problems, "in read model, not in store: "+k)
 		}

@@ -712,14 +712,13 @@ func levenshtein(a, b string) int {
 }
 
 func dedupQuads(qs []quad.Quad) []quad.Quad {
-	seen := make(map[string]bool, len(qs))
+	seen := make(map[quad.Quad]struct{}, len(qs)) // every quad.Value kind kring writes is comparable
 	out := qs[:0]
 	for _, q := range qs {
-		k := q.String()
-		if seen[k] {
+		if _, ok := seen[q]; ok {
 			continue
 		}
-		seen[k] = true
+		seen[q] = struct{}{}
 		out = append(out, q)
 	}
 	return out

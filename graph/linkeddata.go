@@ -346,6 +346,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	var (
 		reports       []*Report
 		adds, removes []qt
+		addQuads      []quad.Quad
 	)
 	for _, l := range qs.Batches() {
 		c := byLabel[l]
@@ -353,12 +354,12 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 		if err := s.checkConflicts(ix, c, label); err != nil {
 			return nil, err
 		}
-		rep, badds, bremoves, err := s.diffBatch(ix, c, label, c.quads, dryRun)
+		rep, badds, bremoves, bquads, err := s.diffBatch(ix, c, label, c.quads, dryRun)
 		if err != nil {
 			return nil, err
 		}
 		reports = append(reports, rep)
-		adds, removes = append(adds, badds...), append(removes, bremoves...)
+		adds, removes, addQuads = append(adds, badds...), append(removes, bremoves...), append(addQuads, bquads...)
 	}
 	if len(removes) > 0 {
 		if err := s.checkRemovable(ix, removes, adds, strings.Join(shortIDs(qs.Batches()), ", ")); err != nil {
@@ -371,7 +372,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.write(ix, adds, removes); err != nil {
+	if err := s.write(ix, adds, removes, addQuads); err != nil {
 		return nil, err
 	}
 	return reports, nil

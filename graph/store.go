@@ -405,7 +405,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("file"), Object: quad.String(b), Label: label})
 		}
 	}
-	rep, adds, removes, err := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +417,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	if dryRun || rep.NoChange {
 		return rep, nil
 	}
-	if err := s.write(ix, adds, removes); err != nil {
+	if err := s.write(ix, adds, removes, addQuads); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -425,7 +425,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 
 // diffBatch compares what a batch states (want) with what its label holds in the store: the
 // quads to add, the quads to remove, and the report's counts.
-func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, error) {
+func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, []quad.Quad, error) {
 	wanted := make(map[qt]struct{}, len(want))
 	rep := &Report{Batch: string(label), DryRun: dryRun}
 	var adds, removes []qt
@@ -434,7 +434,7 @@ func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Qu
 	for _, q := range want {
 		id, err := conv.intern(s.t, q)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		if _, dup := wanted[id]; dup {
 			continue
@@ -465,7 +465,7 @@ func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Qu
 	}
 	rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
 	rep.Changed = changedCounts(ix, c.nodes, addQuads, removeQuads) // sources_dedup.go
-	return rep, adds, removes, nil
+	return rep, adds, removes, addQuads, nil
 }
 
 // quadConv interns quads, remembering the last subject and label (consecutive quads mostly
@@ -530,7 +530,7 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	if dryRun {
 		return rep, nil
 	}
-	if err := s.write(ix, nil, removes); err != nil {
+	if err := s.write(ix, nil, removes, nil); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -665,28 +665,40 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 
 // write applies one transaction to the quad store (with a new state token) and then to the
 // read model and the search index. The next read model is derived while Cayley commits.
-func (s *Store) write(ix *index, adds, removes []qt) error {
+// addQuads, when not nil, are adds as quads (the caller has them; else they are decoded).
+func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
 	token := newToken()
 	tx := cayley.NewTransaction()
 	for _, q := range removes {
 		tx.RemoveQuad(s.t.quadOf(q))
 	}
-	for _, q := range adds {
-		tx.AddQuad(s.t.quadOf(q))
+	for i, q := range adds {
+		if addQuads != nil {
+			tx.AddQuad(addQuads[i])
+		} else {
+			tx.AddQuad(s.t.quadOf(q))
+		}
 	}
 	if s.token != "" {
 		tx.RemoveQuad(tokenQuad(s.token))
 	}
 	tx.AddQuad(tokenQuad(token))
+	// The next read model and the search index are brought up to date while Cayley commits;
+	// should the commit fail, the search index is put back (the read model is just dropped).
 	var nx *index
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		nx = ix.apply(adds, removes, s.typePred)
+		if writeHook != nil {
+			writeHook(ix, nx, adds, removes)
+		}
+		s.search.update(ix, nx, adds, removes, token) // before readers see nx: see search_index.go
 	}()
 	err := s.h.ApplyTransaction(tx)
 	<-done
 	if err != nil {
+		s.search.update(nx, ix, removes, adds, s.token)
 		return fmt.Errorf("graph: write %d quads, remove %d: %w", len(adds), len(removes), err)
 	}
 	s.token = token
@@ -700,10 +712,6 @@ func (s *Store) write(ix *index, adds, removes []qt) error {
 			}
 		}
 	}
-	if writeHook != nil {
-		writeHook(ix, nx, adds, removes)
-	}
-	s.search.update(ix, nx, adds, removes, token) // before readers see nx: see search_index.go
 	s.idx.Store(nx)
 	return nil
 }

@@ -126,16 +126,8 @@ func (ps *pathSearch) neighbours(id string) []step {
 		return nil
 	}
 	var st []step
-	for p, ts := range n.links(false) {
-		for _, t := range ts {
-			st = append(st, step{t, p, Forward})
-		}
-	}
-	for p, ss := range n.links(true) {
-		for _, s := range ss {
-			st = append(st, step{s, p, Backward})
-		}
-	}
+	n.eachLink(false, func(p, t string) { st = append(st, step{t, p, Forward}) })
+	n.eachLink(true, func(p, s string) { st = append(st, step{s, p, Backward}) })
 	sort.Slice(st, func(i, j int) bool {
 		a, b := st[i], st[j]
 		if a.to != b.to {
@@ -161,16 +153,14 @@ func (ps *pathSearch) distances(depth int) {
 			if n == nil {
 				continue
 			}
-			for _, edges := range []map[string][]string{n.links(false), n.links(true)} {
-				for _, ts := range edges {
-					for _, t := range ts {
-						if _, ok := ps.dist[t]; !ok {
-							ps.dist[t] = d
-							next = append(next, t)
-						}
-					}
+			visit := func(_, t string) {
+				if _, ok := ps.dist[t]; !ok {
+					ps.dist[t] = d
+					next = append(next, t)
 				}
 			}
+			n.eachLink(false, visit)
+			n.eachLink(true, visit)
 		}
 		frontier = next
 	}

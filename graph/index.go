@@ -536,26 +536,25 @@ func (n *node) ins(p string) []string {
 	return out
 }
 
-// links returns the node's links by predicate (local name), out or in.
-func (n *node) links(in bool) map[string][]string {
-	m := map[string][]string{}
+// eachLink calls f with every distinct link of the node, out (in false) or in: the local name
+// of its predicate and the node at its other end.
+func (n *node) eachLink(in bool, f func(p, other string)) {
 	edges := n.out
 	if in {
 		edges = n.in
 	}
-	seen := map[[2]uint32]bool{}
-	for _, e := range edges {
-		if !n.t.isIRI(e.o) || seen[[2]uint32{e.p, e.o}] {
+	var last edge
+	for i, e := range edges {
+		if !n.t.isIRI(e.o) || (i > 0 && e.p == last.p && e.o == last.o) {
 			continue
 		}
+		last = e
 		ps := n.t.iri(e.p)
 		if !strings.HasPrefix(ps, prefix) {
 			continue
 		}
-		seen[[2]uint32{e.p, e.o}] = true
-		m[ps[len(prefix):]] = append(m[ps[len(prefix):]], n.t.iri(e.o))
+		f(ps[len(prefix):], n.t.iri(e.o))
 	}
-	return m
 }
 
 // batches returns the labels of the quads with the node as subject, sorted.

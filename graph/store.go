@@ -165,6 +165,12 @@ func (s *Store) load(ctx context.Context) error {
 	}
 	s.token = token
 	if s.snapPath != "" {
+		// Left-overs of a snapshot write cut short (bolt's file lock says no one else writes).
+		if tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(s.snapPath), ".readmodel-*.tmp")); len(tmps) > 0 {
+			for _, f := range tmps {
+				os.Remove(f)
+			}
+		}
 		t, quads, err := readSnapshot(s.snapPath, token)
 		if err == nil {
 			s.t = t

@@ -159,6 +159,7 @@ func startupBuild(b *testing.B) string {
 // the non-test Go files of graph/ and loaders/), so a change to the generator or the store
 // regenerates; a marker file written after gen succeeded says the directory is complete. Older
 // directories of the same scale are removed (the large one is about a gigabyte).
+// BenchmarkMatrixGraphQL (matrix_bench_test.go) serves copies of the same directories.
 func startupDataset(b *testing.B, bin, scale string) string {
 	b.Helper()
 	key, err := startupCacheKey(bin, scale)

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"testing"
+	"time"
+
+	"kring/graph"
+	"kring/resolvers"
+)
+
+// matrixQuery is the explorer's matrix query (SERVER_MATRIX_QUERY in
+// explorer/src/pages/matrix.tsx; docs/queries/07-matrix-workmodel-outcomedomain.graphql asks
+// the same fields): what an analyst's matrix page asks for, every cell with its counts.
+const matrixQuery = `query Matrix($rows: Axis!, $cols: Axis!, $filter: ClaimFilter, $lang: Lang!) {
+  matrix(rows: $rows, columns: $cols, filter: $filter) {
+    rows { key label(lang: $lang) }
+    columns { key label(lang: $lang) }
+    gaps
+    cells { row column claimCount sourceCount positive none negative mixed strongestDesign highestEvidenceLevel }
+  }
+}`
+
+// BenchmarkMatrixGraphQL measures the evidence matrix as a client gets it: a POST /graphql
+// request through the whole HTTP handler `kring serve` runs (newMux: request logging, auth,
+// dataloaders, gqlgen with its limits and timeout, the resolvers, JSON encoding), in process
+// (httptest requests to handler.ServeHTTP, no network), on the generated large knowledge base
+// (issue #4; goals: ≤ 50 ms a matrix, ≥ 50× faster than reading the same counts through Cayley).
+// It reports, it does not fail on the goals.
+//
+// The data directory is the one BenchmarkStartup generates and caches (startupDataset); a fresh
+// copy is opened with graph.Open (bolt, from its start-up snapshot). KRING_BENCH_MATRIX_SCALE
+// (large by default; small for a quick run) chooses the scale. Each op is one
+// WORK_MODEL × OUTCOME_DOMAIN and one METHOD × OUTCOME request, with the explorer's query
+// (matrixQuery) and no filter. Metrics:
+//
+//	wm-ms          median time of the WORK_MODEL × OUTCOME_DOMAIN request, warm
+//	method-ms      median time of the METHOD × OUTCOME request, warm
+//	first-ms       the first request (WORK_MODEL × OUTCOME_DOMAIN), which builds the claim-facet model
+//	wm-bytes       size of the WORK_MODEL × OUTCOME_DOMAIN response body
+//	method-bytes   size of the METHOD × OUTCOME response body
+//	cayley-s       one graph.CayleySweep (the raw-Cayley WORK_MODEL × OUTCOME_DOMAIN counts) on
+//	               the same store, or the time until it was cut off (KRING_BENCH_CAYLEY_LIMIT, a
+//	               duration, 60s by default; 0: no limit)
+//	cayley-done    the fraction of the sweep done: 1, or less when it was cut off; the whole sweep
+//	               takes about cayley-s / cayley-done
+//	cayley/wm      cayley-s / wm-ms; a lower bound when cayley-done < 1
+//	cayley/method  cayley-s / method-ms (the sweep is of the WORK_MODEL × OUTCOME_DOMAIN counts);
+//	               a lower bound when cayley-done < 1
+//	rss-MiB        VmRSS of this process after the warm matrices, before the sweep
+//	open-ms        graph.Open of the copied data directory
+//
+// ns/op is the mean time of the two requests together.
+//
+//	go test -run '^$' -bench BenchmarkMatrixGraphQL -benchtime 3x .
+func BenchmarkMatrixGraphQL(b *testing.B) {
+	scale := "large"
+	if s := strings.TrimSpace(os.Getenv("KRING_BENCH_MATRIX_SCALE")); s != "" {
+		scale = s
+	}
+	ctx := context.Background()
+	pristine := startupDataset(b, startupBuild(b), scale)
+	dir := filepath.Join(b.TempDir(), "data")
+	if err := startupCopyDir(pristine, dir); err != nil {
+		b.Fatalf("copy %s: %v", pristine, err)
+	}
+	start := time.Now()
+	st, err := graph.Open(ctx, graph.Config{Backend: graph.BackendBolt, Path: dir})
+	if err != nil {
+		b.Fatalf("open %s: %v", dir, err)
+	}
+	open := time.Since(start)
+	b.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			b.Errorf("close: %v", err)
+		}
+	})
+
+	// The handler as cmdServe wires it with its default flags: info-level text log (requests
+	// are logged at debug, so not written), a 15 s timeout, no tokens (anonymous, read-only).
+	log, err := newLogger(io.Discard, "text", "info")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := newMux(st, log, resolvers.Options{Timeout: 15 * time.Second})
+
+	wm := newMatrixRequest(b, "WORK_MODEL", "OUTCOME_DOMAIN")
+	method := newMatrixRequest(b, "METHOD", "OUTCOME")
+	var w matrixWriter
+
+	// Warm-up, untimed by the loop: the first request builds the claim-facet model.
+	first := wm.do(h, &w)
+	wmCells := checkMatrixResponse(b, "WORK_MODEL × OUTCOME_DOMAIN", &w)
+	wmBytes := w.body.Len()
+	methodFirst := method.do(h, &w)
+	checkMatrixResponse(b, "METHOD × OUTCOME", &w)
+	methodBytes := w.body.Len()
+
+	var wmTimes, methodTimes []time.Duration
+	for b.Loop() {
+		wmTimes = append(wmTimes, wm.do(h, &w))
+		checkMatrixBody(b, "WORK_MODEL × OUTCOME_DOMAIN", &w, wmBytes)
+		methodTimes = append(methodTimes, method.do(h, &w))
+		checkMatrixBody(b, "METHOD × OUTCOME", &w, methodBytes)
+	}
+
+	// Includes the benchmark process's own overhead (the test binary, the copy of the last
+	// response, the warm-up's decoded responses until collected), not only the store's.
+	rss, _, err := startupMemory(os.Getpid())
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	// The raw-Cayley baseline, once, on the same store, cut off after KRING_BENCH_CAYLEY_LIMIT.
+	// On the bolt store of the large scale the whole sweep takes minutes (503 s on a 2-CPU EPYC),
+	// more than `make bench` can afford within go test's default 10-minute timeout, which this
+	// benchmark shares with BenchmarkStartup. A cut sweep still proves a lower bound: the
+	// ratios, from the time spent, are at least that, and cayley-done says how far it got.
+	limit := 60 * time.Second
+	if s := strings.TrimSpace(os.Getenv("KRING_BENCH_CAYLEY_LIMIT")); s != "" {
+		if limit, err = time.ParseDuration(s); err != nil {
+			b.Fatalf("KRING_BENCH_CAYLEY_LIMIT=%q: want a duration (0: no limit)", s)
+		}
+	}
+	sctx, cancel := ctx, context.CancelFunc(func() {})
+	if limit > 0 {
+		sctx, cancel = context.WithTimeout(ctx, limit)
+	}
+	start = time.Now()
+	var sweep map[[2]string]int
+	pprof.Do(sctx, pprof.Labels("matrix", "cayley"), func(ctx context.Context) { sweep, err = graph.CayleySweep(ctx, st) })
+	cayley := time.Since(start)
+	cancel()
+	cut := limit > 0 && errors.Is(err, context.DeadlineExceeded)
+	if err != nil && !cut {
+		b.Fatalf("Cayley sweep: %v", err)
+	}
+	// Complete, the sweep's counts must be the matrix's; cut, no more than them.
+	total, swept := 0, 0
+	for _, c := range wmCells {
+		total += c.ClaimCount
+		got := sweep[[2]string{c.Row, c.Column}]
+		swept += got
+		if got > c.ClaimCount || !cut && got != c.ClaimCount {
+			b.Errorf("cell %s × %s: matrix %d claims, Cayley sweep %d", c.Row, c.Column, c.ClaimCount, got)
+		}
+	}
+	if len(sweep) > len(wmCells) || !cut && len(sweep) != len(wmCells) {
+		b.Errorf("the Cayley sweep has %d non-empty cells, the matrix %d", len(sweep), len(wmCells))
+	}
+	done := float64(swept) / float64(total)
+	switch {
+	case cut && done > 0:
+		b.Logf("the Cayley sweep was cut off after %s, %.1f%% done (%d of %d cell claims); the whole sweep would take about %s",
+			limit, 100*done, swept, total, time.Duration(float64(cayley)/done).Round(time.Second))
+	case cut:
+		b.Logf("the Cayley sweep was cut off after %s, before its first result", limit)
+	}
+
+	wmMed, methodMed := startupMedian(wmTimes), startupMedian(methodTimes)
+	ms := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+	b.ReportMetric(ms(wmMed), "wm-ms")
+	b.ReportMetric(ms(methodMed), "method-ms")
+	b.ReportMetric(ms(first), "first-ms")
+	b.ReportMetric(float64(wmBytes), "wm-bytes")
+	b.ReportMetric(float64(methodBytes), "method-bytes")
+	b.ReportMetric(cayley.Seconds(), "cayley-s")
+	b.ReportMetric(done, "cayley-done")
+	b.ReportMetric(cayley.Seconds()/wmMed.Seconds(), "cayley/wm")
+	b.ReportMetric(cayley.Seconds()/methodMed.Seconds(), "cayley/method")
+	b.ReportMetric(rss, "rss-MiB")
+	b.ReportMetric(ms(open), "open-ms")
+	b.Logf("%s: %d quads; METHOD × OUTCOME warm-up %s", scale, st.QuadCount(), methodFirst.Round(time.Microsecond))
+}
+
+// matrixRequest is one matrix query, ready to send again and again.
+type matrixRequest struct {
+	body  []byte
+	label context.Context // profile label: matrix=ROWSxCOLS
+}
+
+func newMatrixRequest(b *testing.B, rows, cols string) *matrixRequest {
+	body, err := json.Marshal(map[string]any{
+		"operationName": "Matrix",
+		"query":         matrixQuery,
+		"variables":     map[string]any{"rows": rows, "cols": cols, "filter": nil, "lang": "NL"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &matrixRequest{body, pprof.WithLabels(context.Background(), pprof.Labels("matrix", rows+"x"+cols))}
+}
+
+// do sends the request to h, as the explorer's client does, and returns how long h took. The
+// handler runs with the profile label matrix=ROWSxCOLS (inherited by the goroutines it starts),
+// so that a CPU profile separates the two matrices and the sweep (matrix=cayley):
+//
+//	go test -run '^$' -bench BenchmarkMatrixGraphQL -benchtime 50x -cpuprofile cpu.out .
+//	go tool pprof -top -tagfocus matrix=METHODxOUTCOME cpu.out
+func (m *matrixRequest) do(h http.Handler, w *matrixWriter) time.Duration {
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(m.body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	w.reset()
+	pprof.SetGoroutineLabels(m.label)
+	defer pprof.SetGoroutineLabels(context.Background())
+	start := time.Now()
+	h.ServeHTTP(w, req)
+	return time.Since(start)
+}
+
+// matrixWriter is an http.ResponseWriter that keeps the body in a buffer reused across
+// requests, so that the timed requests pay for writing their response, as to a socket, but not
+// for growing a fresh buffer each time (as httptest.ResponseRecorder would).
+type matrixWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *matrixWriter) reset() {
+	w.header, w.status = http.Header{}, 0
+	w.body.Reset()
+}
+
+func (w *matrixWriter) Header() http.Header { return w.header }
+
+func (w *matrixWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *matrixWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(p)
+}
+
+type matrixCell struct {
+	Row, Column                                              string
+	ClaimCount, SourceCount, Positive, None, Negative, Mixed int
+	StrongestDesign, HighestEvidenceLevel                    *string
+}
+
+// checkMatrixResponse decodes a matrix response and fails unless it has no errors, rows,
+// columns and non-empty cells whose counts add up; it returns the cells.
+func checkMatrixResponse(b *testing.B, name string, w *matrixWriter) []matrixCell {
+	b.Helper()
+	if w.status != http.StatusOK {
+		b.Fatalf("%s: HTTP %d: %.2000s", name, w.status, w.body.Bytes())
+	}
+	var resp struct {
+		Data struct {
+			Matrix *struct {
+				Rows, Columns []struct{ Key, Label string }
+				Gaps          int
+				Cells         []matrixCell
+			}
+		}
+		Errors []json.RawMessage
+	}
+	if err := json.Unmarshal(w.body.Bytes(), &resp); err != nil {
+		b.Fatalf("%s: %v: %.2000s", name, err, w.body.Bytes())
+	}
+	if len(resp.Errors) > 0 || resp.Data.Matrix == nil {
+		b.Fatalf("%s: errors: %.2000s", name, w.body.Bytes())
+	}
+	m := resp.Data.Matrix
+	if len(m.Rows) == 0 || len(m.Columns) == 0 || len(m.Cells) == 0 {
+		b.Fatalf("%s: %d rows, %d columns, %d cells", name, len(m.Rows), len(m.Columns), len(m.Cells))
+	}
+	claims := 0
+	for _, c := range m.Cells {
+		if c.ClaimCount <= 0 || c.SourceCount <= 0 || c.Positive+c.None+c.Negative+c.Mixed != c.ClaimCount {
+			b.Fatalf("%s: cell %+v", name, c)
+		}
+		claims += c.ClaimCount
+	}
+	if want := len(m.Rows)*len(m.Columns) - len(m.Cells); m.Gaps != want {
+		b.Errorf("%s: %d gaps; %d rows × %d columns with %d cells leave %d", name, m.Gaps, len(m.Rows), len(m.Columns), len(m.Cells), want)
+	}
+	b.Logf("%s: %d rows × %d columns, %d cells (%d claims counted), %d gaps, %d bytes",
+		name, len(m.Rows), len(m.Columns), len(m.Cells), claims, m.Gaps, w.body.Len())
+	return m.Cells
+}
+
+// checkMatrixBody checks a timed response cheaply: 200, data and no errors (gqlgen writes
+// errors before data), and the warm-up's size (the store does not change).
+func checkMatrixBody(b *testing.B, name string, w *matrixWriter, size int) {
+	b.Helper()
+	if w.status != http.StatusOK || !bytes.HasPrefix(w.body.Bytes(), []byte(`{"data":{"matrix":{`)) || w.body.Len() != size {
+		b.Fatalf("%s: HTTP %d, %d bytes (warm-up: %d): %.500s", name, w.status, w.body.Len(), size, w.body.Bytes())
+	}
+}

@@ -389,7 +389,7 @@ func writeResult(w http.ResponseWriter, media string, status int, resp *graphql.
 	var b []byte
 	var err error
 	if withData {
-		b, err = json.Marshal(resp)
+		b, err = marshalResponse(resp)
 	} else {
 		b, err = json.Marshal(requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions})
 	}
@@ -403,6 +403,41 @@ func writeResult(w http.ResponseWriter, media string, status int, resp *graphql.
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// marshalResponse encodes a response as json.Marshal does, except that the data, which gqlgen
+// has already written as compact JSON, is only HTML-escaped (as json.Marshal does) rather than
+// parsed and re-encoded: a large matrix is megabytes of it.
+func marshalResponse(resp *graphql.Response) ([]byte, error) {
+	if resp.Label != "" || len(resp.Path) > 0 || resp.HasNext != nil {
+		return json.Marshal(resp)
+	}
+	b := make([]byte, 0, len(resp.Data)+64)
+	b = append(b, '{')
+	if len(resp.Errors) > 0 {
+		e, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `"errors":`...), e...)
+		b = append(b, ',')
+	}
+	b = append(b, `"data":`...)
+	if len(resp.Data) == 0 {
+		b = append(b, "null"...)
+	} else {
+		buf := bytes.NewBuffer(b)
+		json.HTMLEscape(buf, resp.Data)
+		b = buf.Bytes()
+	}
+	if len(resp.Extensions) > 0 {
+		e, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"extensions":`...), e...)
+	}
+	return append(b, '}'), nil
 }
 
 // httpReasons are the extensions.reason of errors about the HTTP request itself.

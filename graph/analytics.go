@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"sync"
 	"fmt"
 	"slices"
 	"sort"
@@ -106,6 +107,11 @@ type analytics struct {
 	sources  []string // every source id, in id order
 	sourceOf map[string]int32
 	axes     [numAxes]axisValues
+
+	// matrices caches computed matrices by their arguments: the read model is immutable, so a
+	// matrix stays valid as long as its index is the store's.
+	matricesMu sync.Mutex
+	matrices   map[string]*Matrix
 }
 
 type axisValues struct {

@@ -2,7 +2,12 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"sort"
+	"strconv"
+	"sync"
 )
 
 // Matrix is the evidence matrix: outcome claims counted by a pair of axis values.
@@ -14,6 +19,8 @@ type Matrix struct {
 	Cells []*MatrixCell
 	// Gaps is the number of empty row × column combinations.
 	Gaps int
+
+	table func() *MatrixTable // built once, on first use
 }
 
 // MatrixGap is an empty cell.
@@ -75,7 +82,34 @@ func (s *Store) Matrix(ctx context.Context, rows, columns Axis, f *ClaimFilter) 
 	if err != nil {
 		return nil, err
 	}
-	return ix.analytics().matrix(ri, ci, f), nil
+	return ix.analytics().cachedMatrix(ri, ci, f), nil
+}
+
+// maxCachedMatrices bounds the matrix cache of one read model.
+const maxCachedMatrices = 32
+
+// cachedMatrix returns the matrix for the arguments, computing it when it is not cached. The
+// returned matrix is shared: callers must not change it.
+func (an *analytics) cachedMatrix(ri, ci int, f *ClaimFilter) *Matrix {
+	fb, err := json.Marshal(f)
+	if err != nil {
+		return an.matrix(ri, ci, f)
+	}
+	key := strconv.Itoa(ri) + "," + strconv.Itoa(ci) + "," + string(fb)
+	an.matricesMu.Lock()
+	m := an.matrices[key]
+	an.matricesMu.Unlock()
+	if m != nil {
+		return m
+	}
+	m = an.matrix(ri, ci, f)
+	an.matricesMu.Lock()
+	if an.matrices == nil || len(an.matrices) >= maxCachedMatrices {
+		an.matrices = map[string]*Matrix{}
+	}
+	an.matrices[key] = m
+	an.matricesMu.Unlock()
+	return m
 }
 
 func (an *analytics) matrix(ri, ci int, f *ClaimFilter) *Matrix {
@@ -149,7 +183,142 @@ func (an *analytics) matrix(ri, ci int, f *ClaimFilter) *Matrix {
 		m.Cells[n] = &cells[n]
 	}
 	m.Gaps = len(R)*nc - len(m.Cells)
+	m.table = sync.OnceValue(m.buildTable)
 	return m
+}
+
+// MatrixTable is a matrix's non-empty cells as columns, one entry per cell in cell order: the
+// compact form of a large matrix (METHOD × OUTCOME has over 100,000 cells), which costs a
+// fraction of one object per cell to send and to read.
+type MatrixTable struct {
+	Row, Column                           IntColumn // positions in Matrix.Rows and Matrix.Columns
+	ClaimCount, SourceCount               IntColumn
+	Positive, None, Negative, Mixed       IntColumn
+	StrongestDesign, HighestEvidenceLevel CodeColumn
+}
+
+// Table returns the matrix's cells as columns.
+func (m *Matrix) Table() *MatrixTable {
+	if m.table == nil {
+		return m.buildTable()
+	}
+	return m.table()
+}
+
+func (m *Matrix) buildTable() *MatrixTable {
+	n := len(m.Cells)
+	rowPos, colPos := make(map[string]int, len(m.Rows)), make(map[string]int, len(m.Columns))
+	for i, v := range m.Rows {
+		rowPos[v.Key] = i
+	}
+	for i, v := range m.Columns {
+		colPos[v.Key] = i
+	}
+	t := &MatrixTable{}
+	ints := []*IntColumn{&t.Row, &t.Column, &t.ClaimCount, &t.SourceCount, &t.Positive, &t.None, &t.Negative, &t.Mixed}
+	for _, c := range ints {
+		*c = make(IntColumn, 0, n)
+	}
+	t.StrongestDesign, t.HighestEvidenceLevel = make(CodeColumn, 0, n), make(CodeColumn, 0, n)
+	for _, c := range m.Cells {
+		for i, v := range []int{rowPos[c.Row], colPos[c.Column], c.ClaimCount, c.SourceCount, c.Positive, c.None, c.Negative, c.Mixed} {
+			*ints[i] = append(*ints[i], v)
+		}
+		var d, l string
+		if c.StrongestDesign != nil {
+			d = string(*c.StrongestDesign)
+		}
+		if c.HighestEvidenceLevel != nil {
+			l = string(*c.HighestEvidenceLevel)
+		}
+		t.StrongestDesign, t.HighestEvidenceLevel = append(t.StrongestDesign, d), append(t.HighestEvidenceLevel, l)
+	}
+	return t
+}
+
+// IntColumn is a column of integers, written as a JSON array of numbers (the GraphQL scalar
+// IntColumn).
+type IntColumn []int
+
+// MarshalGQL writes the column as a JSON array.
+func (c IntColumn) MarshalGQL(w io.Writer) {
+	b := make([]byte, 0, 2+len(c)*4)
+	b = append(b, '[')
+	for i, v := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	w.Write(append(b, ']'))
+}
+
+// UnmarshalGQL reads a column from a list of integers.
+func (c *IntColumn) UnmarshalGQL(v any) error {
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("IntColumn: want a list of integers, got %T", v)
+	}
+	out := make(IntColumn, len(list))
+	for i, x := range list {
+		switch x := x.(type) {
+		case int:
+			out[i] = x
+		case int64:
+			out[i] = int(x)
+		case json.Number:
+			n, err := x.Int64()
+			if err != nil {
+				return fmt.Errorf("IntColumn: entry %d: %w", i, err)
+			}
+			out[i] = int(n)
+		default:
+			return fmt.Errorf("IntColumn: entry %d: want an integer, got %T", i, x)
+		}
+	}
+	*c = out
+	return nil
+}
+
+// CodeColumn is a column of vocabulary codes, written as a JSON array of strings with null
+// for "none" (the GraphQL scalar CodeColumn).
+type CodeColumn []string
+
+// MarshalGQL writes the column as a JSON array.
+func (c CodeColumn) MarshalGQL(w io.Writer) {
+	b := make([]byte, 0, 2+len(c)*8)
+	b = append(b, '[')
+	for i, v := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v == "" {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendQuote(b, v) // codes are ASCII letters, digits and underscores
+		}
+	}
+	w.Write(append(b, ']'))
+}
+
+// UnmarshalGQL reads a column from a list of strings and nulls.
+func (c *CodeColumn) UnmarshalGQL(v any) error {
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("CodeColumn: want a list of codes, got %T", v)
+	}
+	out := make(CodeColumn, len(list))
+	for i, x := range list {
+		switch x := x.(type) {
+		case nil:
+		case string:
+			out[i] = x
+		default:
+			return fmt.Errorf("CodeColumn: entry %d: want a code or null, got %T", i, x)
+		}
+	}
+	*c = out
+	return nil
 }
 
 // ClaimGroup is the statistics of the claims that take one value of an axis (or of all

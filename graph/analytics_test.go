@@ -164,7 +164,7 @@ func testMatrixMatchesRaw(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				opts := cmp.Options{cmpopts.IgnoreUnexported(graph.MatrixCell{}, graph.AxisValue{})}
+				opts := cmp.Options{cmpopts.IgnoreUnexported(graph.Matrix{}, graph.MatrixCell{}, graph.AxisValue{})}
 				if diff := cmp.Diff(want, got, opts); diff != "" {
 					t.Errorf("%s × %s, filter %d (-raw +fast):\n%s", r, c, i, diff)
 				}

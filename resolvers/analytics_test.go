@@ -451,3 +451,43 @@ func TestAnalyticsWithinLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixTable: the columnar form carries exactly the cells, in cell order, with row and
+// column positions into rows and columns.
+func TestMatrixTable(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.New(analyticsStore(t), nil), resolvers.Options{})
+	for _, axes := range [][2]string{{"WORK_MODEL", "OUTCOME_DOMAIN"}, {"METHOD", "OUTCOME"}, {"SOURCE_TYPE", "ACTOR_TYPE"}} {
+		q := `{ matrix(rows: ` + axes[0] + `, columns: ` + axes[1] + `) {
+			rows { key } columns { key }
+			cells { row column claimCount sourceCount positive none negative mixed strongestDesign highestEvidenceLevel }
+			table { row column claimCount sourceCount positive none negative mixed strongestDesign highestEvidenceLevel } } }`
+		type cell struct {
+			Row, Column                                              string
+			ClaimCount, SourceCount, Positive, None, Negative, Mixed int
+			StrongestDesign, HighestEvidenceLevel                    *string
+		}
+		var d struct {
+			Matrix struct {
+				Rows, Columns []struct{ Key string }
+				Cells         []cell
+				Table         struct {
+					Row, Column, ClaimCount, SourceCount, Positive, None, Negative, Mixed []int
+					StrongestDesign, HighestEvidenceLevel                                []*string
+				}
+			}
+		}
+		anQuery(t, h, q, nil, &d)
+		m, tb := d.Matrix, d.Matrix.Table
+		if len(m.Cells) == 0 {
+			t.Fatalf("%v: no cells", axes)
+		}
+		var got []cell
+		for i := range tb.Row {
+			got = append(got, cell{m.Rows[tb.Row[i]].Key, m.Columns[tb.Column[i]].Key, tb.ClaimCount[i], tb.SourceCount[i],
+				tb.Positive[i], tb.None[i], tb.Negative[i], tb.Mixed[i], tb.StrongestDesign[i], tb.HighestEvidenceLevel[i]})
+		}
+		if diff := cmp.Diff(m.Cells, got); diff != "" {
+			t.Errorf("%v: table differs from cells (-cells +table):\n%s", axes, diff)
+		}
+	}
+}

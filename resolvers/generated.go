@@ -299,6 +299,7 @@ type ComplexityRoot struct {
 		GapCells func(childComplexity int) int
 		Gaps     func(childComplexity int) int
 		Rows     func(childComplexity int) int
+		Table    func(childComplexity int) int
 	}
 
 	MatrixCell struct {
@@ -318,6 +319,19 @@ type ComplexityRoot struct {
 	MatrixGap struct {
 		Column func(childComplexity int) int
 		Row    func(childComplexity int) int
+	}
+
+	MatrixTable struct {
+		ClaimCount           func(childComplexity int) int
+		Column               func(childComplexity int) int
+		HighestEvidenceLevel func(childComplexity int) int
+		Mixed                func(childComplexity int) int
+		Negative             func(childComplexity int) int
+		None                 func(childComplexity int) int
+		Positive             func(childComplexity int) int
+		Row                  func(childComplexity int) int
+		SourceCount          func(childComplexity int) int
+		StrongestDesign      func(childComplexity int) int
 	}
 
 	Method struct {
@@ -1991,6 +2005,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Matrix.Rows(childComplexity), true
+	case "Matrix.table":
+		if e.ComplexityRoot.Matrix.Table == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Matrix.Table(childComplexity), true
 
 	case "MatrixCell.claimCount":
 		if e.ComplexityRoot.MatrixCell.ClaimCount == nil {
@@ -2076,6 +2096,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixGap.Row(childComplexity), true
+
+	case "MatrixTable.claimCount":
+		if e.ComplexityRoot.MatrixTable.ClaimCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.ClaimCount(childComplexity), true
+	case "MatrixTable.column":
+		if e.ComplexityRoot.MatrixTable.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.Column(childComplexity), true
+	case "MatrixTable.highestEvidenceLevel":
+		if e.ComplexityRoot.MatrixTable.HighestEvidenceLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.HighestEvidenceLevel(childComplexity), true
+	case "MatrixTable.mixed":
+		if e.ComplexityRoot.MatrixTable.Mixed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.Mixed(childComplexity), true
+	case "MatrixTable.negative":
+		if e.ComplexityRoot.MatrixTable.Negative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.Negative(childComplexity), true
+	case "MatrixTable.none":
+		if e.ComplexityRoot.MatrixTable.None == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.None(childComplexity), true
+	case "MatrixTable.positive":
+		if e.ComplexityRoot.MatrixTable.Positive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.Positive(childComplexity), true
+	case "MatrixTable.row":
+		if e.ComplexityRoot.MatrixTable.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.Row(childComplexity), true
+	case "MatrixTable.sourceCount":
+		if e.ComplexityRoot.MatrixTable.SourceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.SourceCount(childComplexity), true
+	case "MatrixTable.strongestDesign":
+		if e.ComplexityRoot.MatrixTable.StrongestDesign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.StrongestDesign(childComplexity), true
 
 	case "Method.actors":
 		if e.ComplexityRoot.Method.Actors == nil {
@@ -4086,10 +4167,48 @@ type Matrix {
   columns: [AxisValue!]!
   "The non-empty cells, row by row."
   cells: [MatrixCell!]!
+  """
+  The non-empty cells again, as columns: the compact form for large matrices (METHOD × OUTCOME
+  has over 100,000 cells), much cheaper to send and read than one object per cell.
+  """
+  table: MatrixTable!
   "The number of empty row × column combinations."
   gaps: Int!
   "The empty row × column combinations, row by row."
   gapCells: [MatrixGap!]!
+}
+
+"""
+A JSON array of integers. Used for the columns of MatrixTable, where a list of Int would cost
+the server and the client far more per entry.
+"""
+scalar IntColumn
+
+"""
+A JSON array of vocabulary codes (enum values) or nulls. Used for the columns of MatrixTable.
+"""
+scalar CodeColumn
+
+"""
+The non-empty cells of a matrix as columns: entry i of every column belongs to the same cell,
+and the cells come in the order of Matrix.cells.
+"""
+type MatrixTable {
+  "Each cell's row: its position in Matrix.rows (from 0)."
+  row: IntColumn!
+  "Each cell's column: its position in Matrix.columns (from 0)."
+  column: IntColumn!
+  claimCount: IntColumn!
+  "Distinct sources cited by each cell's claims."
+  sourceCount: IntColumn!
+  positive: IntColumn!
+  none: IntColumn!
+  negative: IntColumn!
+  mixed: IntColumn!
+  "Each cell's strongest study design (a StudyDesign value), null when no claim states one."
+  strongestDesign: CodeColumn!
+  "Each cell's best evidence-registry rating (an EvidenceLevel value), or null."
+  highestEvidenceLevel: CodeColumn!
 }
 
 "An empty cell of a matrix."
@@ -5896,6 +6015,8 @@ func (ec *executionContext) childFields_Matrix(ctx context.Context, field graphq
 		return ec.fieldContext_Matrix_columns(ctx, field)
 	case "cells":
 		return ec.fieldContext_Matrix_cells(ctx, field)
+	case "table":
+		return ec.fieldContext_Matrix_table(ctx, field)
 	case "gaps":
 		return ec.fieldContext_Matrix_gaps(ctx, field)
 	case "gapCells":
@@ -5940,6 +6061,32 @@ func (ec *executionContext) childFields_MatrixGap(ctx context.Context, field gra
 		return ec.fieldContext_MatrixGap_column(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatrixGap", field.Name)
+}
+
+func (ec *executionContext) childFields_MatrixTable(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_MatrixTable_row(ctx, field)
+	case "column":
+		return ec.fieldContext_MatrixTable_column(ctx, field)
+	case "claimCount":
+		return ec.fieldContext_MatrixTable_claimCount(ctx, field)
+	case "sourceCount":
+		return ec.fieldContext_MatrixTable_sourceCount(ctx, field)
+	case "positive":
+		return ec.fieldContext_MatrixTable_positive(ctx, field)
+	case "none":
+		return ec.fieldContext_MatrixTable_none(ctx, field)
+	case "negative":
+		return ec.fieldContext_MatrixTable_negative(ctx, field)
+	case "mixed":
+		return ec.fieldContext_MatrixTable_mixed(ctx, field)
+	case "strongestDesign":
+		return ec.fieldContext_MatrixTable_strongestDesign(ctx, field)
+	case "highestEvidenceLevel":
+		return ec.fieldContext_MatrixTable_highestEvidenceLevel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatrixTable", field.Name)
 }
 
 func (ec *executionContext) childFields_Method(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12699,6 +12846,38 @@ func (ec *executionContext) fieldContext_Matrix_cells(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Matrix_table(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_table(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Table(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.MatrixTable) graphql.Marshaler {
+			return ec.marshalNMatrixTable2ᚖkringᚋgraphᚐMatrixTable(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_table(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatrixTable(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Matrix_gaps(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13072,6 +13251,236 @@ func (ec *executionContext) _MatrixGap_column(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_MatrixGap_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatrixGap", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatrixTable_row(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_column(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_claimCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_claimCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_claimCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_sourceCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_sourceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_sourceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_positive(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_positive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Positive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_positive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_none(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_none(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.None, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_none(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_negative(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_negative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Negative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_negative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_mixed(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_mixed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mixed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_mixed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_strongestDesign(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_strongestDesign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongestDesign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.CodeColumn) graphql.Marshaler {
+			return ec.marshalNCodeColumn2kringᚋgraphᚐCodeColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_strongestDesign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "CodeColumn")
+}
+
+func (ec *executionContext) _MatrixTable_highestEvidenceLevel(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_highestEvidenceLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighestEvidenceLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.CodeColumn) graphql.Marshaler {
+			return ec.marshalNCodeColumn2kringᚋgraphᚐCodeColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_highestEvidenceLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "CodeColumn")
 }
 
 func (ec *executionContext) _Method_id(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
@@ -24591,6 +25000,11 @@ func (ec *executionContext) _Matrix(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "table":
+			out.Values[i] = ec._Matrix_table(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "gaps":
 			out.Values[i] = ec._Matrix_gaps(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24720,6 +25134,84 @@ func (ec *executionContext) _MatrixGap(ctx context.Context, sel ast.SelectionSet
 			}
 		case "column":
 			out.Values[i] = ec._MatrixGap_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matrixTableImplementors = []string{"MatrixTable"}
+
+func (ec *executionContext) _MatrixTable(ctx context.Context, sel ast.SelectionSet, obj *graph.MatrixTable) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matrixTableImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatrixTable")
+		case "row":
+			out.Values[i] = ec._MatrixTable_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._MatrixTable_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimCount":
+			out.Values[i] = ec._MatrixTable_claimCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceCount":
+			out.Values[i] = ec._MatrixTable_sourceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "positive":
+			out.Values[i] = ec._MatrixTable_positive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "none":
+			out.Values[i] = ec._MatrixTable_none(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "negative":
+			out.Values[i] = ec._MatrixTable_negative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mixed":
+			out.Values[i] = ec._MatrixTable_mixed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strongestDesign":
+			out.Values[i] = ec._MatrixTable_strongestDesign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highestEvidenceLevel":
+			out.Values[i] = ec._MatrixTable_highestEvidenceLevel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27957,6 +28449,20 @@ func (ec *executionContext) marshalNClaimGroup2ᚖkringᚋgraphᚐClaimGroup(ctx
 	return ec._ClaimGroup(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCodeColumn2kringᚋgraphᚐCodeColumn(ctx context.Context, v any) (graph.CodeColumn, error) {
+	var res graph.CodeColumn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCodeColumn2kringᚋgraphᚐCodeColumn(ctx context.Context, sel ast.SelectionSet, v graph.CodeColumn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CodeColumn!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalNComparison2ᚖkringᚋgraphᚐComparison(ctx context.Context, sel ast.SelectionSet, v *graph.Comparison) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Comparison!")
@@ -28263,6 +28769,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNIntColumn2kringᚋgraphᚐIntColumn(ctx context.Context, v any) (graph.IntColumn, error) {
+	var res graph.IntColumn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx context.Context, sel ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IntColumn!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalNInvolvement2ᚕᚖkringᚋgraphᚐInvolvementᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Involvement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -28436,6 +28956,14 @@ func (ec *executionContext) marshalNMatrixGap2ᚖkringᚋgraphᚐMatrixGap(ctx c
 		return graphql.Null
 	}
 	return ec._MatrixGap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatrixTable2ᚖkringᚋgraphᚐMatrixTable(ctx context.Context, sel ast.SelectionSet, v *graph.MatrixTable) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatrixTable!")
+		return graphql.Null
+	}
+	return ec._MatrixTable(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMethod2ᚕᚖkringᚋgraphᚐMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Method) graphql.Marshaler {

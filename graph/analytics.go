@@ -1,10 +1,10 @@
 package graph
 
 import (
-	"sync"
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Analytical reads: the evidence matrix, claim statistics, cross-relation method queries, paths,

@@ -472,7 +472,7 @@ func TestMatrixTable(t *testing.T) {
 				Cells         []cell
 				Table         struct {
 					Row, Column, ClaimCount, SourceCount, Positive, None, Negative, Mixed []int
-					StrongestDesign, HighestEvidenceLevel                                []*string
+					StrongestDesign, HighestEvidenceLevel                                 []*string
 				}
 			}
 		}

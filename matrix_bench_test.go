@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -31,6 +32,17 @@ const matrixQuery = `query Matrix($rows: Axis!, $cols: Axis!, $filter: ClaimFilt
   }
 }`
 
+// matrixTableQuery asks for the same matrix with its cells as columns (Matrix.table), the
+// compact form for large matrices.
+const matrixTableQuery = `query Matrix($rows: Axis!, $cols: Axis!, $filter: ClaimFilter, $lang: Lang!) {
+  matrix(rows: $rows, columns: $cols, filter: $filter) {
+    rows { key label(lang: $lang) }
+    columns { key label(lang: $lang) }
+    gaps
+    table { row column claimCount sourceCount positive none negative mixed strongestDesign highestEvidenceLevel }
+  }
+}`
+
 // BenchmarkMatrixGraphQL measures the evidence matrix as a client gets it: a POST /graphql
 // request through the whole HTTP handler `kring serve` runs (newMux: request logging, auth,
 // dataloaders, gqlgen with its limits and timeout, the resolvers, JSON encoding), in process
@@ -46,6 +58,9 @@ const matrixQuery = `query Matrix($rows: Axis!, $cols: Axis!, $filter: ClaimFilt
 //
 //	wm-ms          median time of the WORK_MODEL × OUTCOME_DOMAIN request, warm
 //	method-ms      median time of the METHOD × OUTCOME request, warm
+//	table-ms       median time of the METHOD × OUTCOME request asking for Matrix.table instead
+//	               of Matrix.cells (matrixTableQuery), warm
+//	table-bytes    size of that response body
 //	first-ms       the first request (WORK_MODEL × OUTCOME_DOMAIN), which builds the claim-facet model
 //	wm-bytes       size of the WORK_MODEL × OUTCOME_DOMAIN response body
 //	method-bytes   size of the METHOD × OUTCOME response body
@@ -57,6 +72,7 @@ const matrixQuery = `query Matrix($rows: Axis!, $cols: Axis!, $filter: ClaimFilt
 //	cayley/wm      cayley-s / wm-ms; a lower bound when cayley-done < 1
 //	cayley/method  cayley-s / method-ms (the sweep is of the WORK_MODEL × OUTCOME_DOMAIN counts);
 //	               a lower bound when cayley-done < 1
+//	cayley/table   cayley-s / table-ms, likewise
 //	rss-MiB        VmRSS of this process after the warm matrices, before the sweep
 //	open-ms        graph.Open of the copied data directory
 //
@@ -94,8 +110,9 @@ func BenchmarkMatrixGraphQL(b *testing.B) {
 	}
 	h := newMux(st, log, resolvers.Options{Timeout: 15 * time.Second})
 
-	wm := newMatrixRequest(b, "WORK_MODEL", "OUTCOME_DOMAIN")
-	method := newMatrixRequest(b, "METHOD", "OUTCOME")
+	wm := newMatrixRequest(b, matrixQuery, "WORK_MODEL", "OUTCOME_DOMAIN")
+	method := newMatrixRequest(b, matrixQuery, "METHOD", "OUTCOME")
+	table := newMatrixRequest(b, matrixTableQuery, "METHOD", "OUTCOME")
 	var w matrixWriter
 
 	// Warm-up, untimed by the loop: the first request builds the claim-facet model.
@@ -103,15 +120,20 @@ func BenchmarkMatrixGraphQL(b *testing.B) {
 	wmCells := checkMatrixResponse(b, "WORK_MODEL × OUTCOME_DOMAIN", &w)
 	wmBytes := w.body.Len()
 	methodFirst := method.do(h, &w)
-	checkMatrixResponse(b, "METHOD × OUTCOME", &w)
+	methodCells := checkMatrixResponse(b, "METHOD × OUTCOME", &w)
 	methodBytes := w.body.Len()
+	table.do(h, &w)
+	checkMatrixTable(b, "METHOD × OUTCOME as a table", &w, methodCells)
+	tableBytes := w.body.Len()
 
-	var wmTimes, methodTimes []time.Duration
+	var wmTimes, methodTimes, tableTimes []time.Duration
 	for b.Loop() {
 		wmTimes = append(wmTimes, wm.do(h, &w))
 		checkMatrixBody(b, "WORK_MODEL × OUTCOME_DOMAIN", &w, wmBytes)
 		methodTimes = append(methodTimes, method.do(h, &w))
 		checkMatrixBody(b, "METHOD × OUTCOME", &w, methodBytes)
+		tableTimes = append(tableTimes, table.do(h, &w))
+		checkMatrixBody(b, "METHOD × OUTCOME as a table", &w, tableBytes)
 	}
 
 	// Includes the benchmark process's own overhead (the test binary, the copy of the last
@@ -167,10 +189,13 @@ func BenchmarkMatrixGraphQL(b *testing.B) {
 		b.Logf("the Cayley sweep was cut off after %s, before its first result", limit)
 	}
 
-	wmMed, methodMed := startupMedian(wmTimes), startupMedian(methodTimes)
+	wmMed, methodMed, tableMed := startupMedian(wmTimes), startupMedian(methodTimes), startupMedian(tableTimes)
 	ms := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 	b.ReportMetric(ms(wmMed), "wm-ms")
 	b.ReportMetric(ms(methodMed), "method-ms")
+	b.ReportMetric(ms(tableMed), "table-ms")
+	b.ReportMetric(float64(tableBytes), "table-bytes")
+	b.ReportMetric(cayley.Seconds()/tableMed.Seconds(), "cayley/table")
 	b.ReportMetric(ms(first), "first-ms")
 	b.ReportMetric(float64(wmBytes), "wm-bytes")
 	b.ReportMetric(float64(methodBytes), "method-bytes")
@@ -189,10 +214,10 @@ type matrixRequest struct {
 	label context.Context // profile label: matrix=ROWSxCOLS
 }
 
-func newMatrixRequest(b *testing.B, rows, cols string) *matrixRequest {
+func newMatrixRequest(b *testing.B, query, rows, cols string) *matrixRequest {
 	body, err := json.Marshal(map[string]any{
 		"operationName": "Matrix",
-		"query":         matrixQuery,
+		"query":         query,
 		"variables":     map[string]any{"rows": rows, "cols": cols, "filter": nil, "lang": "NL"},
 	})
 	if err != nil {
@@ -294,6 +319,40 @@ func checkMatrixResponse(b *testing.B, name string, w *matrixWriter) []matrixCel
 	b.Logf("%s: %d rows × %d columns, %d cells (%d claims counted), %d gaps, %d bytes",
 		name, len(m.Rows), len(m.Columns), len(m.Cells), claims, m.Gaps, w.body.Len())
 	return m.Cells
+}
+
+// checkMatrixTable decodes a response asking for Matrix.table and fails unless its columns
+// hold exactly the cells (as decoded from the cells response).
+func checkMatrixTable(b *testing.B, name string, w *matrixWriter, cells []matrixCell) {
+	b.Helper()
+	var resp struct {
+		Data struct {
+			Matrix *struct {
+				Rows, Columns []struct{ Key string }
+				Table         struct {
+					Row, Column, ClaimCount, SourceCount, Positive, None, Negative, Mixed []int
+					StrongestDesign, HighestEvidenceLevel                                 []*string
+				}
+			}
+		}
+		Errors []json.RawMessage
+	}
+	if err := json.Unmarshal(w.body.Bytes(), &resp); err != nil || len(resp.Errors) > 0 || resp.Data.Matrix == nil {
+		b.Fatalf("%s: %v: %.2000s", name, err, w.body.Bytes())
+	}
+	m := resp.Data.Matrix
+	t := m.Table
+	if len(t.Row) != len(cells) {
+		b.Fatalf("%s: %d table entries; want %d cells", name, len(t.Row), len(cells))
+	}
+	for i, c := range cells {
+		got := matrixCell{m.Rows[t.Row[i]].Key, m.Columns[t.Column[i]].Key, t.ClaimCount[i], t.SourceCount[i],
+			t.Positive[i], t.None[i], t.Negative[i], t.Mixed[i], t.StrongestDesign[i], t.HighestEvidenceLevel[i]}
+		if !reflect.DeepEqual(got, c) {
+			b.Fatalf("%s: entry %d = %+v; the cell is %+v", name, i, got, c)
+		}
+	}
+	b.Logf("%s: %d cells, %d bytes", name, len(cells), w.body.Len())
 }
 
 // checkMatrixBody checks a timed response cheaply: 200, data and no errors (gqlgen writes

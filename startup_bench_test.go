@@ -17,7 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -389,22 +388,7 @@ func (r *startupRun) kill() {
 }
 
 // startupLog collects a server's output; the process writes it while the benchmark may read it.
-type startupLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *startupLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *startupLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type startupLog = syncBuffer
 
 // startupMemory reads VmRSS and VmHWM of a process from /proc, in MiB (0, 0 where there is no
 // /proc).

@@ -48,7 +48,7 @@ test-e2e: build
 	scripts/with-server.sh $(BIN) sh -c 'cd explorer && npm run e2e'
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 40m ./...
 
 fuzz:
 	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./loaders -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done

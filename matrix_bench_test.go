@@ -211,7 +211,7 @@ func BenchmarkMatrixGraphQL(b *testing.B) {
 // matrixRequest is one matrix query, ready to send again and again.
 type matrixRequest struct {
 	body  []byte
-	label context.Context // profile label: matrix=ROWSxCOLS
+	label context.Context // profile label: matrix=ROWSxCOLS, with -table for matrixTableQuery
 }
 
 func newMatrixRequest(b *testing.B, query, rows, cols string) *matrixRequest {
@@ -223,7 +223,11 @@ func newMatrixRequest(b *testing.B, query, rows, cols string) *matrixRequest {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &matrixRequest{body, pprof.WithLabels(context.Background(), pprof.Labels("matrix", rows+"x"+cols))}
+	label := rows + "x" + cols
+	if query == matrixTableQuery {
+		label += "-table"
+	}
+	return &matrixRequest{body, pprof.WithLabels(context.Background(), pprof.Labels("matrix", label))}
 }
 
 // do sends the request to h, as the explorer's client does, and returns how long h took. The

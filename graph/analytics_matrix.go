@@ -292,13 +292,27 @@ func (c CodeColumn) MarshalGQL(w io.Writer) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if v == "" {
+		switch {
+		case v == "":
 			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendQuote(b, v) // codes are ASCII letters, digits and underscores
+		case plainCode(v):
+			b = append(append(append(b, '"'), v...), '"')
+		default:
+			q, _ := json.Marshal(v)
+			b = append(b, q...)
 		}
 	}
 	w.Write(append(b, ']'))
+}
+
+// plainCode reports whether s needs no escaping in JSON (vocabulary codes never do).
+func plainCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // UnmarshalGQL reads a column from a list of strings and nulls.

@@ -2,8 +2,10 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -562,5 +564,34 @@ func TestSummarizeEvidence(t *testing.T) {
 		Positive: 1, Negative: 1, StrongestDesign: design("RCT"), Strength: graph.StrengthModerate} // STRONG, one step down
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+}
+
+// TestColumnsJSON: the matrix table's columns are the JSON arrays encoding/json would write.
+func TestColumnsJSON(t *testing.T) {
+	var b strings.Builder
+	graph.IntColumn{0, -3, 135814}.MarshalGQL(&b)
+	if got := b.String(); got != `[0,-3,135814]` {
+		t.Errorf("IntColumn = %s", got)
+	}
+	b.Reset()
+	graph.IntColumn{}.MarshalGQL(&b)
+	if got := b.String(); got != `[]` {
+		t.Errorf("empty IntColumn = %s", got)
+	}
+	codes := graph.CodeColumn{"RCT", "", "QUASI_EXPERIMENTAL", `odd "<code>" é`}
+	b.Reset()
+	codes.MarshalGQL(&b)
+	want, _ := json.Marshal([]any{"RCT", nil, "QUASI_EXPERIMENTAL", `odd "<code>" é`})
+	if b.String() != string(want) {
+		t.Errorf("CodeColumn = %s; want %s", b.String(), want)
+	}
+	var back graph.CodeColumn
+	var list []any
+	if err := json.Unmarshal(want, &list); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.UnmarshalGQL(list); err != nil || !slices.Equal(back, codes) {
+		t.Errorf("CodeColumn round trip = %q, %v; want %q", back, err, codes)
 	}
 }

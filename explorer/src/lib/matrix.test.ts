@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PALETTE, axisKeys, cellColours, cellKey, cellValue, colourStep, computeMatrix, contrast, countGaps, decodeCell, encodeCell, indexCells, isAxis,
+  PALETTE, axisKeys, cellColours, cellKey, cellValue, colourStep, computeMatrix, contrast, countGaps, decodeCell, encodeCell, fromTable, indexCells, isAxis,
   legendSteps, textColourOn, type ClaimRow,
 } from './matrix';
 
@@ -115,5 +115,24 @@ describe('colour scale', () => {
       { step: 4, from: 2, to: 2 },
     ]);
     expect(legendSteps(0)).toEqual([]);
+  });
+});
+
+describe('fromTable', () => {
+  it('turns the server table into cells, entry by entry', () => {
+    const m = fromTable({
+      rows: [{ key: WM1, label: 'wm1' }, { key: WM2, label: 'wm2' }],
+      columns: [{ key: 'LONELINESS_ISOLATION', label: 'l' }, { key: 'PERCEIVED_SUPPORT', label: 's' }],
+      gaps: 2,
+      table: {
+        row: [0, 1], column: [1, 0], claimCount: [1, 3], sourceCount: [1, 2], positive: [1, 2], none: [0, 0], negative: [0, 0], mixed: [0, 1],
+        strongestDesign: ['RCT', null], highestEvidenceLevel: [null, 'GOED_ONDERBOUWD'],
+      },
+    });
+    expect(m.gaps).toBe(2);
+    expect(m.cells).toEqual([
+      { row: WM1, column: 'PERCEIVED_SUPPORT', claimCount: 1, sourceCount: 1, positive: 1, none: 0, negative: 0, mixed: 0, strongestDesign: 'RCT', highestEvidenceLevel: null },
+      { row: WM2, column: 'LONELINESS_ISOLATION', claimCount: 3, sourceCount: 2, positive: 2, none: 0, negative: 0, mixed: 1, strongestDesign: null, highestEvidenceLevel: 'GOED_ONDERBOUWD' },
+    ]);
   });
 });

@@ -73,6 +73,46 @@ export interface Matrix {
   gaps: number;
 }
 
+/** The server's Matrix.table: the non-empty cells as columns, entry i of each for cell i. */
+export interface MatrixTable {
+  row: number[];
+  column: number[];
+  claimCount: number[];
+  sourceCount: number[];
+  positive: number[];
+  none: number[];
+  negative: number[];
+  mixed: number[];
+  strongestDesign: (StudyDesign | null)[];
+  highestEvidenceLevel: (string | null)[];
+}
+
+/** A matrix as the server sends it with `table` instead of `cells`. */
+export interface TableMatrix {
+  rows: AxisValue[];
+  columns: AxisValue[];
+  gaps: number;
+  table: MatrixTable;
+}
+
+/** Turns a table-form matrix into one with a cell object per non-empty cell. */
+export function fromTable(m: TableMatrix): Matrix {
+  const t = m.table;
+  const cells: MatrixCell[] = t.row.map((r, i) => ({
+    row: m.rows[r].key,
+    column: m.columns[t.column[i]].key,
+    claimCount: t.claimCount[i],
+    sourceCount: t.sourceCount[i],
+    positive: t.positive[i],
+    none: t.none[i],
+    negative: t.negative[i],
+    mixed: t.mixed[i],
+    strongestDesign: t.strongestDesign[i],
+    highestEvidenceLevel: t.highestEvidenceLevel[i],
+  }));
+  return { rows: m.rows, columns: m.columns, gaps: m.gaps, cells };
+}
+
 /** An outcome claim as fetched for the client-side computation. */
 export interface ClaimRow {
   id: string;

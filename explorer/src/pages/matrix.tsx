@@ -3,7 +3,7 @@ import { gql, hasQueryField, type ApiError } from '../lib/api';
 import { navigate, withQuery, listParam } from '../lib/router';
 import {
   AXES, DIRECTIONS, ENUM_AXIS_VALUES, PALETTE, STUDY_DESIGNS, axisLabelsFromClaims, cellColours, cellKey, cellValue, computeMatrix, decodeCell,
-  encodeCell, indexCells, isAxis, legendSteps, countGaps, type Axis, type AxisValue, type ClaimRow, type ColourBy, type Matrix, type MatrixCell,
+  encodeCell, indexCells, isAxis, legendSteps, countGaps, type Axis, type AxisValue, type ClaimRow, type ColourBy, type Matrix, type MatrixCell, type TableMatrix, fromTable,
 } from '../lib/matrix';
 import { ErrorBox, Loading, PartialWarning, Scroll, useApp, useTitle } from '../ui';
 import { CLAIM_FIELDS, ClaimsTable, type ClaimRowView } from './shared';
@@ -16,7 +16,7 @@ export const SERVER_MATRIX_QUERY = `query Matrix($rows: Axis!, $cols: Axis!, $fi
     rows { key label(lang: $lang) }
     columns { key label(lang: $lang) }
     gaps
-    cells { row column claimCount sourceCount positive none negative mixed strongestDesign highestEvidenceLevel }
+    table { row column claimCount sourceCount positive none negative mixed strongestDesign highestEvidenceLevel }
   }
 }`;
 
@@ -95,9 +95,9 @@ export function MatrixPage() {
       const server = await hasQueryField('matrix');
       let partial: ApiError | null = null;
       if (server) {
-        const r = await gql<{ matrix: Matrix }>(SERVER_MATRIX_QUERY, { rows, cols, filter, lang: L });
+        const r = await gql<{ matrix: TableMatrix }>(SERVER_MATRIX_QUERY, { rows, cols, filter, lang: L });
         if (!live) return;
-        if (r.data?.matrix) return setState({ loading: false, result: { matrix: r.data.matrix, server: true, error: r.error }, error: null });
+        if (r.data?.matrix) return setState({ loading: false, result: { matrix: fromTable(r.data.matrix), server: true, error: r.error }, error: null });
         if (r.error?.kind !== 'graphql') return setState({ loading: false, result: null, error: r.error });
         // The server's matrix failed: compute it here instead, and say what went wrong.
         partial = r.error;

@@ -154,12 +154,12 @@ func BenchmarkMatrix(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); err != nil {
+		if _, err := graph.MatrixUncachedForTest(ctx, st, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 	fast := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	m, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil)
+	m, _ := graph.MatrixUncachedForTest(ctx, st, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil)
 	for _, c := range m.Cells {
 		if got := sweep[[2]string{c.Row, c.Column}]; got != c.ClaimCount {
 			b.Fatalf("cell %s × %s: matrix %d claims, Cayley sweep %d", c.Row, c.Column, c.ClaimCount, got)
@@ -185,7 +185,7 @@ func BenchmarkMatrixFiltered(b *testing.B) {
 	quasi := graph.StudyDesign("QUASI_EXPERIMENTAL")
 	f := &graph.ClaimFilter{Direction: []graph.Direction{"POSITIVE"}, MinDesign: &quasi, SourceType: []graph.SourceType{"ACADEMIC_NL", "ACADEMIC_ANGLO"}}
 	for b.Loop() {
-		if _, err := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, f); err != nil {
+		if _, err := graph.MatrixUncachedForTest(ctx, st, graph.AxisWorkModel, graph.AxisOutcomeDomain, f); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -197,7 +197,7 @@ func BenchmarkMatrixLarge(b *testing.B) {
 	ctx := context.Background()
 	st, _ := analyticsBenchStore(b)
 	for b.Loop() {
-		if _, err := st.Matrix(ctx, graph.AxisMethod, graph.AxisOutcome, nil); err != nil {
+		if _, err := graph.MatrixUncachedForTest(ctx, st, graph.AxisMethod, graph.AxisOutcome, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

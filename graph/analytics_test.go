@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"kring/graph"
+	"kring/graph/graphtest"
 )
 
 func anPtr[T any](v T) *T { return &v }
@@ -593,5 +594,25 @@ func TestColumnsJSON(t *testing.T) {
 	}
 	if err := back.UnmarshalGQL(list); err != nil || !slices.Equal(back, codes) {
 		t.Errorf("CodeColumn round trip = %q, %v; want %q", back, err, codes)
+	}
+}
+
+// TestMatrixCache: a matrix is computed once per read model and arguments; a write starts
+// afresh.
+func TestMatrixCache(t *testing.T) {
+	ctx := context.Background()
+	st := analyticsStore(t)
+	a, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil)
+	b, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil)
+	pos := []graph.Direction{"POSITIVE"}
+	c, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, &graph.ClaimFilter{Direction: pos})
+	if a != b || a == c {
+		t.Errorf("same arguments: same matrix %v (want true); other filter: same matrix %v (want false)", a == b, a == c)
+	}
+	graphtest.MustApply(t, st, &graph.Changeset{BatchID: "later", Nodes: []graph.NodeSpec{
+		graphtest.Node(graph.TypeOutcome, "outcome/extra", "label", "extra", "domain", "LONELINESS_ISOLATION", "status", "CONFIRMED"),
+	}})
+	if d, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); d == a {
+		t.Error("after a write: the matrix of the old read model")
 	}
 }

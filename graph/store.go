@@ -382,9 +382,13 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		return nil, err
 	}
 	label := quad.IRI(c.batch)
-	if err := s.checkConflicts(ix, c, label); err != nil {
-		return nil, err
-	}
+	// Conflicts are checked while the batch is compared with the store (both only read).
+	var conflicts error
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		conflicts = s.checkConflicts(ix, c, label)
+	}()
 	// The batch node itself. A re-load keeps the first load's time, so that loading the same
 	// content again is a no-op.
 	meta := []quad.Quad{{Subject: label, Predicate: predType, Object: typeIRI(TypeBatch), Label: label}}
@@ -412,6 +416,10 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		}
 	}
 	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	<-checked
+	if conflicts != nil {
+		return nil, conflicts
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -674,6 +682,19 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 // addQuads, when not nil, are adds as quads (the caller has them; else they are decoded).
 func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
 	token := newToken()
+	// The next read model and the search index are brought up to date while the transaction is
+	// built and Cayley commits; should the commit fail, the search index is put back (the read
+	// model is just dropped).
+	var nx *index
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		nx = ix.apply(adds, removes, s.typePred)
+		if writeHook != nil {
+			writeHook(ix, nx, adds, removes)
+		}
+		s.search.update(ix, nx, adds, removes, token) // before readers see nx: see search_index.go
+	}()
 	tx := cayley.NewTransaction()
 	for _, q := range removes {
 		tx.RemoveQuad(s.t.quadOf(q))
@@ -689,18 +710,6 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		tx.RemoveQuad(tokenQuad(s.token))
 	}
 	tx.AddQuad(tokenQuad(token))
-	// The next read model and the search index are brought up to date while Cayley commits;
-	// should the commit fail, the search index is put back (the read model is just dropped).
-	var nx *index
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		nx = ix.apply(adds, removes, s.typePred)
-		if writeHook != nil {
-			writeHook(ix, nx, adds, removes)
-		}
-		s.search.update(ix, nx, adds, removes, token) // before readers see nx: see search_index.go
-	}()
 	err := s.h.ApplyTransaction(tx)
 	<-done
 	if err != nil {

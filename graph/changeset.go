@@ -123,6 +123,25 @@ var (
 
 func predIRI(local string) quad.IRI { return quad.IRI(prefix + local) }
 func typeIRI(t NodeType) quad.IRI   { return quad.IRI(prefix + "type/" + string(t)) }
+
+// spKey is a subject and a predicate's local name.
+type spKey struct{ s, p string }
+
+// typeIRIs holds typeIRI of every node type, computed once.
+var typeIRIs = func() map[NodeType]quad.IRI {
+	m := map[NodeType]quad.IRI{}
+	for _, t := range Types {
+		m[t.Type] = typeIRI(t.Type)
+	}
+	return m
+}()
+
+func typeIRIOf(t NodeType) quad.IRI {
+	if iri, ok := typeIRIs[t]; ok {
+		return iri
+	}
+	return typeIRI(t)
+}
 func nodeTypeOf(v quad.Value) NodeType {
 	if iri, ok := v.(quad.IRI); ok {
 		return NodeType(strings.TrimPrefix(string(iri), prefix+"type/"))
@@ -138,8 +157,9 @@ type compiled struct {
 	batch string
 	quads []quad.Quad
 	nodes map[string]NodeType // ids the changeset defines, with their types
-	// single maps "subject predicate" of single-valued fields to where the value was given.
-	single map[string]Pos
+	// single maps subject and predicate (local name) of single-valued fields to where the value
+	// was given.
+	single map[spKey]Pos
 }
 
 // compile validates cs against the current index and turns it into quads. Every problem is
@@ -150,7 +170,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 	if !ValidSlug(cs.BatchID) {
 		ps.Addf(file, cs.Pos.Line, cs.Pos.Column, "batch.id", "%q is not a valid batch id (lowercase letters, digits and '-')", cs.BatchID)
 	}
-	c := &compiled{batch: BatchIRI(cs.BatchID), nodes: map[string]NodeType{}, single: map[string]Pos{}}
+	c := &compiled{batch: BatchIRI(cs.BatchID), nodes: map[string]NodeType{}, single: map[spKey]Pos{}}
 	label := quad.IRI(c.batch)
 	add := func(s string, p quad.IRI, o quad.Value) {
 		c.quads = append(c.quads, quad.Quad{Subject: quad.IRI(s), Predicate: p, Object: o, Label: label})
@@ -204,7 +224,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 		if id == "" || spec == nil {
 			continue
 		}
-		add(id, predType, typeIRI(n.Type))
+		add(id, predType, typeIRIOf(n.Type))
 		seen := map[string]bool{}
 		for _, f := range n.Fields {
 			fs := spec.FieldByName(f.Name)
@@ -243,7 +263,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 				add(id, predIRI(fs.Predicate()), o)
 			}
 			if fs.Kind != StringsField && fs.Kind != ConceptsField && fs.Kind != RefsField {
-				c.single[id+" "+fs.Predicate()] = f.Pos
+				c.single[spKey{id, fs.Predicate()}] = f.Pos
 			}
 			if fs.Name == "authors" && n.Type == TypeSource {
 				addAuthors(id, f.Value, add)
@@ -295,8 +315,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 	if err := ps.Sorted().Err(); err != nil {
 		return nil, err
 	}
-	c.quads = dedupQuads(c.quads)
-	return c, nil
+	return c, nil // a quad stated twice is written once: diffBatch sees to that
 }
 
 // nodeID returns the full id of a node, deriving it for nested nodes; a non-empty string
@@ -709,19 +728,6 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
-}
-
-func dedupQuads(qs []quad.Quad) []quad.Quad {
-	seen := make(map[quad.Quad]struct{}, len(qs)) // every quad.Value kind kring writes is comparable
-	out := qs[:0]
-	for _, q := range qs {
-		if _, ok := seen[q]; ok {
-			continue
-		}
-		seen[q] = struct{}{}
-		out = append(out, q)
-	}
-	return out
 }
 
 func jsonString(v any) (string, error) {

@@ -452,7 +452,7 @@ func checkQuads(qs *QuadSet, ix *index) (map[string]*compiled, error) {
 		}
 		c := out[string(l)]
 		if c == nil {
-			c = &compiled{batch: string(l), nodes: map[string]NodeType{}, single: map[string]Pos{}}
+			c = &compiled{batch: string(l), nodes: map[string]NodeType{}, single: map[spKey]Pos{}}
 			out[string(l)] = c
 		}
 		k := quadKey(q)
@@ -487,7 +487,7 @@ func checkQuads(qs *QuadSet, ix *index) (map[string]*compiled, error) {
 			continue
 		}
 		if singleValued(fs) && t != TypeAuthor && t != TypeConcept && t != TypeBatch {
-			c.single[string(s)+" "+local] = pos
+			c.single[spKey{string(s), local}] = pos
 		}
 	}
 	// Every batch describes itself, so that the file says who loaded what when.

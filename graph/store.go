@@ -488,28 +488,28 @@ type quadConv struct {
 	s, l    quad.Value
 	sid, li uint32
 	ok      bool
+	buf     []byte
 }
 
 func (c *quadConv) intern(t *terms, q quad.Quad) (qt, error) {
 	var out qt
+	var err error
 	if c.ok && q.Subject == c.s && q.Label == c.l {
 		out[0], out[3] = c.sid, c.li
 	} else {
-		for i, v := range [2]quad.Value{q.Subject, q.Label} {
-			enc, err := encodeTerm(v)
-			if err != nil {
-				return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
-			}
-			out[i*3] = t.intern(enc)
+		if out[0], err = t.internValue(q.Subject, &c.buf); err != nil {
+			return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
+		}
+		if out[3], err = t.internValue(q.Label, &c.buf); err != nil {
+			return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
 		}
 		c.s, c.l, c.sid, c.li, c.ok = q.Subject, q.Label, out[0], out[3], true
 	}
-	for i, v := range [2]quad.Value{q.Predicate, q.Object} {
-		enc, err := encodeTerm(v)
-		if err != nil {
-			return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
-		}
-		out[i+1] = t.intern(enc)
+	if out[1], err = t.internValue(q.Predicate, &c.buf); err != nil {
+		return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
+	}
+	if out[2], err = t.internValue(q.Object, &c.buf); err != nil {
+		return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
 	}
 	return out, nil
 }
@@ -557,17 +557,16 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 	if len(c.single) == 0 {
 		return nil
 	}
-	type sp struct{ s, p string }
-	newVals := map[sp][]quad.Value{}
+	newVals := map[spKey][]quad.Value{}
 	for _, q := range c.quads {
-		k := sp{string(q.Subject.(quad.IRI)), strings.TrimPrefix(string(q.Predicate.(quad.IRI)), prefix)}
-		if _, ok := c.single[k.s+" "+k.p]; ok {
+		k := spKey{string(q.Subject.(quad.IRI)), strings.TrimPrefix(string(q.Predicate.(quad.IRI)), prefix)}
+		if _, ok := c.single[k]; ok && !sameValue(newVals[k], q.Object) {
 			newVals[k] = append(newVals[k], q.Object)
 		}
 	}
 	var ps Problems
 	seen := map[string]bool{}
-	keys := make([]sp, 0, len(newVals))
+	keys := make([]spKey, 0, len(newVals))
 	for k := range newVals {
 		keys = append(keys, k)
 	}
@@ -593,7 +592,7 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 				continue
 			}
 			seen[key] = true
-			pos := c.single[k.s+" "+k.p]
+			pos := c.single[k]
 			ps.Addf(pos.File, pos.Line, pos.Column, k.p, "conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
 				ShortID(k.s), k.p, quad.StringOf(v), ShortID(s.t.iri(e.l)), quad.StringOf(vals[0]))
 		}

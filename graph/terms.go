@@ -106,32 +106,53 @@ func (t *terms) value(id uint32) quad.Value { return decodeTerm(t.str(id)) }
 
 // encodeTerm returns the encoding of v.
 func encodeTerm(v quad.Value) (string, error) {
+	b, err := appendTerm(nil, v)
+	return string(b), err
+}
+
+// appendTerm appends the encoding of v to b.
+func appendTerm(b []byte, v quad.Value) ([]byte, error) {
 	switch v := v.(type) {
 	case quad.IRI:
-		return "I" + string(v), nil
+		return append(append(b, kIRI), v...), nil
 	case quad.BNode:
-		return "B" + string(v), nil
+		return append(append(b, kBNode), v...), nil
 	case quad.String:
-		return "s" + string(v), nil
+		return append(append(b, kString), v...), nil
 	case quad.LangString:
-		return "l" + v.Lang + "\x00" + string(v.Value), nil
+		b = append(append(b, kLang), v.Lang...)
+		return append(append(b, 0), v.Value...), nil
 	case quad.Int:
-		return "i" + strconv.FormatInt(int64(v), 10), nil
+		return strconv.AppendInt(append(b, kInt), int64(v), 10), nil
 	case quad.Float:
-		return "f" + strconv.FormatFloat(float64(v), 'g', -1, 64), nil
+		return strconv.AppendFloat(append(b, kFloat), float64(v), 'g', -1, 64), nil
 	case quad.Bool:
 		if v {
-			return "b1", nil
+			return append(b, kBool, '1'), nil
 		}
-		return "b0", nil
+		return append(b, kBool, '0'), nil
 	case quad.TypedString:
-		return "t" + string(v.Type) + "\x00" + string(v.Value), nil
+		b = append(append(b, kTyped), v.Type...)
+		return append(append(b, 0), v.Value...), nil
 	case quad.Time:
-		return "T" + time.Time(v).Format(time.RFC3339Nano), nil
+		return time.Time(v).AppendFormat(append(b, kTime), time.RFC3339Nano), nil
 	case nil:
-		return noLabel, nil
+		return append(b, noLabel...), nil
 	}
-	return "", fmt.Errorf("graph: unsupported quad value %T", v)
+	return b, fmt.Errorf("graph: unsupported quad value %T", v)
+}
+
+// internValue returns the id of v, adding it when new; buf is scratch space. Writer only.
+func (t *terms) internValue(v quad.Value, buf *[]byte) (uint32, error) {
+	b, err := appendTerm((*buf)[:0], v)
+	*buf = b
+	if err != nil {
+		return 0, err
+	}
+	if id, ok := t.ids[string(b)]; ok { // no allocation for the lookup
+		return id, nil
+	}
+	return t.append(string(b)), nil
 }
 
 // decodeTerm is the inverse of encodeTerm.

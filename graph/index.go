@@ -149,6 +149,7 @@ func (t *terms) typeOfEdges(out []edge, typePred uint32, hasType bool) NodeType 
 // grouped by subject in node order with out-edges in edge order (a snapshot), so no sorting is
 // needed.
 func buildIndex(t *terms, quads []qt, sorted bool) *index {
+	t.notePreds(quads)
 	ix := newIndex(t)
 	ix.quads = len(quads)
 	typePred, hasType := t.lookupRO(predType)
@@ -474,10 +475,14 @@ func (t *terms) quadOf(q qt) quad.Quad {
 
 // vals calls f with the object of every distinct p-edge.
 func (n *node) vals(p string, f func(enc string) bool) {
+	pid, ok := n.t.predID(p)
+	if !ok {
+		return
+	}
 	var last uint32
 	first := true
 	for _, e := range n.out {
-		if !n.t.isPred(e.p, p) {
+		if e.p != pid {
 			continue
 		}
 		if !first && e.o == last {
@@ -523,11 +528,15 @@ func (n *node) outs(p string) []string {
 
 // ins returns the subjects of the p-links at the node.
 func (n *node) ins(p string) []string {
+	pid, ok := n.t.predID(p)
+	if !ok {
+		return nil
+	}
 	var out []string
 	var last uint32
 	first := true
 	for _, e := range n.in {
-		if !n.t.isPred(e.p, p) || (!first && e.o == last) {
+		if e.p != pid || (!first && e.o == last) {
 			continue
 		}
 		first, last = false, e.o

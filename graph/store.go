@@ -681,6 +681,7 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 // addQuads, when not nil, are adds as quads (the caller has them; else they are decoded).
 func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
 	token := newToken()
+	s.t.notePreds(adds)
 	// The next read model and the search index are brought up to date while the transaction is
 	// built and Cayley commits; should the commit fail, the search index is put back (the read
 	// model is just dropped).

@@ -2,9 +2,11 @@ package graph
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cayleygraph/quad"
@@ -25,6 +27,49 @@ type terms struct {
 	// ids maps an encoding to its id. It belongs to the writer and is built on its first
 	// write (a store opened from a snapshot serves reads without it).
 	ids map[string]uint32
+	// preds maps the local name of every kring: predicate in use to its id, for readers: the
+	// writer replaces the map (copy on write) before it publishes a read model that uses a new
+	// predicate.
+	preds atomic.Pointer[map[string]uint32]
+}
+
+// predID returns the id of predicate kring:local, if any quad uses it.
+func (t *terms) predID(local string) (uint32, bool) {
+	m := t.preds.Load()
+	if m == nil {
+		return 0, false
+	}
+	id, ok := (*m)[local]
+	return id, ok
+}
+
+// notePreds records the predicates of quads (writer only), before a read model that holds them
+// is published.
+func (t *terms) notePreds(quads []qt) {
+	old := t.preds.Load()
+	var next map[string]uint32
+	for _, q := range quads {
+		iri := t.iri(q[1])
+		if !strings.HasPrefix(iri, prefix) || t.str(q[1])[0] != kIRI {
+			continue
+		}
+		local := iri[len(prefix):]
+		if old != nil {
+			if _, ok := (*old)[local]; ok {
+				continue
+			}
+		}
+		if next == nil {
+			next = map[string]uint32{}
+			if old != nil {
+				maps.Copy(next, *old)
+			}
+		}
+		next[local] = q[1]
+	}
+	if next != nil {
+		t.preds.Store(&next)
+	}
 }
 
 const (

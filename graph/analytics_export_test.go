@@ -168,17 +168,9 @@ func rawValues(ix *index, c *OutcomeClaim, a Axis) []string {
 // MatrixUncachedForTest computes a matrix as Store.Matrix does, bypassing the per-read-model
 // matrix cache, so that benchmarks time the computation rather than a cache hit.
 func MatrixUncachedForTest(ctx context.Context, s *Store, rows, columns Axis, f *ClaimFilter) (*Matrix, error) {
-	ri, err := axisIndex(rows)
+	an, ri, ci, err := s.matrixArgs(ctx, rows, columns)
 	if err != nil {
 		return nil, err
 	}
-	ci, err := axisIndex(columns)
-	if err != nil {
-		return nil, err
-	}
-	ix, err := s.index(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return ix.analytics().matrix(ri, ci, f), nil
+	return an.matrix(ri, ci, f), nil
 }

@@ -68,21 +68,29 @@ func (c *MatrixCell) ClaimIDs() []string { return c.an.claimIDs(c.claims) }
 
 // Matrix counts the outcome claims matching f by their values on two axes. A claim with several
 // values on an axis (two work models, say) counts in each of them; a claim with none on an axis
-// is in no row (or column) of it.
+// is in no row (or column) of it. The result is cached for the read model and shared between
+// callers: it must not be changed.
 func (s *Store) Matrix(ctx context.Context, rows, columns Axis, f *ClaimFilter) (*Matrix, error) {
-	ri, err := axisIndex(rows)
+	an, ri, ci, err := s.matrixArgs(ctx, rows, columns)
 	if err != nil {
 		return nil, err
 	}
-	ci, err := axisIndex(columns)
-	if err != nil {
-		return nil, err
+	return an.cachedMatrix(ri, ci, f), nil
+}
+
+// matrixArgs resolves a matrix's axes and the claim-facet model it is computed from.
+func (s *Store) matrixArgs(ctx context.Context, rows, columns Axis) (an *analytics, ri, ci int, err error) {
+	if ri, err = axisIndex(rows); err != nil {
+		return nil, 0, 0, err
+	}
+	if ci, err = axisIndex(columns); err != nil {
+		return nil, 0, 0, err
 	}
 	ix, err := s.index(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
-	return ix.analytics().cachedMatrix(ri, ci, f), nil
+	return ix.analytics(), ri, ci, nil
 }
 
 // maxCachedMatrices bounds the matrix cache of one read model.

@@ -2,12 +2,14 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"os"
 	"reflect"
 	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	cgraph "github.com/cayleygraph/cayley/graph"
 )
 
 // Hooks for the external tests (package graph_test) of search.
@@ -92,4 +94,19 @@ func WatchSearchDocsForTest(tb testing.TB) func() []string {
 		sort.Strings(missed)
 		return missed
 	}
+}
+
+// failingWriter is a quad writer whose transactions fail.
+type failingWriter struct{ cgraph.QuadWriter }
+
+func (failingWriter) ApplyTransaction(*cgraph.Transaction) error {
+	return errors.New("injected commit failure")
+}
+
+// FailCommitsForTest makes the store's Cayley commits fail until the returned function is
+// called.
+func FailCommitsForTest(s *Store) (restore func()) {
+	w := s.h.QuadWriter
+	s.h.QuadWriter = failingWriter{w}
+	return func() { s.h.QuadWriter = w }
 }

@@ -641,3 +641,40 @@ func TestSearchIncremental(t *testing.T) {
 		t.Errorf("documents changed by a write but not re-derived: %v", m)
 	}
 }
+
+// TestSearchCommitFailure: the search index is updated while Cayley commits; when the commit
+// fails, the index is put back as it was, and the next write brings it forward.
+func TestSearchCommitFailure(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	graphtest.MustApply(t, st, searchBatch())
+	renamed := searchBatch()
+	for i, n := range renamed.Nodes {
+		if n.ID == "method/fgc" {
+			renamed.Nodes[i] = graphtest.Node(graph.TypeMethod, "method/fgc", "name", map[string]any{"nl": "Familieberaad", "en": "family council"},
+				"status", "CONFIRMED", "sources", []any{"source/review"})
+		}
+	}
+	renamed.Nodes = append(renamed.Nodes, graphtest.Node(graph.TypeMethod, "method/praatgroep", "name", "praatgroep", "status", "CONFIRMED", "sources", []any{"source/review"}))
+	restore := graph.FailCommitsForTest(st)
+	if _, err := st.Apply(ctx, renamed, false); err == nil {
+		t.Fatal("Apply with a failing commit succeeded")
+	}
+	restore()
+	for text, want := range map[string]bool{"praatgroep": false, "familieberaad": false, "kracht": true} {
+		got := ids(search(t, st, graph.SearchQuery{Text: text}))
+		if found := slices.Contains(got, "method/praatgroep") || slices.Contains(got, "method/fgc"); found != want {
+			t.Errorf("after the failed commit, search %q = %v; want a hit: %v", text, got, want)
+		}
+	}
+	graphtest.MustApply(t, st, renamed)
+	for text, want := range map[string]bool{"praatgroep": true, "familieberaad": true} {
+		got := ids(search(t, st, graph.SearchQuery{Text: text}))
+		if found := slices.Contains(got, "method/praatgroep") || slices.Contains(got, "method/fgc"); found != want {
+			t.Errorf("after the good commit, search %q = %v; want a hit: %v", text, got, want)
+		}
+	}
+	if _, err := st.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}

@@ -250,42 +250,27 @@ type IntColumn []int
 
 // MarshalGQL writes the column as a JSON array.
 func (c IntColumn) MarshalGQL(w io.Writer) {
-	b := make([]byte, 0, 2+len(c)*4)
-	b = append(b, '[')
-	for i, v := range c {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, int64(v), 10)
-	}
-	w.Write(append(b, ']'))
+	writeColumn(w, c, 4, func(b []byte, v int) []byte { return strconv.AppendInt(b, int64(v), 10) })
 }
 
 // UnmarshalGQL reads a column from a list of integers.
 func (c *IntColumn) UnmarshalGQL(v any) error {
-	list, ok := v.([]any)
-	if !ok {
-		return fmt.Errorf("IntColumn: want a list of integers, got %T", v)
-	}
-	out := make(IntColumn, len(list))
-	for i, x := range list {
+	out, err := readColumn("IntColumn", "integers", v, func(x any) (int, error) {
 		switch x := x.(type) {
 		case int:
-			out[i] = x
+			return x, nil
 		case int64:
-			out[i] = int(x)
+			return int(x), nil
 		case json.Number:
 			n, err := x.Int64()
-			if err != nil {
-				return fmt.Errorf("IntColumn: entry %d: %w", i, err)
-			}
-			out[i] = int(n)
-		default:
-			return fmt.Errorf("IntColumn: entry %d: want an integer, got %T", i, x)
+			return int(n), err
 		}
+		return 0, fmt.Errorf("want an integer, got %T", x)
+	})
+	if err == nil {
+		*c = out
 	}
-	*c = out
-	return nil
+	return err
 }
 
 // CodeColumn is a column of vocabulary codes, written as a JSON array of strings with null
@@ -294,23 +279,16 @@ type CodeColumn []string
 
 // MarshalGQL writes the column as a JSON array.
 func (c CodeColumn) MarshalGQL(w io.Writer) {
-	b := make([]byte, 0, 2+len(c)*8)
-	b = append(b, '[')
-	for i, v := range c {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	writeColumn(w, c, 8, func(b []byte, v string) []byte {
 		switch {
 		case v == "":
-			b = append(b, "null"...)
+			return append(b, "null"...)
 		case plainCode(v):
-			b = append(append(append(b, '"'), v...), '"')
-		default:
-			q, _ := json.Marshal(v)
-			b = append(b, q...)
+			return append(append(append(b, '"'), v...), '"')
 		}
-	}
-	w.Write(append(b, ']'))
+		q, _ := json.Marshal(v)
+		return append(b, q...)
+	})
 }
 
 // plainCode reports whether s needs no escaping in JSON (vocabulary codes never do).
@@ -325,22 +303,49 @@ func plainCode(s string) bool {
 
 // UnmarshalGQL reads a column from a list of strings and nulls.
 func (c *CodeColumn) UnmarshalGQL(v any) error {
-	list, ok := v.([]any)
-	if !ok {
-		return fmt.Errorf("CodeColumn: want a list of codes, got %T", v)
-	}
-	out := make(CodeColumn, len(list))
-	for i, x := range list {
+	out, err := readColumn("CodeColumn", "codes", v, func(x any) (string, error) {
 		switch x := x.(type) {
 		case nil:
+			return "", nil
 		case string:
-			out[i] = x
-		default:
-			return fmt.Errorf("CodeColumn: entry %d: want a code or null, got %T", i, x)
+			return x, nil
+		}
+		return "", fmt.Errorf("want a code or null, got %T", x)
+	})
+	if err == nil {
+		*c = out
+	}
+	return err
+}
+
+// writeColumn writes a column as a JSON array, each entry appended by entry; size is a guess at
+// an entry's length.
+func writeColumn[T any](w io.Writer, c []T, size int, entry func(b []byte, v T) []byte) {
+	b := make([]byte, 0, 2+len(c)*size)
+	b = append(b, '[')
+	for i, v := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = entry(b, v)
+	}
+	w.Write(append(b, ']'))
+}
+
+// readColumn reads a column from a GraphQL list value, each entry read by entry.
+func readColumn[T any](scalar, what string, v any, entry func(x any) (T, error)) ([]T, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: want a list of %s, got %T", scalar, what, v)
+	}
+	out := make([]T, len(list))
+	for i, x := range list {
+		var err error
+		if out[i], err = entry(x); err != nil {
+			return nil, fmt.Errorf("%s: entry %d: %w", scalar, i, err)
 		}
 	}
-	*c = out
-	return nil
+	return out, nil
 }
 
 // ClaimGroup is the statistics of the claims that take one value of an axis (or of all

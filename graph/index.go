@@ -84,59 +84,43 @@ func quadKey(q quad.Quad) string {
 	return quad.StringOf(q.Subject) + " " + quad.StringOf(q.Predicate) + " " + quad.StringOf(q.Object) + " " + quad.StringOf(q.Label)
 }
 
-// isPred reports whether predicate term p is kring's predicate local.
-func (t *terms) isPred(p uint32, local string) bool {
-	s := t.str(p)
-	return len(s) == 1+len(prefix)+len(local) && s[1+len(prefix):] == local && s[1:1+len(prefix)] == prefix
-}
-
 // Edge order.
 
-func (t *terms) outLess(a, b edge) bool {
-	if a.p != b.p {
-		return t.str(a.p) < t.str(b.p)
+// termCmp compares two terms as termLess orders them.
+func (t *terms) termCmp(a, b uint32) int {
+	switch {
+	case a == b:
+		return 0
+	case termLess(t.str(a), t.str(b)):
+		return -1
 	}
-	if a.o != b.o {
-		return termLess(t.str(a.o), t.str(b.o))
-	}
-	return a.l != b.l && termLess(t.str(a.l), t.str(b.l))
+	return 1
 }
 
-func (t *terms) inLess(a, b edge) bool {
-	if a.o != b.o {
-		return termLess(t.str(a.o), t.str(b.o))
-	}
-	if a.p != b.p {
-		return t.str(a.p) < t.str(b.p)
-	}
-	return a.l != b.l && termLess(t.str(a.l), t.str(b.l))
-}
-
+// outCmp orders out-edges by predicate, object and label.
 func (t *terms) outCmp(a, b edge) int {
-	switch {
-	case a == b:
-		return 0
-	case t.outLess(a, b):
-		return -1
+	if a.p != b.p {
+		return strings.Compare(t.str(a.p), t.str(b.p))
 	}
-	return 1
+	if c := t.termCmp(a.o, b.o); c != 0 {
+		return c
+	}
+	return t.termCmp(a.l, b.l)
 }
 
+// inCmp orders in-edges by subject, predicate and label.
 func (t *terms) inCmp(a, b edge) int {
-	switch {
-	case a == b:
-		return 0
-	case t.inLess(a, b):
-		return -1
+	if c := t.termCmp(a.o, b.o); c != 0 {
+		return c
 	}
-	return 1
+	if a.p != b.p {
+		return strings.Compare(t.str(a.p), t.str(b.p))
+	}
+	return t.termCmp(a.l, b.l)
 }
 
 // typeOfEdges returns the type a node's out-edges give it.
-func (t *terms) typeOfEdges(out []edge, typePred uint32, hasType bool) NodeType {
-	if !hasType {
-		return ""
-	}
+func (t *terms) typeOfEdges(out []edge, typePred uint32) NodeType {
 	for _, e := range out {
 		if e.p == typePred && t.isIRI(e.o) {
 			return NodeType(strings.TrimPrefix(t.iri(e.o), prefix+"type/"))
@@ -145,14 +129,13 @@ func (t *terms) typeOfEdges(out []edge, typePred uint32, hasType bool) NodeType 
 	return ""
 }
 
-// buildIndex builds the read model from a set of quads (each once). sorted says the quads come
-// grouped by subject in node order with out-edges in edge order (a snapshot), so no sorting is
-// needed.
-func buildIndex(t *terms, quads []qt, sorted bool) *index {
+// buildIndex builds the read model from a set of quads (each once); typePred is the id of
+// rdf:type. sorted says the quads come grouped by subject in node order with out-edges in edge
+// order (a snapshot), so no sorting is needed.
+func buildIndex(t *terms, quads []qt, typePred uint32, sorted bool) *index {
 	t.notePreds(quads)
 	ix := newIndex(t)
 	ix.quads = len(quads)
-	typePred, hasType := t.lookupRO(predType)
 	byTid := make([]*node, t.n)
 	get := func(tid uint32) *node {
 		n := byTid[tid]
@@ -168,7 +151,7 @@ func buildIndex(t *terms, quads []qt, sorted bool) *index {
 	nIn := 0
 	for _, q := range quads {
 		outDeg[q[0]]++
-		if (!hasType || q[1] != typePred) && t.isIRI(q[2]) {
+		if q[1] != typePred && t.isIRI(q[2]) {
 			inDeg[q[2]]++
 			nIn++
 		}
@@ -215,7 +198,7 @@ func buildIndex(t *terms, quads []qt, sorted bool) *index {
 	// In-edges in subject order, so that they come out sorted.
 	for _, s := range subjects {
 		for _, e := range s.out {
-			if (!hasType || e.p != typePred) && t.isIRI(e.o) {
+			if e.p != typePred && t.isIRI(e.o) {
 				o := byTid[e.o]
 				o.in = append(o.in, edge{e.p, s.tid, e.l})
 			}
@@ -225,7 +208,7 @@ func buildIndex(t *terms, quads []qt, sorted bool) *index {
 		if n == nil {
 			continue
 		}
-		n.typ = t.typeOfEdges(n.out, typePred, hasType)
+		n.typ = t.typeOfEdges(n.out, typePred)
 		if n.typ == "" {
 			ix.hidden[n.id] = n
 			continue
@@ -257,24 +240,6 @@ func (ix *index) countType(label, typeIRI string, d int) {
 			delete(ix.batchTypes, label)
 		}
 	}
-}
-
-// lookupRO returns the id of a value without adding it; the writer's map need not exist.
-// Writer only.
-func (t *terms) lookupRO(v quad.Value) (uint32, bool) {
-	enc, err := encodeTerm(v)
-	if err != nil {
-		return 0, false
-	}
-	if t.ids != nil {
-		return t.lookup(enc)
-	}
-	for id := uint32(0); id < t.n; id++ {
-		if t.str(id) == enc {
-			return id, true
-		}
-	}
-	return 0, false
 }
 
 // change is what a write does to one node's edges.
@@ -333,7 +298,7 @@ func (ix *index) apply(adds, removes []qt, typePred uint32) *index {
 		}
 		n.out = mergeEdges(n.out, c.addOut, c.delOut, t.outCmp)
 		n.in = mergeEdges(n.in, c.addIn, c.delIn, t.inCmp)
-		n.typ = t.typeOfEdges(n.out, typePred, true)
+		n.typ = t.typeOfEdges(n.out, typePred)
 		oldTyp := NodeType("")
 		if old != nil {
 			oldTyp = old.typ

@@ -61,7 +61,6 @@ func (b *Base) claimBase() *Base { return b }
 
 func (b *Base) text(name string, lang Lang) string { return b.Texts[name].In(lang) }
 func (b *Base) opt(name string, lang Lang) *string { return b.Texts[name].Opt(lang) }
-func (b *Base) textOf(name string) TextValue       { return b.Texts[name] }
 
 // WorkModel is one of the seven work models.
 type WorkModel struct {

@@ -96,7 +96,6 @@ func (t *TypeSpec) ChildByName(name string) *Child {
 
 var (
 	methodish = []NodeType{TypeMethod, TypeInitiative}
-	subjects  = []NodeType{TypeMethod, TypeInitiative, TypeWorkModel}
 	common    = []FieldSpec{
 		{Name: "status", Kind: CodeField, Scheme: "Status"},
 		{Name: "note", Kind: StringField},

@@ -174,8 +174,12 @@ func (s *Store) load(ctx context.Context) error {
 		t, quads, err := readSnapshot(s.snapPath, token)
 		if err == nil {
 			s.t = t
-			s.idx.Store(buildIndex(t, quads, true))
-			s.typePred, _ = t.lookupRO(predType)
+			enc := mustEncode(predType)
+			var ok bool
+			if s.typePred, ok = t.find(enc); !ok {
+				s.typePred = t.append(enc) // an empty store
+			}
+			s.idx.Store(buildIndex(t, quads, s.typePred, true))
 			s.snapToken = token
 			s.info = OpenInfo{FromSnapshot: true}
 			return nil
@@ -183,7 +187,9 @@ func (s *Store) load(ctx context.Context) error {
 		s.info.Reason = err.Error()
 	}
 	s.t = &terms{ids: map[string]uint32{}}
+	s.typePred = s.t.intern(mustEncode(predType))
 	var quads []qt
+	var conv quadConv
 	r := cgraph.NewQuadStoreReader(s.h.QuadStore)
 	defer r.Close()
 	for i := 0; ; i++ {
@@ -202,7 +208,7 @@ func (s *Store) load(ctx context.Context) error {
 		if q.Label == stateLabel {
 			continue
 		}
-		id, err := s.internQuad(q)
+		id, err := conv.intern(s.t, q)
 		if err != nil {
 			return err
 		}
@@ -218,8 +224,7 @@ func (s *Store) load(ctx context.Context) error {
 		return 0
 	})
 	quads = slices.Compact(quads)
-	s.typePred = s.t.intern(mustEncode(predType))
-	s.idx.Store(buildIndex(s.t, quads, false))
+	s.idx.Store(buildIndex(s.t, quads, s.typePred, false))
 	if s.snapPath != "" {
 		if err := writeSnapshot(s.snapPath, token, s.idx.Load()); err != nil {
 			slog.Warn("start-up snapshot not written", "err", err)
@@ -238,24 +243,10 @@ func mustEncode(v quad.Value) string {
 	return enc
 }
 
-// internQuad returns q as term ids, interning its terms. Writer only.
-func (s *Store) internQuad(q quad.Quad) (qt, error) {
-	var out qt
-	for i, v := range [4]quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
-		enc, err := encodeTerm(v)
-		if err != nil {
-			return out, fmt.Errorf("graph: quad %s: %w", quadKey(q), err)
-		}
-		out[i] = s.t.intern(enc)
-	}
-	return out, nil
-}
-
 // writerReady builds the writer's own lookup structures when a store opened from a snapshot
 // writes for the first time.
 func (s *Store) writerReady() {
 	s.t.writerReady()
-	s.typePred = s.t.intern(mustEncode(predType))
 	if s.labels != nil {
 		return
 	}
@@ -566,18 +557,14 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 	}
 	var ps Problems
 	seen := map[string]bool{}
-	keys := make([]spKey, 0, len(newVals))
-	for k := range newVals {
-		keys = append(keys, k)
-	}
-	for _, k := range keys {
+	for k, vals := range newVals { // problems come out sorted
 		n := ix.lookup(k.s)
-		if n == nil {
+		pid, ok := s.t.predID(k.p)
+		if n == nil || !ok {
 			continue
 		}
-		vals := newVals[k]
 		for _, e := range n.out {
-			if !s.t.isPred(e.p, k.p) || s.t.iri(e.l) == string(label) {
+			if e.p != pid || s.t.iri(e.l) == string(label) {
 				continue
 			}
 			v := s.t.value(e.o)

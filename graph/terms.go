@@ -140,6 +140,17 @@ func (t *terms) intern(enc string) uint32 {
 	return t.append(strings.Clone(enc))
 }
 
+// find returns the id of an encoding by looking through every term: for a table read from a
+// snapshot, before the writer's map exists.
+func (t *terms) find(enc string) (uint32, bool) {
+	for id := uint32(0); id < t.n; id++ {
+		if t.str(id) == enc {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
 // lookup returns the id of an encoding, if interned. Writer only.
 func (t *terms) lookup(enc string) (uint32, bool) {
 	id, ok := t.ids[enc]

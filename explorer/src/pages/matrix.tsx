@@ -11,6 +11,26 @@ import { CLAIM_FIELDS, ClaimsTable, type ClaimRowView } from './shared';
 const SOURCE_TYPES = ENUM_AXIS_VALUES.SOURCE_TYPE!.codes;
 const STATUSES = ['CONFIRMED', 'INFERRED', 'CANDIDATE'];
 
+/** A filter select whose first option, "any", leaves the filter off. */
+function AnySelect({ id, text, value, options, optionText, onPick }: {
+  id: string; text: string; value: string | null | undefined; options: readonly string[]; optionText: (o: string) => string; onPick: (v: string) => void;
+}) {
+  const { t } = useApp();
+  return (
+    <div class="field">
+      <label for={id}>{text}</label>
+      <select id={id} value={value ?? ''} onChange={(e) => onPick((e.target as HTMLSelectElement).value)}>
+        <option value="">{t('matrix.any')}</option>
+        {options.map((o) => (
+          <option value={o} key={o}>
+            {optionText(o)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export const SERVER_MATRIX_QUERY = `query Matrix($rows: Axis!, $cols: Axis!, $filter: ClaimFilter, $lang: Lang!) {
   matrix(rows: $rows, columns: $cols, filter: $filter) {
     rows { key label(lang: $lang) }
@@ -183,39 +203,12 @@ export function MatrixPage() {
             </label>
           ))}
         </fieldset>
-        <div class="field">
-          <label for="m-design">{t('matrix.minDesign')}</label>
-          <select id="m-design" value={minDesign ?? ''} onChange={(e) => go({ minDesign: (e.target as HTMLSelectElement).value, cell: undefined })}>
-            <option value="">{t('matrix.any')}</option>
-            {STUDY_DESIGNS.map((d) => (
-              <option value={d} key={d}>
-                {label('StudyDesign', d)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="m-status">{t('f.status')}</label>
-          <select id="m-status" value={status ?? ''} onChange={(e) => go({ status: (e.target as HTMLSelectElement).value, cell: undefined })}>
-            <option value="">{t('matrix.any')}</option>
-            {STATUSES.map((s) => (
-              <option value={s} key={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="m-stype">{t('sources.filter.type')}</label>
-          <select id="m-stype" value={sourceType ?? ''} onChange={(e) => go({ stype: (e.target as HTMLSelectElement).value, cell: undefined })}>
-            <option value="">{t('matrix.any')}</option>
-            {SOURCE_TYPES.map((s) => (
-              <option value={s} key={s}>
-                {label('SourceType', s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <AnySelect id="m-design" text={t('matrix.minDesign')} value={minDesign} options={STUDY_DESIGNS} optionText={(d) => label('StudyDesign', d)}
+          onPick={(v) => go({ minDesign: v, cell: undefined })} />
+        <AnySelect id="m-status" text={t('f.status')} value={status} options={STATUSES} optionText={(s) => t(`status.${s}`)}
+          onPick={(v) => go({ status: v, cell: undefined })} />
+        <AnySelect id="m-stype" text={t('sources.filter.type')} value={sourceType} options={SOURCE_TYPES} optionText={(s) => label('SourceType', s)}
+          onPick={(v) => go({ stype: v, cell: undefined })} />
       </form>
 
       {state.loading && !state.result && <Loading />}

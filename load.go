@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"kring/graph"
+	"kring/loaders"
+)
+
+const loadSynopsis = "load [--data DIR] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] [--description TEXT] [--by NAME] FILE..."
+
+// cmdLoad loads batch files, literature exports, coding sheets and linked data (loaders.Load).
+func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	fs := newFlagSet("load", loadSynopsis, stderr)
+	var sf storeFlags
+	sf.register(fs, getenv)
+	dry := fs.Bool("dry-run", false, "check and show what would change (new, updated, unchanged, duplicate, conflict per type); write nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	skip := fs.Bool("skip-invalid", false, "leave out literature records and coding-sheet rows that have a problem, list them, and load the rest")
+	sourceType := fs.String("source-type", "", "SourceType of references that cannot be classified (books, chapters, reports): e.g. GREY_NL or GREY_BE")
+	status := fs.String("status", "CANDIDATE", "status of imported references and coded rows: CANDIDATE, or CONFIRMED when the sources were checked")
+	desc := fs.String("description", "", "batch description (overrides a batch file's)")
+	by := fs.String("by", getenv("USER"), "who loads the batch")
+	names, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		fs.Usage()
+		return &exitError{code: 2, msg: "kring load: no files given"}
+	}
+	for _, f := range []struct{ flag, scheme, value string }{{"--source-type", "SourceType", *sourceType}, {"--status", "Status", *status}} {
+		if f.value != "" && !graph.ValidCode(f.scheme, graph.NormalizeCode(f.value)) {
+			return &exitError{code: 2, msg: fmt.Sprintf("kring load: %s %q: want one of %s", f.flag, f.value, strings.Join(graph.Vocabularies[f.scheme], ", "))}
+		}
+	}
+	var files []loaders.File
+	var unreadable []graph.Problem
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			unreadable = append(unreadable, graph.Problem{File: n, Message: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))})
+			continue
+		}
+		files = append(files, loaders.File{Name: n, Data: data})
+	}
+	if len(unreadable) > 0 {
+		return reportLoadProblems(stderr, &loaders.Report{Problems: unreadable})
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	pp := newProgressPrinter(stderr)
+	rep, err := loaders.Load(ctx, st, files, loaders.Options{
+		DryRun: *dry, SkipInvalid: *skip, Description: *desc, LoadedBy: *by,
+		SourceType: *sourceType, Status: *status, Progress: pp.update,
+	})
+	pp.done()
+	var ve *graph.ValidationError
+	if err != nil && !errors.As(err, &ve) {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		rep.WriteText(stdout)
+	}
+	if rep.Rejected() {
+		return reportLoadProblems(stderr, rep)
+	}
+	return nil
+}
+
+// reportLoadProblems prints why a load was rejected and says what was (not) written.
+func reportLoadProblems(w io.Writer, rep *loaders.Report) error {
+	for _, p := range rep.Problems {
+		fmt.Fprintln(w, p.String())
+	}
+	var written []string
+	for _, b := range rep.Batches {
+		if b.Written {
+			written = append(written, b.Batch)
+		}
+	}
+	msg := fmt.Sprintf("kring load: %d problem(s); nothing was written", len(rep.Problems))
+	if len(written) > 0 {
+		msg = fmt.Sprintf("kring load: %d problem(s); the rejected batch was not written, but the batches before it were: %s (kring batch rollback ID removes one)",
+			len(rep.Problems), strings.Join(written, ", "))
+	}
+	return &exitError{code: 1, msg: msg}
+}
+
+// progressPrinter shows a load's progress on stderr: a bar redrawn in place on a terminal,
+// one plain line per step otherwise.
+type progressPrinter struct {
+	w    io.Writer
+	tty  bool
+	last string
+	drew bool
+}
+
+func newProgressPrinter(w io.Writer) *progressPrinter {
+	return &progressPrinter{w: w, tty: isTerminal(w)}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func (p *progressPrinter) update(pr loaders.Progress) {
+	var what string
+	switch pr.Phase {
+	case loaders.PhaseRead:
+		if pr.File == "" {
+			return
+		}
+		what = fmt.Sprintf("reading %s (%d/%d)", pr.File, pr.Done+1, pr.Total)
+	case loaders.PhaseCheck:
+		what = "checking"
+		if pr.Done > 0 {
+			what = fmt.Sprintf("checking again without what was left out (round %d)", pr.Done+1)
+		}
+	case loaders.PhaseWrite:
+		if pr.Total > 0 && pr.Done == pr.Total {
+			return
+		}
+		what = "writing"
+		if pr.File != "" {
+			what += " " + pr.File
+		}
+	default:
+		return
+	}
+	if what == p.last {
+		return
+	}
+	p.last = what
+	if !p.tty {
+		fmt.Fprintf(p.w, "kring load: %s\n", what)
+		return
+	}
+	const width = 24
+	done := 0
+	if pr.Phase == loaders.PhaseRead && pr.Total > 0 {
+		done = width * (pr.Done + 1) / (pr.Total + 2)
+	} else if pr.Phase == loaders.PhaseCheck {
+		done = width * 3 / 4
+	} else if pr.Phase == loaders.PhaseWrite {
+		done = width * 7 / 8
+	}
+	fmt.Fprintf(p.w, "\r\033[K[%s%s] %s", strings.Repeat("#", done), strings.Repeat("-", width-done), what)
+	p.drew = true
+}
+
+// done clears the bar.
+func (p *progressPrinter) done() {
+	if p.tty && p.drew {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -38,6 +38,10 @@ type Config struct {
 	Path    string // data directory, for bolt
 	// Now returns the current time (for batch timestamps); time.Now when nil.
 	Now func() time.Time
+	// ReadOnly opens a bolt store read-only (a shared lock; no writes at all: see readonly.go).
+	ReadOnly bool
+	// Command names the process in the data directory's owner record (lock.go).
+	Command string
 }
 
 // Store is Kring's knowledge graph. It is safe for concurrent use: reads are served from an
@@ -61,6 +65,9 @@ type Store struct {
 	search *searchIndex // full-text index, kept in step by write (search_index.go)
 	reads  atomic.Int64
 	closed atomic.Bool
+
+	lock     *dirLock // the data directory's lock (lock.go); nil for memory
+	readOnly bool
 }
 
 // The state token: one quad, rewritten by every write in the write's transaction.
@@ -89,13 +96,17 @@ func newToken() string {
 type OpenInfo struct {
 	FromSnapshot bool   // read from the start-up snapshot rather than from every quad
 	Reason       string // why the snapshot was not used, when it was not
+	// SearchInMemory: a read-only store whose search index on disk is missing or stale searches
+	// an index built in memory.
+	SearchInMemory bool
 }
 
 // Open opens (creating when needed) the quad store and builds the read model from it.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	var (
-		h   *cayley.Handle
-		err error
+		h    *cayley.Handle
+		lock *dirLock
+		err  error
 	)
 	switch cfg.Backend {
 	case BackendMemory:
@@ -104,21 +115,25 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if cfg.Path == "" {
 			return nil, fmt.Errorf("graph: open bolt: no data directory given")
 		}
-		opts := cgraph.Options{"no_bloom": true}
-		if err := os.MkdirAll(cfg.Path, 0o700); err != nil {
-			return nil, fmt.Errorf("graph: open bolt: %w", err)
+		if lock, err = openDir(cfg); err != nil {
+			return nil, err
 		}
-		if err := cgraph.InitQuadStore("bbolt", cfg.Path, opts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
-			return nil, fmt.Errorf("graph: init bolt store in %s: %w", cfg.Path, err)
+		opts := cgraph.Options{"no_bloom": true, optReadOnly: cfg.ReadOnly}
+		if !cfg.ReadOnly {
+			if err := cgraph.InitQuadStore(boltBackend, cfg.Path, opts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+				lock.release()
+				return nil, fmt.Errorf("graph: init bolt store in %s: %w", cfg.Path, err)
+			}
 		}
-		h, err = cayley.NewGraph("bbolt", cfg.Path, opts)
+		h, err = cayley.NewGraph(boltBackend, cfg.Path, opts)
 	default:
 		return nil, fmt.Errorf("graph: unknown backend %q (want %q or %q)", cfg.Backend, BackendBolt, BackendMemory)
 	}
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("graph: open %s store: %w", cfg.Backend, err)
 	}
-	s := &Store{h: h, now: cfg.Now}
+	s := &Store{h: h, now: cfg.Now, lock: lock, readOnly: cfg.ReadOnly}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -127,11 +142,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := s.load(ctx); err != nil {
 		h.Close()
+		lock.release()
 		return nil, err
 	}
 	// Search index: reused when its fingerprint matches the store's state, else rebuilt.
-	if s.search, err = openSearch(ctx, searchDir(cfg), s.idx.Load(), s.token); err != nil {
+	if s.search, err = s.openSearch(ctx, cfg); err != nil {
 		h.Close()
+		lock.release()
 		return nil, err
 	}
 	return s, nil
@@ -164,13 +181,15 @@ func (s *Store) load(ctx context.Context) error {
 		return err
 	}
 	s.token = token
-	if s.snapPath != "" {
+	if s.snapPath != "" && !s.readOnly {
 		// Left-overs of a snapshot write cut short (bolt's file lock says no one else writes).
 		if tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(s.snapPath), ".readmodel-*.tmp")); len(tmps) > 0 {
 			for _, f := range tmps {
 				os.Remove(f)
 			}
 		}
+	}
+	if s.snapPath != "" {
 		t, quads, err := readSnapshot(s.snapPath, token)
 		if err == nil {
 			s.t = t
@@ -225,7 +244,7 @@ func (s *Store) load(ctx context.Context) error {
 	})
 	quads = slices.Compact(quads)
 	s.idx.Store(buildIndex(s.t, quads, s.typePred, false))
-	if s.snapPath != "" {
+	if s.snapPath != "" && !s.readOnly {
 		if err := writeSnapshot(s.snapPath, token, s.idx.Load()); err != nil {
 			slog.Warn("start-up snapshot not written", "err", err)
 		} else {
@@ -315,7 +334,7 @@ func (s *Store) Close() error {
 			s.snapToken = s.token
 		}
 	}
-	return errors.Join(snapErr, s.h.Close(), s.search.close()) // search.close: the full-text index
+	return errors.Join(snapErr, s.h.Close(), s.search.close(), s.lock.release()) // search.close: the full-text index
 }
 
 func (s *Store) index(ctx context.Context) (*index, error) {
@@ -363,6 +382,9 @@ type Report struct {
 func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
+	}
+	if s.readOnly {
+		return nil, ErrReadOnly
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -421,6 +443,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	}
 	if dryRun || rep.NoChange {
 		return rep, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // cancelled (e.g. SIGINT) before anything was written
 	}
 	if err := s.write(ix, adds, removes, addQuads); err != nil {
 		return nil, err
@@ -510,6 +535,9 @@ func (c *quadConv) intern(t *terms, q quad.Quad) (qt, error) {
 func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Report, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
+	}
+	if s.readOnly {
+		return nil, ErrReadOnly
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -13,13 +13,15 @@ import (
 	"kring/loaders"
 )
 
-const loadSynopsis = "load [--data DIR] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] [--description TEXT] [--by NAME] FILE..."
+const loadSynopsis = "load [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] [--description TEXT] [--by NAME] FILE..."
 
 // cmdLoad loads batch files, literature exports, coding sheets and linked data (loaders.Load).
 func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("load", loadSynopsis, stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
+	var rm remote
+	rm.register(fs, getenv, true)
 	dry := fs.Bool("dry-run", false, "check and show what would change (new, updated, unchanged, duplicate, conflict per type); write nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	skip := fs.Bool("skip-invalid", false, "leave out literature records and coding-sheet rows that have a problem, list them, and load the rest")
@@ -53,20 +55,30 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if len(unreadable) > 0 {
 		return reportLoadProblems(stderr, &loaders.Report{Problems: unreadable})
 	}
-	st, err := sf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	pp := newProgressPrinter(stderr)
-	rep, err := loaders.Load(ctx, st, files, loaders.Options{
+	o := loaders.Options{
 		DryRun: *dry, SkipInvalid: *skip, Description: *desc, LoadedBy: *by,
-		SourceType: *sourceType, Status: *status, Progress: pp.update,
-	})
-	pp.done()
-	var ve *graph.ValidationError
-	if err != nil && !errors.As(err, &ve) {
-		return err
+		SourceType: *sourceType, Status: *status,
+	}
+	var rep *loaders.Report
+	if rm.url != "" {
+		// Through the API: the batch is loaded by the token's holder (LoadedBy is its name).
+		if rep, err = rm.load(ctx, files, o, stderr); err != nil {
+			return err
+		}
+	} else {
+		st, err := sf.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		pp := newProgressPrinter(stderr)
+		o.Progress = pp.update
+		rep, err = loaders.Load(ctx, st, files, o)
+		pp.done()
+		var ve *graph.ValidationError
+		if err != nil && !errors.As(err, &ve) {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -10,13 +10,16 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"kring/graph"
 	"kring/resolvers"
 )
 
 func cmdQuery(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("query", "query [--data DIR] [--var name=value ...] QUERY|-", stderr)
+	fs := newFlagSet("query", "query [--data DIR | --url URL [--token T]] [--var name=value ...] QUERY|-", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
+	var rm remote
+	rm.register(fs, getenv, true)
 	vars := map[string]any{}
 	fs.Func("var", "a variable, name=value (value as JSON when it parses, else as a string); repeatable", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")
@@ -47,27 +50,41 @@ func cmdQuery(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		}
 		doc = string(b)
 	}
-	log, _ := newLogger(stderr, "text", "warn")
-	st, err := openWithStarter(ctx, &sf, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	body, _ := json.Marshal(map[string]any{"query": doc, "variables": vars, "operationName": *op})
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json, application/json")
-	rec := httptest.NewRecorder()
-	resolvers.NewHandler(resolvers.New(st, log), resolvers.Options{}).ServeHTTP(rec, req)
+	var code int
+	var answer []byte
+	if rm.url == "" {
+		log, _ := newLogger(stderr, "text", "warn")
+		st, url, err := openOrFind(ctx, "query", func(ctx context.Context) (*graph.Store, error) { return openWithStarter(ctx, &sf, log) }, stderr)
+		if err != nil {
+			return err
+		}
+		if st != nil {
+			defer st.Close()
+			req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/graphql-response+json, application/json")
+			rec := httptest.NewRecorder()
+			resolvers.NewHandler(resolvers.New(st, log), resolvers.Options{}).ServeHTTP(rec, req)
+			code, answer = rec.Code, rec.Body.Bytes()
+		}
+		rm.url = url
+	}
+	if answer == nil {
+		var err error
+		if code, answer, err = rm.graphQL(ctx, body); err != nil {
+			return err
+		}
+	}
 	var resp struct {
 		Data   json.RawMessage `json:"data,omitempty"`
 		Errors json.RawMessage `json:"errors,omitempty"`
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		return fmt.Errorf("unexpected response (%d): %s", rec.Code, rec.Body.String())
+	if err := json.Unmarshal(answer, &resp); err != nil {
+		return fmt.Errorf("unexpected response (%d): %s", code, answer)
 	}
 	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, rec.Body.Bytes(), "", "  "); err != nil {
+	if err := json.Indent(&pretty, answer, "", "  "); err != nil {
 		return err
 	}
 	pretty.WriteByte('\n')

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"kring/graph"
@@ -24,7 +25,7 @@ import (
 var explorerFS embed.FS
 
 func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory]", stderr)
+	fs := newFlagSet("serve", "serve [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory] [--read-only]", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
 	addr := getenv("KRING_ADDR")
@@ -32,22 +33,18 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 		addr = "127.0.0.1:8080"
 	}
 	fs.StringVar(&addr, "addr", addr, "listen address (env KRING_ADDR); keep it on loopback")
+	fs.BoolVar(&sf.readOnly, "read-only", false, "serve a data directory without writing to it (mutations are refused; a stale search index is built in memory)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	timeout := fs.Duration("timeout", 15*time.Second, "per-request time limit")
-	tokensFile := fs.String("tokens-file", getenv("KRING_TOKENS_FILE"), "file of API tokens allowed to write, one \"name role sha256\" a line (env KRING_TOKENS_FILE); none: read-only")
+	tokensFile := fs.String("tokens-file", getenv("KRING_TOKENS_FILE"), "file of API tokens allowed to write, one \"name role sha256\" a line, mode 600 (env KRING_TOKENS_FILE); none: read-only")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
 	var tokens []resolvers.Token
 	if *tokensFile != "" {
-		f, err := os.Open(*tokensFile)
-		if err != nil {
-			return err
-		}
-		tokens, err = resolvers.ParseTokens(*tokensFile, f)
-		f.Close()
-		if err != nil {
+		var err error
+		if tokens, err = readTokensFile(*tokensFile); err != nil {
 			return err
 		}
 	}
@@ -55,20 +52,21 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	st, err := openWithStarter(ctx, &sf, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	// Listen first, so that /healthz answers while the store opens (a read model rebuilt after
+	// an unclean stop takes a while); /readyz and the API answer 503 until it is open.
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		log.Warn("listening on a non-loopback address; Kring has no TLS of its own", "addr", ln.Addr().String())
 	}
+	url := "http://" + ln.Addr().String()
+	o := resolvers.Options{Timeout: *timeout, Tokens: tokens}
+	g := &gate{}
 	srv := &http.Server{
-		Handler:           newMux(st, log, resolvers.Options{Timeout: *timeout, Tokens: tokens}),
+		Handler:           securityHeaders(logRequests(log, g)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 5*time.Second,
@@ -76,35 +74,162 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "backend", sf.backend, "data", sf.data, "quads", st.QuadCount(), "write_tokens", len(tokens))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening; opening the store", "url", url, "backend", sf.backend, "data", sf.data, "read_only", sf.readOnly)
+
+	type opened struct {
+		st  *graph.Store
+		err error
+	}
+	openc := make(chan opened, 1)
+	start := time.Now()
+	go func() {
+		st, err := openWithStarter(ctx, &sf, log)
+		openc <- opened{st, err}
+	}()
+	var st *graph.Store
+	select {
+	case r := <-openc:
+		if r.err != nil {
+			srv.Close()
+			return r.err
+		}
+		st = r.st
+	case err := <-errc:
+		if r := <-openc; r.st != nil {
+			r.st.Close()
+		}
+		return err
+	case <-ctx.Done():
+		srv.Close()
+		if r := <-openc; r.st != nil { // Open honours ctx: it ends soon
+			r.st.Close()
+		}
+		return nil
+	}
+	defer st.Close()
+	if err := st.SetAddr(url); err != nil {
+		log.Warn("address not recorded in the data directory; kring query will not find this server", "err", err)
+	}
+	g.open(routes(st, log, o))
+	info := st.Info()
+	log.Info("serving", "addr", url, "backend", sf.backend, "data", sf.data, "quads", st.QuadCount(), "write_tokens", len(tokens),
+		"read_only", sf.readOnly, "from_snapshot", info.FromSnapshot, "search_in_memory", info.SearchInMemory, "ready_after", time.Since(start).Round(time.Millisecond))
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), stopGrace/2)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		srv.Close() // requests still running after the grace period are cut
+		log.Warn("requests cut at shutdown", "err", err)
 	}
 	return nil
 }
 
-// newMux wires the HTTP routes: the GraphQL API, health, GraphiQL and the explorer.
+// readTokensFile reads the API tokens file. Like ssh with a private key, it refuses a file that
+// its group or others may read: the hashes let anyone try tokens offline.
+func readTokensFile(name string) ([]resolvers.Token, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("kring serve: tokens file %s can be read by others (mode %04o); it must be readable by its owner only: chmod 600 %s", name, perm, name)}
+	}
+	return resolvers.ParseTokens(name, f)
+}
+
+// gate serves /healthz from the start, and the store's routes once the store is open: before
+// that, /readyz and the API answer 503 (GraphQL: code UNAVAILABLE) and the explorer's files are
+// served (the explorer then waits for the API).
+type gate struct {
+	h atomic.Pointer[http.Handler]
+}
+
+func (g *gate) open(h http.Handler) { g.h.Store(&h) }
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := g.h.Load()
+	if r.URL.Path == "/healthz" && h == nil {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintln(w, `{"status":"ok","ready":false}`)
+		return
+	}
+	if h != nil {
+		(*h).ServeHTTP(w, r)
+		return
+	}
+	w.Header().Set("Retry-After", "1")
+	switch r.URL.Path {
+	case "/readyz":
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"status":"starting","ready":false}`)
+	case "/graphql":
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"errors":[{"message":"De kennisgraaf wordt nog geladen; probeer zo meteen opnieuw. / The knowledge graph is still loading; try again shortly.","extensions":{"code":"UNAVAILABLE"}}]}`)
+	case "/export", "/compare.csv":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "De kennisgraaf wordt nog geladen / the knowledge graph is still loading; try again shortly.")
+	default:
+		explorerHandler().ServeHTTP(w, r)
+	}
+}
+
+// newMux is the handler `kring serve` runs once the store is open: its routes with request
+// logging and the security headers.
 func newMux(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
+	return securityHeaders(logRequests(log, routes(st, log, o)))
+}
+
+// routes wires the HTTP routes: the GraphQL API, export, health, GraphiQL and the explorer.
+func routes(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.New(st, log), o))
 	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
+	mux.Handle("GET /export", exportHandler(st, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"status":"ok","quads":%d}`+"\n", st.QuadCount())
+		fmt.Fprintf(w, `{"status":"ok","ready":true,"quads":%d}`+"\n", st.QuadCount())
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"status":"ready","ready":true,"quads":%d,"readOnly":%t}`+"\n", st.QuadCount(), st.ReadOnly())
 	})
 	mux.Handle("/", explorerHandler())
-	return logRequests(log, mux)
+	return mux
 }
+
+// securityHeaders sets the headers every response carries: a Content-Security-Policy that
+// allows no inline script and no framing, nosniff, no referrer. Inline styles are allowed
+// (style-src 'unsafe-inline'): GraphiQL and the explorer's graph view set style attributes
+// from script; scripts, objects and frames are not.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+	"connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // explorerHandler serves the built explorer; unknown paths get index.html (client routing),
 // /graphiql gets GraphiQL.

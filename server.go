@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"kring/graph"
 	"kring/loaders"
@@ -34,10 +35,36 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
+// stopGrace is how long a command may take to end after SIGINT or SIGTERM.
+const stopGrace = 2 * time.Second
+
+// main runs a command under a context that SIGINT and SIGTERM cancel. Every command ends on
+// its own when the context ends (a load not yet committed is dropped: nothing is written); should
+// one still run stopGrace later, the process exits anyway — bbolt commits atomically, so an
+// interrupted commit is simply absent. A second signal kills the process at once.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-finished:
+			return
+		case <-ctx.Done():
+		}
+		stop() // the next signal has its default effect: the process ends
+		select {
+		case <-finished:
+		case <-time.After(stopGrace - 200*time.Millisecond):
+			fmt.Fprintln(os.Stderr, "kring: still not stopped after the signal; exiting now (nothing half-written: an uncommitted batch is discarded)")
+			os.Exit(130)
+		}
+	}()
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	close(finished)
+	if code == 0 && ctx.Err() != nil {
+		code = 130 // ended by a signal
+	}
 	stop()
 	os.Exit(code)
 }
@@ -56,18 +83,21 @@ func (e *exitError) Error() string { return e.msg }
 const usage = `kring: a knowledge graph about strengthening the personal networks of people in poverty
 
 Usage:
-  kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory]
-  kring load    [--data DIR] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] FILE...
-  kring export  [--data DIR] [--format nquads|jsonld] [--batch ID] > FILE
-  kring query   [--data DIR] [--var name=value ...] QUERY|-
+  kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory] [--read-only]
+  kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] FILE...
+  kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] > FILE
+  kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
   kring batch   list | show ID | rollback [--dry-run] ID
+  kring verify  [--data DIR]   (Cayley, read model, search index and snapshot agree?)
   kring token   new --name NAME --role curator|admin
   kring gen     --scale small|large [--data DIR]   (synthetic knowledge base, for benchmarks)
   kring version
 
 Run "kring COMMAND --help" for a command's flags.
 Environment: KRING_DATA (data directory), KRING_ADDR (listen address), KRING_BACKEND,
-KRING_TOKENS_FILE (API tokens for writes).
+KRING_TOKENS_FILE (API tokens for writes), KRING_TOKEN (the token of load/query --url).
+A data directory has one user at a time: while kring serve holds it, query and export ask that
+server (found in the directory), and load takes --url and --token.
 `
 
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -87,6 +117,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		err = cmdQuery(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "batch":
 		err = cmdBatch(ctx, args[1:], getenv, stdout, stderr)
+	case "verify":
+		err = cmdVerify(ctx, args[1:], getenv, stdout, stderr)
 	case "gen":
 		err = cmdGen(ctx, args[1:], getenv, stdout, stderr)
 	case "token":
@@ -105,6 +137,15 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "kring %s: interrupted; nothing was left half-written\n", args[0])
+		return 130
+	}
+	var iu *graph.InUseError
+	if errors.As(err, &iu) {
+		fmt.Fprintf(stderr, "kring %s: %v.\n%s", args[0], iu, inUseHint(args[0], iu))
+		return 1
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
@@ -116,14 +157,34 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 	return 1
 }
 
+// inUseHint says what to do about a data directory held by another process.
+func inUseHint(cmd string, iu *graph.InUseError) string {
+	if iu.Owner != nil && iu.Owner.Addr != "" {
+		switch cmd {
+		case "query", "export":
+			return fmt.Sprintf("Ask the running server instead: kring %s --url %s ...\n", cmd, iu.Owner.Addr)
+		case "load":
+			return fmt.Sprintf("Load through the running server instead: kring load --url %s --token TOKEN FILE... (or KRING_TOKEN)\n", iu.Owner.Addr)
+		}
+		return fmt.Sprintf("Stop that server first, or use it: kring query|export|load --url %s ...\n", iu.Owner.Addr)
+	}
+	if iu.Owner != nil {
+		return fmt.Sprintf("Wait for pid %d to finish, or stop it; only one kring can use a data directory at a time.\n", iu.Owner.PID)
+	}
+	return "Stop the other process first; only one kring can use a data directory at a time.\n"
+}
+
 // storeFlags are the flags every command that opens the store takes.
 type storeFlags struct {
 	data      string
 	backend   string
 	noStarter bool
+	readOnly  bool
+	cmd       string // "kring serve", …: for the data directory's owner record
 }
 
 func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
+	sf.cmd = "kring " + fs.Name()
 	fs.BoolVar(&sf.noStarter, "no-starter", false, "do not load the bundled knowledge base into an empty store")
 	data := getenv("KRING_DATA")
 	if data == "" {
@@ -138,7 +199,7 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
 }
 
 func (sf *storeFlags) open(ctx context.Context) (*graph.Store, error) {
-	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data})
+	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd})
 }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
@@ -178,7 +239,7 @@ func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*gr
 	if err != nil {
 		return nil, err
 	}
-	if st.Empty() && !sf.noStarter {
+	if st.Empty() && !sf.noStarter && !sf.readOnly {
 		cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(starterKB))
 		if err != nil {
 			st.Close()

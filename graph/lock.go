@@ -44,8 +44,16 @@ const (
 // ErrInUse: the data directory is held by another process. An *InUseError carries who.
 var ErrInUse = errors.New("data directory in use")
 
-// ErrReadOnly: the store was opened read-only and cannot be written.
-var ErrReadOnly = errors.New("the store is read-only (opened with --read-only)")
+// ErrReadOnly: the store was opened read-only and cannot be written. errors.Is(ErrReadOnly,
+// ErrForbidden) holds: the API answers FORBIDDEN with this message.
+var ErrReadOnly error = readOnlyError{}
+
+type readOnlyError struct{}
+
+func (readOnlyError) Error() string {
+	return "the store is read-only (kring serve --read-only): it accepts no writes"
+}
+func (readOnlyError) Is(target error) bool { return target == ErrForbidden }
 
 // Owner describes the process holding a data directory, as recorded in owner.json.
 type Owner struct {

@@ -46,16 +46,21 @@ func (s *Store) openSearch(ctx context.Context, cfg Config) (*searchIndex, error
 	if !s.readOnly || dir == "" {
 		return openSearch(ctx, dir, s.idx.Load(), s.token)
 	}
+	reason := "missing"
 	if bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true}); err == nil {
-		if got, err := bi.GetInternal(fingerprintKey); err == nil && string(got) == fingerprintFor(s.token) {
+		got, err := bi.GetInternal(fingerprintKey)
+		if err == nil && string(got) == fingerprintFor(s.token) {
 			si := &searchIndex{path: dir, bi: bi}
 			return si, si.initAnalyzers()
 		}
 		bi.Close()
+		reason = fmt.Sprintf("its fingerprint %q is not the store's %q", got, fingerprintFor(s.token))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		reason = "unreadable: " + err.Error()
 	}
 	si, err := openSearch(ctx, "", s.idx.Load(), s.token)
 	if err == nil {
-		s.info.SearchInMemory = true
+		s.info.SearchInMemory, s.info.SearchReason = true, reason
 	}
 	return si, err
 }

@@ -99,6 +99,7 @@ type OpenInfo struct {
 	// SearchInMemory: a read-only store whose search index on disk is missing or stale searches
 	// an index built in memory.
 	SearchInMemory bool
+	SearchReason   string // why, when SearchInMemory
 }
 
 // Open opens (creating when needed) the quad store and builds the read model from it.

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"kring/graph"
+	"kring/loaders"
+)
+
+// remote is a running `kring serve` that query, export and load talk to instead of opening the
+// data directory: given with --url, or found in the data directory's owner record when a
+// server holds it (graph.InUseError).
+type remote struct {
+	url   string
+	token string
+}
+
+func (r *remote) register(fs *flag.FlagSet, getenv env, withToken bool) {
+	fs.StringVar(&r.url, "url", "", "talk to a running kring serve at this URL (e.g. http://127.0.0.1:8080) instead of opening --data")
+	if withToken {
+		fs.StringVar(&r.token, "token", getenv("KRING_TOKEN"), "API token for writes through --url (env KRING_TOKEN)")
+	}
+}
+
+// openOrFind opens the store for a command, unless a kring serve holds the data directory: then
+// it returns that server's URL (and says so on stderr). open is sf.open or openWithStarter.
+func openOrFind(ctx context.Context, cmd string, open func(context.Context) (*graph.Store, error), stderr io.Writer) (*graph.Store, string, error) {
+	st, err := open(ctx)
+	var iu *graph.InUseError
+	if errors.As(err, &iu) && iu.Owner != nil && iu.Owner.Addr != "" {
+		fmt.Fprintf(stderr, "kring %s: %s is held by %s (pid %d); asking it at %s\n", cmd, iu.Dir, iu.Owner.Command, iu.Owner.PID, iu.Owner.Addr)
+		return nil, iu.Owner.Addr, nil
+	}
+	return st, "", err
+}
+
+// endpoint joins the server URL and a path.
+func (r *remote) endpoint(path string) (string, error) {
+	u, err := url.Parse(r.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", &exitError{code: 2, msg: fmt.Sprintf("--url %q: want http://HOST:PORT", r.url)}
+	}
+	return strings.TrimRight(u.String(), "/") + path, nil
+}
+
+func (r *remote) do(req *http.Request) (*http.Response, error) {
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("server at %s: %w", r.url, err)
+	}
+	return resp, nil
+}
+
+// graphQL posts a GraphQL request (JSON) and returns the response body.
+func (r *remote) graphQL(ctx context.Context, body []byte) (int, []byte, error) {
+	u, err := r.endpoint("/graphql")
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	resp, err := r.do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// export streams GET /export to w.
+func (r *remote) export(ctx context.Context, w io.Writer, format, batch string) error {
+	u, err := r.endpoint("/export?" + url.Values{"format": {format}, "batch": {batch}}.Encode())
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := r.do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("server at %s: %s: %s", r.url, resp.Status, strings.TrimSpace(string(b)))
+	}
+	_, err = io.Copy(w, resp.Body)
+	return err
+}
+
+// loadBatchMutation asks for every field of the load report (the JSON of a loaders.Report).
+const loadBatchMutation = `mutation Load($files: [Upload!]!, $dryRun: Boolean, $description: String, $skipInvalid: Boolean, $sourceType: SourceType, $status: Status) {
+  loadBatch(files: $files, dryRun: $dryRun, description: $description, skipInvalid: $skipInvalid, sourceType: $sourceType, status: $status) {
+    dryRun
+    batches { batch kind files { name sha256 } written noChange added removed unchanged
+      types { type new updated unchanged duplicate conflict skipped } }
+    skipped { file line column field message }
+    problems { file line column field message }
+    merged { source record with }
+    notes { file line column field message }
+  }
+}`
+
+// load sends files to the loadBatch mutation as a GraphQL multipart request and returns the
+// report as `kring load` prints it.
+func (r *remote) load(ctx context.Context, files []loaders.File, o loaders.Options, stderr io.Writer) (*loaders.Report, error) {
+	if r.token == "" {
+		return nil, &exitError{code: 2, msg: "kring load --url: a token is needed to write (--token or KRING_TOKEN; `kring token new` makes one)"}
+	}
+	fmt.Fprintf(stderr, "kring load: sending %d file(s) to %s\n", len(files), r.url)
+	u, err := r.endpoint("/graphql")
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]any{"files": make([]any, len(files)), "dryRun": o.DryRun, "skipInvalid": o.SkipInvalid}
+	if o.Description != "" {
+		vars["description"] = o.Description
+	}
+	if o.SourceType != "" {
+		vars["sourceType"] = graph.NormalizeCode(o.SourceType)
+	}
+	if o.Status != "" {
+		vars["status"] = graph.NormalizeCode(o.Status)
+	}
+	ops, _ := json.Marshal(map[string]any{"query": loadBatchMutation, "variables": vars})
+	m := map[string][]string{}
+	for i := range files {
+		m[fmt.Sprint(i)] = []string{fmt.Sprintf("variables.files.%d", i)}
+	}
+	mb, _ := json.Marshal(m)
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := mw.WriteField("operations", string(ops))
+		if err == nil {
+			err = mw.WriteField("map", string(mb))
+		}
+		for i, f := range files {
+			if err != nil {
+				break
+			}
+			var part io.Writer
+			if part, err = mw.CreateFormFile(fmt.Sprint(i), f.Name); err == nil {
+				_, err = part.Write(f.Data)
+			}
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, pr)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	resp, err := r.do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("server at %s: %w", r.url, err)
+	}
+	var out struct {
+		Data struct {
+			LoadBatch *loaders.Report `json:"loadBatch"`
+		} `json:"data"`
+		Errors []struct {
+			Message    string         `json:"message"`
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, fmt.Errorf("server at %s: %s: %s", r.url, resp.Status, strings.TrimSpace(string(body)))
+	}
+	if len(out.Errors) > 0 || out.Data.LoadBatch == nil {
+		var msgs []string
+		for _, e := range out.Errors {
+			msgs = append(msgs, fmt.Sprintf("%s (%v)", e.Message, e.Extensions["code"]))
+		}
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("kring load: server at %s refused the load: %s", r.url, strings.Join(msgs, "; "))}
+	}
+	rep := out.Data.LoadBatch
+	for _, b := range rep.Batches {
+		b.Batch = graph.ShortID(b.Batch)
+	}
+	return rep, nil
+}

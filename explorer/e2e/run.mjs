@@ -50,7 +50,7 @@ function pathOf(id) {
 }
 
 async function axeCheck(page, name) {
-  await page.addScriptTag({ content: axeSource });
+  await page.evaluate(axeSource); // not addScriptTag: the CSP refuses inline scripts (DevTools evaluation is exempt)
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
@@ -117,6 +117,9 @@ async function newPage(opts = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The server's Content-Security-Policy (no inline script) must not block anything.
+  const csp = [];
+  page.on('console', (m) => m.text().includes('Content Security Policy') && csp.push(m.text()));
   // Offline: nothing may be fetched from another origin.
   const foreign = [];
   await context.route('**/*', (route) => {
@@ -127,6 +130,7 @@ async function newPage(opts = {}) {
   });
   page.checkClean = () => {
     assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
+    assert(csp.length === 0, `Content Security Policy violations: ${csp.join('; ')}`);
     assert(foreign.length === 0, `requests to other origins: ${foreign.join(', ')}`);
   };
   return page;

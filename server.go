@@ -42,7 +42,10 @@ const stopGrace = 2 * time.Second
 // its own when the context ends (a load not yet committed is dropped: nothing is written); should
 // one still run stopGrace later, the process exits anyway — bbolt commits atomically, so an
 // interrupted commit is simply absent. A second signal kills the process at once.
-func main() {
+func main() { os.Exit(runMain(os.Args[1:])) }
+
+// runMain runs a command as the process does: under the signal handling described at main.
+func runMain(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	finished := make(chan struct{})
@@ -60,13 +63,9 @@ func main() {
 			os.Exit(130)
 		}
 	}()
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	close(finished)
-	if code == 0 && ctx.Err() != nil {
-		code = 130 // ended by a signal
-	}
-	stop()
-	os.Exit(code)
+	return code
 }
 
 // env gives the environment, so that tests can set it without touching the process's.

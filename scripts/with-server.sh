@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # with-server.sh BINARY CMD...: start `BINARY serve` on a free loopback port with the in-memory
-# backend and the bundled knowledge base, wait until it is healthy, run CMD with KRING_URL set,
+# backend and the bundled knowledge base, wait until it is ready (/readyz: the store is open; /healthz answers earlier), run CMD with KRING_URL set,
 # stop the server, and exit with CMD's status.
 set -euo pipefail
 bin=$1; shift
@@ -10,7 +10,7 @@ log=$(mktemp)
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
   if ! kill -0 $pid 2>/dev/null; then echo "server died:"; cat "$log"; exit 1; fi
   sleep 0.1
 done

@@ -6,7 +6,7 @@
 // Environment:
 //   KRING_URL           base URL of the server (default http://127.0.0.1:8080); audits hit /graphql
 //   KRING_AUDIT_STRICT  "1": also fail on SHOULD warnings (and on failed MAY audits)
-//   KRING_AUDIT_WAIT_MS how long to wait for GET /healthz to answer 200 (default and maximum 15000)
+//   KRING_AUDIT_WAIT_MS how long to wait for GET /readyz to answer 200 (default and maximum 15000)
 //
 // Output: one line per audit (ok, WARN for a failed SHOULD, FAIL for a failed MUST, note for a
 // failed MAY), then "audit: N passed, N warnings, N failed" and the plain "N passed, N failed"
@@ -18,7 +18,7 @@ const base = (process.env.KRING_URL || 'http://127.0.0.1:8080').replace(/\/+$/, 
 const strict = process.env.KRING_AUDIT_STRICT === '1';
 const waitMs = Math.min(Number(process.env.KRING_AUDIT_WAIT_MS) || 15000, 15000);
 
-// waitHealthy polls GET /healthz until it answers 200, for at most waitMs in total.
+// waitHealthy polls GET /readyz (the store is open; /healthz answers earlier) until it answers 200, for at most waitMs in total.
 async function waitHealthy() {
   const deadline = Date.now() + waitMs;
   let last = 'no answer';
@@ -26,7 +26,7 @@ async function waitHealthy() {
     const left = deadline - Date.now();
     if (left <= 0) break;
     try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(Math.max(1, Math.min(2000, left))) });
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(Math.max(1, Math.min(2000, left))) });
       await res.arrayBuffer();
       if (res.status === 200) return;
       last = `HTTP ${res.status}`;
@@ -35,7 +35,7 @@ async function waitHealthy() {
     }
     await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
   }
-  throw new Error(`${base}/healthz did not answer 200 within ${waitMs} ms (last: ${last})`);
+  throw new Error(`${base}/readyz did not answer 200 within ${waitMs} ms (last: ${last})`);
 }
 
 const label = { ok: 'ok', notice: 'note', warn: 'WARN', error: 'FAIL' };

@@ -1,15 +1,18 @@
 // Command kring serves the Kring knowledge graph (a GraphQL API and the explorer) and loads
-// batches into it.
+// batches into it. One file per command: serve.go, load.go, query.go, export.go, batch.go,
+// token.go, gen.go, verify.go; client.go talks to a running server (--url); this file has main,
+// run, the usage and the flags the commands share.
 //
-//	kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory]
-//	kring load    [--data DIR] [--dry-run] [--json] [--skip-invalid] FILE...
-//	kring export  [--data DIR] [--format nquads|jsonld] [--batch ID]
-//	kring query   [--data DIR] [--var name=value ...] QUERY|-
+//	kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory] [--read-only]
+//	kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] FILE...
+//	kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID]
+//	kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
 //	kring batch   list|show ID|rollback ID
+//	kring verify  [--data DIR]
 //	kring version
 //
-// Flags and environment variables (KRING_DATA, KRING_ADDR, KRING_BACKEND, KRING_TOKENS_FILE)
-// are read here and nowhere else.
+// Flags and environment variables (KRING_DATA, KRING_ADDR, KRING_BACKEND, KRING_TOKENS_FILE,
+// KRING_TOKEN) are read here and nowhere else.
 package main
 
 import (

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -32,7 +33,7 @@ func openDir(cfg Config) (*dirLock, error) {
 		cmd = "kring"
 	}
 	l, err := lockDir(cfg.Path, cmd, cfg.ReadOnly)
-	if err != nil && !cfg.ReadOnly && errors.Is(err, os.ErrPermission) {
+	if err != nil && !cfg.ReadOnly && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS)) {
 		return nil, fmt.Errorf("%w (a read-only data directory can be served with --read-only)", err)
 	}
 	return l, err
@@ -55,7 +56,7 @@ func (s *Store) openSearch(ctx context.Context, cfg Config) (*searchIndex, error
 		}
 		bi.Close()
 		reason = fmt.Sprintf("its fingerprint %q is not the store's %q", got, fingerprintFor(s.token))
-	} else if !errors.Is(err, os.ErrNotExist) {
+	} else if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		reason = "unreadable: " + err.Error()
 	}
 	si, err := openSearch(ctx, "", s.idx.Load(), s.token)

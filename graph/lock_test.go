@@ -109,8 +109,8 @@ func TestReadOnlyStore(t *testing.T) {
 	if m, err := graph.Typed[*graph.Method](ctx, a, "method/buddy"); err != nil || m.Name(graph.NL) != "buddywerking" {
 		t.Errorf("read-only read: %v %v", m, err)
 	}
-	if !a.Info().SearchInMemory {
-		t.Errorf("search index missing on disk: want it built in memory")
+	if info := a.Info(); !info.SearchInMemory || info.SearchReason != "missing" {
+		t.Errorf("search index missing on disk: info %+v; want it built in memory, reason missing", info)
 	}
 	if _, err := a.Apply(ctx, batch2(), false); !errors.Is(err, graph.ErrReadOnly) {
 		t.Errorf("Apply on a read-only store: %v; want ErrReadOnly", err)

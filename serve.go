@@ -84,6 +84,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	}
 	openc := make(chan opened, 1)
 	start := time.Now()
+	sf.addr = url // in the owner record from the start: kring query finds the server while it opens
 	go func() {
 		st, err := openWithStarter(ctx, &sf, log)
 		openc <- opened{st, err}
@@ -109,9 +110,6 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 		return nil
 	}
 	defer st.Close()
-	if err := st.SetAddr(url); err != nil {
-		log.Warn("address not recorded in the data directory; kring query will not find this server", "err", err)
-	}
 	g.open(routes(st, log, o))
 	info := st.Info()
 	log.Info("serving", "addr", url, "backend", sf.backend, "data", sf.data, "quads", st.QuadCount(), "write_tokens", len(tokens),

@@ -183,6 +183,7 @@ type storeFlags struct {
 	noStarter bool
 	readOnly  bool
 	cmd       string // "kring serve", …: for the data directory's owner record
+	addr      string // the URL kring serve listens at, for the same
 }
 
 func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
@@ -201,7 +202,7 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
 }
 
 func (sf *storeFlags) open(ctx context.Context) (*graph.Store, error) {
-	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd})
+	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr})
 }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {

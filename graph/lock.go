@@ -21,7 +21,7 @@ import (
 // One owner per data directory. A process that opens a bolt store takes a non-blocking file
 // lock on <data>/kring.lock (exclusive; shared when read-only) and writes who it is into
 // <data>/owner.json. A second process does not wait: Open fails at once with an *InUseError
-// that names the holder (pid, command and, for `kring serve`, the address it listens on), read
+// that names the holder (pid, command and, for `kring serve`, the address it listens on: Config.Addr), read
 // from owner.json. The lock goes with the process (the kernel drops it on exit, also on
 // kill -9), so owner.json is only believed while the lock is held.
 //
@@ -99,7 +99,7 @@ type dirLock struct {
 // lockDir takes the data directory's lock without waiting. readOnly takes a shared lock and
 // writes no owner record; when the directory cannot be written and has no lock file, it
 // returns (nil, nil): bbolt's own (shared, timed) lock is then the only one.
-func lockDir(dir, command string, readOnly bool) (*dirLock, error) {
+func lockDir(dir, command, addr string, readOnly bool) (*dirLock, error) {
 	path := filepath.Join(dir, lockFile)
 	flag, how := os.O_RDWR|os.O_CREATE, syscall.LOCK_EX
 	if readOnly {
@@ -120,7 +120,7 @@ func lockDir(dir, command string, readOnly bool) (*dirLock, error) {
 		return nil, fmt.Errorf("graph: lock %s: %w", dir, err)
 	}
 	l := &dirLock{f: f, dir: dir, owner: Owner{
-		PID: os.Getpid(), Command: command, Started: time.Now().UTC().Format(time.RFC3339), ReadOnly: readOnly,
+		PID: os.Getpid(), Command: command, Started: time.Now().UTC().Format(time.RFC3339), Addr: addr, ReadOnly: readOnly,
 	}}
 	if !readOnly {
 		if err := l.writeOwner(); err != nil {
@@ -171,17 +171,6 @@ func (l *dirLock) release() error {
 	err := l.f.Close() // closing the descriptor drops the flock
 	l.f = nil
 	return err
-}
-
-// SetAddr records the address `kring serve` listens on in the data directory's owner record,
-// so that other commands can find the server (ReadOwner). A no-op for the memory backend and
-// read-only stores.
-func (s *Store) SetAddr(addr string) error {
-	if s.lock == nil || !s.lock.wrote {
-		return nil
-	}
-	s.lock.owner.Addr = addr
-	return s.lock.writeOwner()
 }
 
 func init() {

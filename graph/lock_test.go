@@ -20,11 +20,8 @@ import (
 func TestDataDirLock(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	first, err := graph.Open(ctx, graph.Config{Path: dir, Command: "kring serve"})
+	first, err := graph.Open(ctx, graph.Config{Path: dir, Command: "kring serve", Addr: "http://127.0.0.1:18101"})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.SetAddr("http://127.0.0.1:18101"); err != nil {
 		t.Fatal(err)
 	}
 	for _, ro := range []bool{false, true} {

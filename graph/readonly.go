@@ -32,7 +32,7 @@ func openDir(cfg Config) (*dirLock, error) {
 	if cmd == "" {
 		cmd = "kring"
 	}
-	l, err := lockDir(cfg.Path, cmd, cfg.ReadOnly)
+	l, err := lockDir(cfg.Path, cmd, cfg.Addr, cfg.ReadOnly)
 	if err != nil && !cfg.ReadOnly && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS)) {
 		return nil, fmt.Errorf("%w (a read-only data directory can be served with --read-only)", err)
 	}

@@ -40,8 +40,10 @@ type Config struct {
 	Now func() time.Time
 	// ReadOnly opens a bolt store read-only (a shared lock; no writes at all: see readonly.go).
 	ReadOnly bool
-	// Command names the process in the data directory's owner record (lock.go).
-	Command string
+	// Command names the process in the data directory's owner record (lock.go), and Addr the
+	// URL it serves at (kring serve), recorded from the start so that others find the server
+	// while it is still opening the store.
+	Command, Addr string
 }
 
 // Store is Kring's knowledge graph. It is safe for concurrent use: reads are served from an

@@ -120,7 +120,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), stopGrace/2)
+	shutCtx, cancel := context.WithTimeout(context.Background(), stopGrace/4) // then Close writes the snapshot
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		srv.Close() // requests still running after the grace period are cut

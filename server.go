@@ -43,7 +43,7 @@ const stopGrace = 2 * time.Second
 
 // main runs a command under a context that SIGINT and SIGTERM cancel. Every command ends on
 // its own when the context ends (a load not yet committed is dropped: nothing is written);
-// should one still run 3/4 of stopGrace later (a bbolt commit cannot be stopped), the process
+// should one still run 5/8 of stopGrace (1.25 s) later (a bbolt commit cannot be stopped), the process
 // exits anyway — bbolt commits atomically, so an interrupted commit is simply absent, as after
 // kill -9. A second signal kills the process at once.
 func main() { os.Exit(runMain(os.Args[1:])) }
@@ -62,7 +62,7 @@ func runMain(args []string) int {
 		stop() // the next signal has its default effect: the process ends
 		select {
 		case <-finished:
-		case <-time.After(stopGrace * 3 / 4): // leaves time for the exit itself
+		case <-time.After(stopGrace * 5 / 8): // leaves time for the exit itself
 			fmt.Fprintln(os.Stderr, "kring: still not stopped after the signal; exiting now (nothing half-written: an uncommitted batch is discarded)")
 			os.Exit(130)
 		}

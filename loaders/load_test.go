@@ -476,7 +476,7 @@ func TestSheetFormats(t *testing.T) {
 // sheetColumnNames are the documented coding-sheet columns, in order.
 var sheetColumnNames = []string{"source", "subject", "status", "note", "lang", "workModel", "basis", "actorTypes",
 	"outcome", "outcomeDomain", "outcomeLabel", "claim", "direction", "design", "n", "effectSize", "effectMetric",
-	"timeframe", "population", "text", "preconditions", "strengths", "weaknesses", "stakeholderGroup", "criterion", "value"}
+	"timeframe", "population", "text", "locator", "preconditions", "strengths", "weaknesses", "stakeholderGroup", "criterion", "value"}
 
 // TestLoadMalformedWritesNothing: a malformed file rejects the whole load, naming file and line.
 func TestLoadMalformedWritesNothing(t *testing.T) {

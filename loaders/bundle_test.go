@@ -1,0 +1,67 @@
+package loaders_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"testing/fstest"
+
+	"kring/graph"
+	"kring/graph/graphtest"
+	"kring/loaders"
+)
+
+// TestKBBundleOrder: the bundle is starter.yaml, then batches/*.yaml in file-name order, whatever
+// order the directory lists them in; other files are not part of it.
+func TestKBBundleOrder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"starter.yaml":           {Data: []byte("s")},
+		"batches/2026-12-b.yaml": {Data: []byte("b")},
+		"batches/2026-12-a.yaml": {Data: []byte("a")},
+		"batches/notes.md":       {Data: []byte("x")},
+		"README.md":              {Data: []byte("x")},
+	}
+	files, err := loaders.BundleFiles(fsys, "kb/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	want := []string{"kb/starter.yaml", "kb/batches/2026-12-a.yaml", "kb/batches/2026-12-b.yaml"}
+	if len(names) != len(want) {
+		t.Fatalf("files = %v; want %v", names, want)
+	}
+	for i := range want {
+		if names[i] != want[i] {
+			t.Fatalf("files = %v; want %v", names, want)
+		}
+	}
+}
+
+// TestKBBundleAllOrNothing: when a later batch of the bundle is rejected, the batches before it
+// are rolled back, so the store is left as it was (empty), not with half a bundle.
+func TestKBBundleAllOrNothing(t *testing.T) {
+	starter, err := os.ReadFile(starterKB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte("format: kring-batch/1\nbatch: {id: contradicts-starter}\nworkModels:\n  - {id: workmodel/persoonlijke-vriend, code: WM9, status: CONFIRMED, name: {nl: x, en: x}}\n")
+	files, err := loaders.BundleFiles(fstest.MapFS{
+		"starter.yaml":           {Data: starter},
+		"batches/2026-12-x.yaml": {Data: bad},
+	}, "kb/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := graphtest.NewMemory(t)
+	_, err = loaders.LoadBundle(context.Background(), st, files, "test")
+	if !errors.Is(err, graph.ErrConflict) && !errors.Is(err, graph.ErrInvalid) {
+		t.Fatalf("LoadBundle = %v; want the contradicting batch rejected", err)
+	}
+	if n := st.QuadCount(); n != 0 {
+		t.Errorf("store holds %d quads after a rejected bundle; want none (the starter rolled back)", n)
+	}
+}

@@ -65,3 +65,29 @@ func TestKBBundleAllOrNothing(t *testing.T) {
 		t.Errorf("store holds %d quads after a rejected bundle; want none (the starter rolled back)", n)
 	}
 }
+
+// TestCodingSheetLocator: a coding sheet's locator column becomes the claim's locator.
+func TestCodingSheetLocator(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	sheet := "source;subject;outcome;direction;design;locator;status\n" +
+		"mead2010;method/buddy-scheme;outcome/loneliness;POSITIVE;SYSTEMATIC_REVIEW_META;p. 98, table 2;CONFIRMED\n"
+	mustLoad(t, st, []loaders.File{{Name: "locator.csv", Data: []byte(sheet)}}, litOptions)
+	claims, err := st.Claims(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range claims {
+		if c.MethodID == graph.FullID("method/buddy-scheme") && c.OutcomeID == graph.FullID("outcome/loneliness") {
+			found = true
+			if c.Locator == nil || *c.Locator != "p. 98, table 2" {
+				t.Errorf("%s: locator = %v; want \"p. 98, table 2\"", c.ID, c.Locator)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the coded claim is not in the store")
+	}
+}

@@ -312,6 +312,17 @@ func TestLoadCodingSheet(t *testing.T) {
 	ctx := context.Background()
 	st := graphtest.NewMemory(t)
 	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	// An existing work-model assignment with basis REPORT (the bundled KB has none since its
+	// 2026-12 corrections), so that the sheet's row can be seen to keep the stored basis.
+	mustLoad(t, st, []loaders.File{{Name: "report-basis.yaml", Data: []byte(`format: kring-batch/1
+batch: {id: report-basis}
+methods:
+  - id: method/buddy-scheme
+    status: CONFIRMED
+    name: {nl: "buddywerking / duo-werking (duo-methodiek)", en: "buddy scheme / duo scheme (duo method)"}
+    workModels:
+      - {workModel: workmodel/persoonlijke-vriend, status: CONFIRMED, basis: REPORT, primary: true, sources: [source/web-weliswaar-netwerkversterking]}
+`)}}, loaders.Options{})
 	rep := mustLoad(t, st, readFiles(t, overlapBib, overlapRIS, overlapJSON, sheetCSV), litOptions)
 	if len(rep.Skipped) != 0 {
 		t.Fatalf("skipped: %v", rep.Skipped)

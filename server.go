@@ -16,13 +16,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	_ "embed"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -232,10 +232,20 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// starterKB is the bundled knowledge base, loaded into an empty store on first start.
+// bundledKB is the bundled knowledge base (kb/): starter.yaml, then the batches under
+// kb/batches/ in file-name order, each its own batch; loaded into an empty store on first start.
 //
-//go:embed kb/starter.yaml
-var starterKB []byte
+//go:embed kb/starter.yaml kb/batches/*.yaml
+var bundledKB embed.FS
+
+// bundleFiles returns the bundled knowledge base's files, named "kb/...".
+func bundleFiles() ([]loaders.File, error) {
+	sub, err := fs.Sub(bundledKB, "kb")
+	if err != nil {
+		return nil, err
+	}
+	return loaders.BundleFiles(sub, "kb/")
+}
 
 // openWithStarter opens the store and, when it is empty, loads the bundled knowledge base.
 func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*graph.Store, error) {
@@ -244,18 +254,19 @@ func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*gr
 		return nil, err
 	}
 	if st.Empty() && !sf.noStarter && !sf.readOnly {
-		cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(starterKB))
+		files, err := bundleFiles()
 		if err != nil {
 			st.Close()
-			return nil, fmt.Errorf("bundled knowledge base: %w", err)
+			return nil, err
 		}
-		cs.LoadedBy = "kring (first start)"
-		rep, err := st.Apply(ctx, cs, false)
+		rep, err := loaders.LoadBundle(ctx, st, files, "kring (first start)")
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("load bundled knowledge base: %w", err)
 		}
-		log.Info("loaded the bundled knowledge base into the empty store", "batch", rep.Batch, "quads", rep.Added)
+		for _, b := range rep.Batches {
+			log.Info("loaded the bundled knowledge base into the empty store", "batch", b.Batch, "quads", b.Added)
+		}
 	}
 	return st, nil
 }

@@ -203,7 +203,11 @@ func TestServeReadOnly(t *testing.T) {
 
 func mustStarter(t *testing.T) *graph.Changeset {
 	t.Helper()
-	cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(starterKB))
+	data, err := bundledKB.ReadFile("kb/starter.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}

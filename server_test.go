@@ -30,7 +30,11 @@ func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (
 // source, work models are as the study confirms, and statuses are valid.
 func TestStarterKB(t *testing.T) {
 	ctx := context.Background()
-	cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(starterKB))
+	data, err := bundledKB.ReadFile("kb/starter.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("bundled KB does not parse: %v", err)
 	}

@@ -190,6 +190,8 @@ type OutcomeClaim struct {
 	EffectSize    *float64
 	EffectMetric  *string
 	Timeframe     *Timeframe
+	// Locator says where in the source the claim can be checked (page, table or section).
+	Locator *string
 }
 
 func (c *OutcomeClaim) Population(lang Lang) *string { return c.opt("population", lang) }

@@ -107,7 +107,7 @@ func (ix *index) build(n *node) Node {
 	case TypeOutcomeClaim:
 		c := &OutcomeClaim{Base: b, MethodID: n.ref("subject"), OutcomeID: n.ref("outcome"), Direction: Direction(n.str("direction")),
 			Design: optCode[StudyDesign](n, "design"), SampleSize: n.optInt("sampleSize"), EffectSize: n.optFloat("effectSize"),
-			EffectMetric: n.optStr("effectMetric"), Timeframe: optCode[Timeframe](n, "timeframe")}
+			EffectMetric: n.optStr("effectMetric"), Timeframe: optCode[Timeframe](n, "timeframe"), Locator: n.optStr("locator")}
 		if o := ix.nodes[c.OutcomeID]; o != nil {
 			c.OutcomeDomain = OutcomeDomain(codeOf(o.ref("domain")))
 		}

@@ -268,6 +268,7 @@ var Types = []*TypeSpec{
 		FieldSpec{Name: "timeframe", Kind: CodeField, Scheme: "Timeframe"},
 		FieldSpec{Name: "population", Kind: TextField},
 		FieldSpec{Name: "text", Kind: TextField},
+		FieldSpec{Name: "locator", Kind: StringField},
 	)},
 	{Type: TypeRecommendation, Kind: "recommendation", Section: "recommendations", Claim: true, Fields: fields(
 		FieldSpec{Name: "text", Kind: TextField, Required: true},

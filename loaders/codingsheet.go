@@ -23,14 +23,14 @@ var sheetColumns = []string{
 	"source", "subject", "status", "note", "lang",
 	"workModel", "basis",
 	"actorTypes",
-	"outcome", "outcomeDomain", "outcomeLabel", "claim", "direction", "design", "n", "effectSize", "effectMetric", "timeframe", "population", "text",
+	"outcome", "outcomeDomain", "outcomeLabel", "claim", "direction", "design", "n", "effectSize", "effectMetric", "timeframe", "population", "text", "locator",
 	"preconditions",
 	"strengths", "weaknesses", "stakeholderGroup",
 	"criterion", "value",
 }
 
 // claimColumns are the columns that describe an outcome claim.
-var claimColumns = []string{"claim", "direction", "design", "n", "effectSize", "effectMetric", "timeframe", "population", "text", "outcomeDomain", "outcomeLabel"}
+var claimColumns = []string{"claim", "direction", "design", "n", "effectSize", "effectMetric", "timeframe", "population", "text", "locator", "outcomeDomain", "outcomeLabel"}
 
 // sheetCell is one non-empty cell.
 type sheetCell struct {
@@ -396,7 +396,7 @@ func (rc *rowContext) rowNodes(r *sheetRow) ([]graph.NodeSpec, graph.Problems) {
 		kv = append(kv, "outcome", oid, ocPos)
 		for _, c := range []struct{ col, field string }{
 			{"direction", "direction"}, {"design", "design"}, {"n", "n"}, {"effectSize", "effectSize"},
-			{"effectMetric", "effectMetric"}, {"timeframe", "timeframe"}, {"population", "population"}, {"text", "text"},
+			{"effectMetric", "effectMetric"}, {"timeframe", "timeframe"}, {"population", "population"}, {"text", "text"}, {"locator", "locator"},
 		} {
 			v, pos := cell(c.col)
 			if v == "" {

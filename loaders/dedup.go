@@ -81,10 +81,54 @@ func NormalizeTitle(s string) string {
 	return collapseSpace(foldCase(b.String()))
 }
 
+// mediumWords are the words a bracketed medium or genre designation at the end of a title is made
+// of (as catalogues and reference managers append them: "[onderzoeksrapport]", "[Video]",
+// "[electronic resource]"), in Dutch, English, French and German, normalised.
+var mediumWords = map[string]bool{
+	"onderzoeksrapport": true, "eindrapport": true, "rapport": true, "rapportage": true, "report": true, "research": true,
+	"brochure": true, "folder": true, "flyer": true, "factsheet": true, "infographic": true, "poster": true,
+	"video": true, "videorecording": true, "film": true, "dvd": true, "audio": true, "podcast": true, "sound": true, "recording": true,
+	"website": true, "webpagina": true, "webpage": true, "web": true, "page": true, "online": true, "internet": true,
+	"electronic": true, "resource": true, "elektronische": true, "bron": true, "elektronisch": true, "document": true,
+	"pdf": true, "text": true, "tekst": true, "presentatie": true, "presentation": true, "slides": true,
+	"thesis": true, "proefschrift": true, "masterproef": true, "dissertation": true, "scriptie": true,
+	"handleiding": true, "manual": true, "boek": true, "book": true, "ressource": true, "electronique": true,
+	"bericht": true, "forschungsbericht": true, "and": true, "en": true, "et": true, "und": true,
+}
+
+// mediumSuffix finds a trailing bracketed segment of a title.
+var mediumSuffix = regexp.MustCompile(`\s*\[([^\[\]]*)\]\s*$`)
+
+// MatchTitle returns the form of a title that records are matched on: NormalizeTitle of the
+// title without trailing bracketed medium or genre designations ("… in armoede
+// [onderzoeksrapport]" matches "… in armoede"). A bracketed segment is dropped only when every
+// word in it is a medium or genre word (mediumWords) and some title is left, so a bracketed
+// translation or a title that is all brackets is kept.
+func MatchTitle(s string) string {
+	for {
+		m := mediumSuffix.FindStringSubmatchIndex(s)
+		if m == nil || m[0] == 0 {
+			break
+		}
+		words := strings.Fields(NormalizeTitle(s[m[2]:m[3]]))
+		if len(words) == 0 {
+			break
+		}
+		for _, w := range words {
+			if !mediumWords[w] {
+				return NormalizeTitle(s)
+			}
+		}
+		s = s[:m[0]]
+	}
+	return NormalizeTitle(s)
+}
+
 // DedupKey returns a key under which records of the same work collide across exports:
 // "doi:<normalised DOI>" when the record has a DOI, else
 // "tyf:<normalised title>|<year>|<normalised family name of the first author>" (the first editor
-// when there are no authors; particle and family name together, or a corporate name).
+// when there are no authors; particle and family name together, or a corporate name). The title
+// is taken as MatchTitle makes it: bracketed medium or genre suffixes are not part of it.
 func (r Reference) DedupKey() string {
 	if doi := NormalizeDOI(r.DOI); doi != "" {
 		return "doi:" + doi
@@ -102,5 +146,5 @@ func (r Reference) DedupKey() string {
 			first = NormalizeTitle(n.Literal)
 		}
 	}
-	return "tyf:" + NormalizeTitle(r.Title) + "|" + strconv.Itoa(r.Year) + "|" + first
+	return "tyf:" + MatchTitle(r.Title) + "|" + strconv.Itoa(r.Year) + "|" + first
 }

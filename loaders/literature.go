@@ -274,14 +274,14 @@ func referenceKeys(r *Reference) (doi, tyf string) {
 // Other fields (journal spelling, pages) are taken from the source that is already there.
 var identityFields = []string{"title", "year", "doi"}
 
-// sameIdentity compares an identity field the way dedup does: titles normalised, DOIs
+// sameIdentity compares an identity field the way dedup does: titles as MatchTitle makes them, DOIs
 // normalised, years exactly.
 func sameIdentity(field string, a, b any) bool {
 	switch field {
 	case "title":
 		as, _ := a.(string)
 		bs, _ := b.(string)
-		return NormalizeTitle(as) == NormalizeTitle(bs)
+		return MatchTitle(as) == MatchTitle(bs)
 	case "doi":
 		as, _ := a.(string)
 		bs, _ := b.(string)

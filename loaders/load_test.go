@@ -312,6 +312,17 @@ func TestLoadCodingSheet(t *testing.T) {
 	ctx := context.Background()
 	st := graphtest.NewMemory(t)
 	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	// An existing work-model assignment with basis REPORT (the bundled KB has none since its
+	// 2026-12 corrections), so that the sheet's row can be seen to keep the stored basis.
+	mustLoad(t, st, []loaders.File{{Name: "report-basis.yaml", Data: []byte(`format: kring-batch/1
+batch: {id: report-basis}
+methods:
+  - id: method/buddy-scheme
+    status: CONFIRMED
+    name: {nl: "buddywerking / duo-werking (duo-methodiek)", en: "buddy scheme / duo scheme (duo method)"}
+    workModels:
+      - {workModel: workmodel/persoonlijke-vriend, status: CONFIRMED, basis: REPORT, primary: true, sources: [source/web-weliswaar-netwerkversterking]}
+`)}}, loaders.Options{})
 	rep := mustLoad(t, st, readFiles(t, overlapBib, overlapRIS, overlapJSON, sheetCSV), litOptions)
 	if len(rep.Skipped) != 0 {
 		t.Fatalf("skipped: %v", rep.Skipped)
@@ -476,7 +487,7 @@ func TestSheetFormats(t *testing.T) {
 // sheetColumnNames are the documented coding-sheet columns, in order.
 var sheetColumnNames = []string{"source", "subject", "status", "note", "lang", "workModel", "basis", "actorTypes",
 	"outcome", "outcomeDomain", "outcomeLabel", "claim", "direction", "design", "n", "effectSize", "effectMetric",
-	"timeframe", "population", "text", "preconditions", "strengths", "weaknesses", "stakeholderGroup", "criterion", "value"}
+	"timeframe", "population", "text", "locator", "preconditions", "strengths", "weaknesses", "stakeholderGroup", "criterion", "value"}
 
 // TestLoadMalformedWritesNothing: a malformed file rejects the whole load, naming file and line.
 func TestLoadMalformedWritesNothing(t *testing.T) {

@@ -426,6 +426,7 @@ type ComplexityRoot struct {
 		EffectMetric func(childComplexity int) int
 		EffectSize   func(childComplexity int) int
 		ID           func(childComplexity int) int
+		Locator      func(childComplexity int) int
 		Method       func(childComplexity int) int
 		Note         func(childComplexity int) int
 		Outcome      func(childComplexity int) int
@@ -2665,6 +2666,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OutcomeClaim.ID(childComplexity), true
+	case "OutcomeClaim.locator":
+		if e.ComplexityRoot.OutcomeClaim.Locator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeClaim.Locator(childComplexity), true
 	case "OutcomeClaim.method":
 		if e.ComplexityRoot.OutcomeClaim.Method == nil {
 			break
@@ -5136,6 +5143,8 @@ type OutcomeClaim implements Node & Claim {
   timeframe: Timeframe
   population(lang: Lang! = NL): String
   text(lang: Lang! = NL): String
+  "Where in the source the claim can be checked: a page, table or section (e.g. \"p. 98, table 2\")."
+  locator: String
   status: Status!
   sources: [Source!]!
   note: String
@@ -6273,6 +6282,8 @@ func (ec *executionContext) childFields_OutcomeClaim(ctx context.Context, field 
 		return ec.fieldContext_OutcomeClaim_population(ctx, field)
 	case "text":
 		return ec.fieldContext_OutcomeClaim_text(ctx, field)
+	case "locator":
+		return ec.fieldContext_OutcomeClaim_locator(ctx, field)
 	case "status":
 		return ec.fieldContext_OutcomeClaim_status(ctx, field)
 	case "sources":
@@ -15872,6 +15883,29 @@ func (ec *executionContext) fieldContext_OutcomeClaim_text(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeClaim_locator(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeClaim_locator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeClaim_locator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeClaim", field, false, false, "String")
 }
 
 func (ec *executionContext) _OutcomeClaim_status(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
@@ -25851,6 +25885,11 @@ func (ec *executionContext) _OutcomeClaim(ctx context.Context, sel ast.Selection
 			}
 		case "text":
 			out.Values[i] = ec._OutcomeClaim_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locator":
+			out.Values[i] = ec._OutcomeClaim_locator(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -27,21 +27,23 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// starter returns a memstore loaded with the bundled knowledge base.
+// starter returns a memstore loaded with the bundled knowledge base: kb/starter.yaml, then the
+// batches under kb/batches/ in file-name order, as `kring serve` loads them.
 func starter(t testing.TB) *graph.Store {
 	t.Helper()
 	st := graphtest.NewMemory(t)
-	f, err := os.Open("../kb/starter.yaml")
+	files, err := loaders.BundleFiles(os.DirFS("../kb"), "kb/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	cs, err := loaders.ReadKB("kb/starter.yaml", f)
-	if err != nil {
-		t.Fatalf("starter KB: %v", err)
+	for _, f := range files {
+		cs, err := loaders.ReadKB(f.Name, bytes.NewReader(f.Data))
+		if err != nil {
+			t.Fatalf("bundled KB: %v", err)
+		}
+		cs.LoadedAt = "2026-01-01T00:00:00Z"
+		graphtest.MustApply(t, st, cs)
 	}
-	cs.LoadedAt = "2026-01-01T00:00:00Z"
-	graphtest.MustApply(t, st, cs)
 	return st
 }
 

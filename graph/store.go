@@ -326,7 +326,7 @@ func (s *Store) index(ctx context.Context) (*index, error) {
 		return nil, err
 	}
 	s.reads.Add(1)
-	return s.idx.Load(), nil
+	return s.pinned(ctx), nil // the request's version when it pinned one (pin.go)
 }
 
 // Reads returns how many read calls the store has served; tests use it to count round trips.

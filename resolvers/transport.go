@@ -108,17 +108,31 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 
+	if opCtx.Operation.Operation == ast.Mutation && PrincipalFrom(ctx) == nil {
+		// Every mutation needs a role (@hasRole): say so before running anything.
+		unauthenticated(w, r, "mutations need a bearer token with role CURATOR or ADMIN")
+		return
+	}
+
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
-	if resp == nil {
-		// The executor signals a cancelled or timed-out request context with no response.
-		writeResult(w, media, http.StatusServiceUnavailable, &graphql.Response{Errors: gqlerror.List{{
-			Message:    "the request took too long or was cancelled, and was stopped",
-			Extensions: map[string]any{"code": CodeTimeout},
-		}}}, false)
+	if resp == nil || ctx.Err() != nil {
+		// Past the deadline (or cancelled): the executor gives no response when the context
+		// ended before it started, and a partial one, with resolvers' TIMEOUT errors, when it
+		// ended during execution. Nothing was sent yet: 503 and code TIMEOUT, never an empty
+		// reply or a 200 with holes.
+		writeTimeout(w, media)
 		return
 	}
 	writeResult(w, media, http.StatusOK, resp, true)
+}
+
+// writeTimeout answers a request stopped by its deadline: 503, code TIMEOUT, no data.
+func writeTimeout(w http.ResponseWriter, media string) {
+	writeResult(w, media, http.StatusServiceUnavailable, &graphql.Response{Errors: gqlerror.List{{
+		Message:    "the request took longer than the server's time limit and was stopped",
+		Extensions: map[string]any{"code": CodeTimeout},
+	}}}, false)
 }
 
 // mutationOverGET answers 405: GET may only read (GraphQL over HTTP: a mutation over GET MUST

@@ -51,7 +51,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
-	complexity(&cfg.Complexity)
+	complexity(&cfg.Complexity, r.store)
 	srv := handler.New(NewExecutableSchema(cfg))
 	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The
 	// whole upload may sit in memory (MaxMemory = MaxUploadSize): nothing spills to temp files.
@@ -62,7 +62,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExt{o.Limits}) // after APQ: it measures the query text APQ resolved
-	srv.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
+	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))
 

@@ -408,7 +408,7 @@ func pageCost(first, last *int) int {
 }
 
 // complexity sets per-field costs: a connection costs its page size times its selection.
-func complexity(c *ComplexityRoot) {
+func complexity(c *ComplexityRoot, st *graph.Store) {
 	q := &c.Query
 	q.Methods = func(child int, _ *graph.MethodFilter, first *int, _ *string, last *int, _ *string) int {
 		return 1 + child*pageCost(first, last)
@@ -443,5 +443,5 @@ func complexity(c *ComplexityRoot) {
 	}
 	// Plain lists of related nodes: assume a handful each.
 	q.Nodes = func(child int, ids []string) int { return 1 + child*max(1, len(ids)) }
-	analyticsComplexity(c)
+	analyticsComplexity(c, st)
 }

@@ -61,7 +61,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(limitsExt{o.Limits}) // after APQ: it measures the query text APQ resolved
+	srv.Use(limitsExt{o.Limits})                                     // after APQ: it measures the query text APQ resolved
 	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))

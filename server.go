@@ -366,6 +366,10 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 // newMux wires the HTTP routes: the GraphQL API, health, GraphiQL and the explorer.
 func newMux(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
 	mux := http.NewServeMux()
+	if o.Metrics == nil {
+		o.Metrics = resolvers.NewMetrics(st)
+	}
+	mux.Handle("GET /metrics", o.Metrics.Handler()) // Prometheus text format
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.New(st, log), o))
 	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -61,6 +61,7 @@ type Store struct {
 	search *searchIndex // full-text index, kept in step by write (search_index.go)
 	reads  atomic.Int64
 	closed atomic.Bool
+	stats  storeStats // for Stats (stats.go)
 }
 
 // The state token: one quad, rewritten by every write in the write's transaction.
@@ -125,10 +126,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Backend != BackendMemory {
 		s.snapPath = filepath.Join(cfg.Path, snapshotFile)
 	}
+	loadStart := time.Now()
 	if err := s.load(ctx); err != nil {
 		h.Close()
 		return nil, err
 	}
+	s.stats.noteBuild(time.Since(loadStart))
 	// Search index: reused when its fingerprint matches the store's state, else rebuilt.
 	if s.search, err = openSearch(ctx, searchDir(cfg), s.idx.Load(), s.token); err != nil {
 		h.Close()
@@ -667,16 +670,17 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 // read model and the search index. The next read model is derived while Cayley commits.
 // addQuads, when not nil, are adds as quads (the caller has them; else they are decoded).
 func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
-	token := newToken()
+	start, token := time.Now(), newToken()
 	s.t.notePreds(adds)
 	// The next read model and the search index are brought up to date while the transaction is
 	// built and Cayley commits; should the commit fail, the search index is put back (the read
 	// model is just dropped).
 	var nx *index
+	var built time.Duration
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		nx = ix.apply(adds, removes, s.typePred)
+		nx, built = ix.apply(adds, removes, s.typePred), time.Since(start)
 		if writeHook != nil {
 			writeHook(ix, nx, adds, removes)
 		}
@@ -715,6 +719,8 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		}
 	}
 	s.idx.Store(nx)
+	s.stats.noteBuild(built)
+	s.stats.noteBatch(time.Since(start))
 	return nil
 }
 

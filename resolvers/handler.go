@@ -25,6 +25,9 @@ type Options struct {
 	// Tokens may call mutations (by role); without tokens the API is read-only.
 	Tokens []Token
 
+	// Metrics, when set, count and time every request (NewMetrics; served at /metrics).
+	Metrics *Metrics
+
 	// MaxUploadBytes limits multipart requests (file uploads to loadBatch, authenticated
 	// only); 32 MiB when 0. Every other request is held to MaxBodyBytes.
 	MaxUploadBytes int64
@@ -63,13 +66,14 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExt{o.Limits})                                     // after APQ: it measures the query text APQ resolved
 	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
+	srv.Use(outcomeExt{}) // the outcome code, for Metrics
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))
 
 	var h http.Handler = srv
 	h = loaders.Middleware(r.store, o.LoaderWait, h)
 	store := r.store
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	return o.Metrics.wrap(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		// Who is asking comes first: a bad token, and an upload without a token, are refused
 		// before a byte of the body is read (no form can post files across sites either).
 		p, ok := authenticate(o.Tokens, req.Header.Get("Authorization"))
@@ -100,7 +104,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		ctx = store.Pin(ctx) // one read-model version for the whole request
 		req.Body = http.MaxBytesReader(w, req.Body, limit)
 		h.ServeHTTP(w, req.WithContext(ctx))
-	})
+	}))
 }
 
 // uploadKey marks a request that may carry a large multipart body (an authenticated upload).

@@ -66,7 +66,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExt{o.Limits})                                     // after APQ: it measures the query text APQ resolved
 	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
-	srv.Use(outcomeExt{}) // the outcome code, for Metrics
+	srv.Use(outcomeExt{})                                            // the outcome code, for Metrics
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))
 

@@ -319,5 +319,10 @@ func TestAbuseDeadline(t *testing.T) {
 			t.Errorf("%s: got %+v; want %+v", q, got, want)
 		}
 	}
+	// An upload (gqlgen's multipart transport answers 200) gets the code too, not a JSON null.
+	resp, err := postMultipart(base, "Bearer "+abuseToken, `mutation($f: [Upload!]!) { loadBatch(files: $f, dryRun: true) { rejected } }`, 10)
+	if got := answer(t, resp, err); got.code != "TIMEOUT" {
+		t.Errorf("upload: got %+v; want code TIMEOUT", got)
+	}
 	abuseState(t, base) // /healthz still answers
 }

@@ -58,7 +58,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(cfg))
 	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The
 	// whole upload may sit in memory (MaxMemory = MaxUploadSize): nothing spills to temp files.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: o.MaxUploadBytes})
+	srv.AddTransport(uploadTransport{transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: o.MaxUploadBytes}})
 	srv.AddTransport(httpTransport{})     // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
 	srv.AddTransport(transport.Options{}) // OPTIONS
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -25,3 +25,13 @@ func (s *Store) AxisSize(a Axis) int {
 
 // ClaimTotal returns how many outcome claims the current read model holds.
 func (s *Store) ClaimTotal() int { return len(s.idx.Load().byType[TypeOutcomeClaim]) }
+
+// TypeSize returns how many nodes of the given types the current read model holds: what a
+// list of them scans.
+func (s *Store) TypeSize(types ...NodeType) int {
+	ix, n := s.idx.Load(), 0
+	for _, t := range types {
+		n += len(ix.byType[t])
+	}
+	return n
+}

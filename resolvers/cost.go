@@ -20,8 +20,9 @@ import (
 // matrix is computed (one pass over the claims, cached for the read model, so the resolver
 // reuses it; at most expensiveFields["matrix"] per request) and each part of its selection costs
 // its real number of elements times the cost of one element: rows and columns their values,
-// cells the non-empty cells, gapCells the empty ones, table a tenth of a unit per column and cell
-// (it is sent as compact columns).
+// cells the non-empty cells, gapCells the empty ones, table a hundredth of a unit per column and
+// cell (it is sent as compact columns: METHOD × OUTCOME on the large KB, 135,814 cells, is 6.3
+// MB and 41 ms as a table, 28.5 MB and 812 ms as cell objects).
 type costExt struct {
 	limit int
 	store *graph.Store
@@ -109,7 +110,7 @@ func (c *costExt) matrixCost(ctx context.Context, f *ast.Field, vars map[string]
 				case "gapCells":
 					cost = sat(cost, m.Gaps*one)
 				case "table":
-					cost = sat(cost, 1+len(m.Cells)*max(1, len(s.SelectionSet))/10)
+					cost = sat(cost, 1+len(m.Cells)*max(1, len(s.SelectionSet))/100)
 				default:
 					cost = sat(cost, one)
 				}

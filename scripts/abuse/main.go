@@ -137,6 +137,14 @@ func attacks(base, tok string) []attack {
 		b.WriteString(" }")
 		return b.String()
 	}
+	aliased := func(n int, field string) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, " a%d: %s", i, field)
+		}
+		return b.String() + " }"
+	}
 	multipart := func(size int, q string, auth bool, n int) func() (string, string) {
 		return func() (string, string) {
 			var wg sync.WaitGroup
@@ -181,6 +189,8 @@ func attacks(base, tok string) []attack {
 		{"2 aliased matrices", query(matrices(2), nil)},
 		{"4 aliased matrices", query(matrices(4), nil)},
 		{"29 aliased matrices", query(matrices(29), nil)},
+		{"30 aliased lists of all claims", query(aliased(30, "claims(first: 1) { totalCount }"), nil)},
+		{"20 aliased lists of all sources", query(aliased(20, "sources(first: 1) { totalCount }"), nil)},
 		{"anonymous mutation", query(`mutation { rollbackBatch(id: "x", dryRun: true) { removed } }`, nil)},
 		{"bad token mutation", func() (string, string) {
 			b, _ := json.Marshal(map[string]any{"query": `mutation { rollbackBatch(id: "x", dryRun: true) { removed } }`})

@@ -60,7 +60,7 @@ fuzz:
 ABUSE_DATA ?= $(or $(TMPDIR),/tmp)/kring-abuse-small
 abuse: build
 	$(GO) test . -run '^TestAbuse' -count=1 -v
-	$(GO) test ./resolvers -run '^(TestLimitsBeforeValidation|TestIntrospectionQuery|TestMatrixCost|TestOneReadModelPerRequest)$$' -count=1 -v
+	$(GO) test ./resolvers -run '^(TestLimitsBeforeValidation|TestIntrospectionQuery|TestCostOnSmallKB|TestOneReadModelPerRequest)$$' -count=1 -v
 	@test -d $(ABUSE_DATA) || $(BIN) gen --scale small --data $(ABUSE_DATA)
 	$(GO) run ./scripts/abuse --bin $(BIN) --data $(ABUSE_DATA)
 

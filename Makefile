@@ -6,7 +6,7 @@ ADDR    ?= 127.0.0.1:8080
 DATA    ?= ./data
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build explorer explorer-deps test test-go check-generated check-format vet test-explorer test-e2e conformance bench fuzz clean
+.PHONY: run build explorer explorer-deps test test-go check-generated check-format vet test-explorer test-e2e conformance bench fuzz abuse clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -52,6 +52,17 @@ bench:
 
 fuzz:
 	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./loaders -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done
+	@for t in FuzzPOSTBody FuzzGETQuery FuzzMultipart; do $(GO) test ./resolvers -run '^$$' -fuzz "^$$t\$$" -fuzztime 30s || exit 1; done
+
+# The abuse suite (issue 10): every attack against the real server, asserting the coded refusal;
+# then each attack against a spawned `kring serve` over the small generated KB, printing the
+# time and peak RSS it cost (scripts/abuse; numbers printed, not asserted).
+ABUSE_DATA ?= $(or $(TMPDIR),/tmp)/kring-abuse-small
+abuse: build
+	$(GO) test . -run '^TestAbuse' -count=1 -v
+	$(GO) test ./resolvers -run '^(TestLimitsBeforeValidation|TestIntrospectionQuery|TestCostOnSmallKB|TestOneReadModelPerRequest)$$' -count=1 -v
+	@test -d $(ABUSE_DATA) || $(BIN) gen --scale small --data $(ABUSE_DATA)
+	$(GO) run ./scripts/abuse --bin $(BIN) --data $(ABUSE_DATA)
 
 clean:
 	rm -rf $(BIN) explorer/dist/assets explorer/dist/*.html

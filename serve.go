@@ -195,6 +195,10 @@ func newMux(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler
 // routes wires the HTTP routes: the GraphQL API, export, health, GraphiQL and the explorer.
 func routes(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
 	mux := http.NewServeMux()
+	if o.Metrics == nil {
+		o.Metrics = resolvers.NewMetrics(st)
+	}
+	mux.Handle("GET /metrics", o.Metrics.Handler()) // Prometheus text format
 	mux.Handle("/graphql", resolvers.NewHandler(resolvers.New(st, log), o))
 	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
 	mux.Handle("GET /export", exportHandler(st, log))

@@ -134,6 +134,11 @@ func checkWhere(w *MethodWhere, depth int) error {
 	if depth > maxWhereDepth {
 		return fmt.Errorf("graph: where nests deeper than %d levels: %w", maxWhereDepth, ErrInvalid)
 	}
+	if w.Is != nil {
+		if err := checkText("where.is.text", w.Is.Text); err != nil {
+			return err
+		}
+	}
 	for _, x := range append(append([]*MethodWhere{w.Not}, w.And...), w.Or...) {
 		if err := checkWhere(x, depth+1); err != nil {
 			return err

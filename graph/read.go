@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -242,20 +243,23 @@ func Typed[T Node](ctx context.Context, s *Store, id string) (T, error) {
 	return t, nil
 }
 
-// all returns every node of the given types, built, in id order.
-func all[T Node](ix *index, types ...NodeType) []T {
+// all returns every node of the given types, built, in id order; it stops with ctx's error.
+func all[T Node](ctx context.Context, ix *index, types ...NodeType) ([]T, error) {
 	var ids []string
 	for _, t := range types {
 		ids = append(ids, ix.byType[t]...)
 	}
 	sort.Strings(ids)
 	out := make([]T, 0, len(ids))
-	for _, id := range ids {
+	for i, id := range ids {
+		if err := checkEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		if v, ok := ix.build(ix.nodes[id]).(T); ok {
 			out = append(out, v)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // List returns every node of type T's node types, in id order.
@@ -264,17 +268,31 @@ func list[T Node](ctx context.Context, s *Store, keep func(*index, T) bool, type
 	if err != nil {
 		return nil, err
 	}
-	items := all[T](ix, types...)
-	if keep == nil {
-		return items, nil
+	items, err := all[T](ctx, ix, types...)
+	if err != nil || keep == nil {
+		return items, err
 	}
 	out := items[:0]
-	for _, it := range items {
+	for i, it := range items {
+		if err := checkEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		if keep(ix, it) {
 			out = append(out, it)
 		}
 	}
 	return out, nil
+}
+
+// MaxTextFilter is the longest text a text filter may hold, in characters.
+const MaxTextFilter = 256
+
+// checkText refuses a text filter longer than MaxTextFilter characters (ErrInvalid).
+func checkText(field string, text *string) error {
+	if text != nil && utf8.RuneCountInString(*text) > MaxTextFilter {
+		return fmt.Errorf("graph: %s: the text filter is %d characters long; the limit is %d: %w", field, utf8.RuneCountInString(*text), MaxTextFilter, ErrInvalid)
+	}
+	return nil
 }
 
 // WorkModelFilter selects work models.
@@ -307,6 +325,11 @@ type MethodFilter struct {
 
 // Methods returns the methods and initiatives matching f, in id order.
 func (s *Store) Methods(ctx context.Context, f *MethodFilter) ([]*Method, error) {
+	if f != nil {
+		if err := checkText("filter.text", f.Text); err != nil {
+			return nil, err
+		}
+	}
 	return list(ctx, s, func(ix *index, m *Method) bool { return ix.matchMethod(m, f) }, TypeMethod, TypeInitiative)
 }
 
@@ -472,7 +495,10 @@ func (s *Store) ClaimsOf(ctx context.Context, ids []string, f *ClaimFilter) ([]*
 		return nil, err
 	}
 	out := []*OutcomeClaim{}
-	for _, id := range ids {
+	for i, id := range ids {
+		if err := checkEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		if n := ix.nodes[id]; n != nil {
 			if c, ok := ix.build(n).(*OutcomeClaim); ok && ix.matchClaim(c, f) {
 				out = append(out, c)
@@ -553,6 +579,11 @@ type SourceFilter struct {
 
 // Sources returns the sources matching f, in id order.
 func (s *Store) Sources(ctx context.Context, f *SourceFilter) ([]*Source, error) {
+	if f != nil {
+		if err := checkText("filter.text", f.Text); err != nil {
+			return nil, err
+		}
+	}
 	return list(ctx, s, func(_ *index, src *Source) bool { return matchSource(src, f) }, TypeSource)
 }
 

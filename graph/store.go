@@ -67,6 +67,7 @@ type Store struct {
 	search *searchIndex // full-text index, kept in step by write (search_index.go)
 	reads  atomic.Int64
 	closed atomic.Bool
+	stats  storeStats // for Stats (stats.go)
 
 	lock     *dirLock // the data directory's lock (lock.go); nil for memory
 	readOnly bool
@@ -143,11 +144,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Backend != BackendMemory {
 		s.snapPath = filepath.Join(cfg.Path, snapshotFile)
 	}
+	loadStart := time.Now()
 	if err := s.load(ctx); err != nil {
 		h.Close()
 		lock.release()
 		return nil, err
 	}
+	s.stats.noteBuild(time.Since(loadStart))
 	// Search index: reused when its fingerprint matches the store's state, else rebuilt.
 	if s.search, err = s.openSearch(ctx, cfg); err != nil {
 		h.Close()
@@ -348,7 +351,7 @@ func (s *Store) index(ctx context.Context) (*index, error) {
 		return nil, err
 	}
 	s.reads.Add(1)
-	return s.idx.Load(), nil
+	return s.pinned(ctx), nil // the request's version when it pinned one (pin.go)
 }
 
 // Reads returns how many read calls the store has served; tests use it to count round trips.
@@ -698,16 +701,17 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 // read model and the search index. The next read model is derived while Cayley commits.
 // addQuads, when not nil, are adds as quads (the caller has them; else they are decoded).
 func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
-	token := newToken()
+	start, token := time.Now(), newToken()
 	s.t.notePreds(adds)
 	// The next read model and the search index are brought up to date while the transaction is
 	// built and Cayley commits; should the commit fail, the search index is put back (the read
 	// model is just dropped).
 	var nx *index
+	var built time.Duration
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		nx = ix.apply(adds, removes, s.typePred)
+		nx, built = ix.apply(adds, removes, s.typePred), time.Since(start)
 		if writeHook != nil {
 			writeHook(ix, nx, adds, removes)
 		}
@@ -746,6 +750,8 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		}
 	}
 	s.idx.Store(nx)
+	s.stats.noteBuild(built)
+	s.stats.noteBatch(time.Since(start))
 	return nil
 }
 

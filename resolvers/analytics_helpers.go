@@ -129,23 +129,26 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 }
 
 // analyticsComplexity sets the costs of the analytical fields (schema/analytics.graphqls) whose
-// lists can grow with the knowledge base. Typical sizes: a matrix has ~20 non-empty cells and a
-// cell ~10 claims (its page is an upper bound few cells reach); an axis ~20 values, claimStats
-// as many groups; paths ~50. Short lists of related nodes (a path's nodes, judgements, a
-// comparison's rows and items, the evidence under a recommendation) keep gqlgen's default cost, as
-// the related lists in limits.go do. The lead wires it in complexity() (limits.go).
-func analyticsComplexity(c *ComplexityRoot) {
+// lists can grow with the knowledge base. A matrix is costed by what it really holds (cost.go):
+// here it counts 0, and its parts count one element each. An axis has as many values as the
+// knowledge base gives it (st.AxisSize), so claimStats costs its child per group; paths ~50.
+// Short lists of related nodes (a path's nodes, judgements, a comparison's rows and items, the
+// evidence under a recommendation) keep gqlgen's default cost, as the related lists in limits.go
+// do.
+func analyticsComplexity(c *ComplexityRoot, st *graph.Store) {
 	q := &c.Query
-	q.Matrix = func(child int, _ graph.Axis, _ graph.Axis, _ *graph.ClaimFilter) int { return 10 + child }
-	c.Matrix.Rows = func(child int) int { return 1 + child*20 }
-	c.Matrix.Columns = c.Matrix.Rows
-	c.Matrix.Cells = c.Matrix.Rows
-	c.Matrix.GapCells = c.Matrix.Rows
+	q.Matrix = func(int, graph.Axis, graph.Axis, *graph.ClaimFilter) int { return 0 }
 	c.MatrixCell.Claims = func(child int, first *int, _ *string) int { return 1 + child*min(pageCost(first, nil), 10) }
-	q.ClaimStats = func(child int, _ *graph.ClaimFilter, _ *graph.Axis) int { return 10 + child*20 }
+	q.ClaimStats = func(child int, _ *graph.ClaimFilter, groupBy *graph.Axis) int {
+		if groupBy == nil {
+			return 10 + child
+		}
+		return 10 + child*max(1, st.AxisSize(*groupBy))
+	}
 	q.FindMethods = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, first *int, _ *string) int {
-		return 1 + child*pageCost(first, nil)
+		return 10 + child*pageCost(first, nil)
 	}
 	q.Paths = func(child int, _ string, _ string, _ *int) int { return 10 + child }
 	c.PathResult.Paths = func(child int) int { return 1 + child*50 }
+	q.Compare = func(child int, ids []string, _ graph.Lang) int { return 10 + child*max(1, len(ids)) }
 }

@@ -8,13 +8,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"kring/graph"
 )
@@ -111,31 +111,30 @@ func authenticate(tokens []Token, header string) (*Principal, bool) {
 	return found, found != nil
 }
 
-// authMiddleware puts the caller into the context; a wrong token is refused outright (401)
-// rather than silently treated as anonymous.
-func authMiddleware(tokens []Token, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, ok := authenticate(tokens, r.Header.Get("Authorization"))
-		if !ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("WWW-Authenticate", `Bearer realm="kring"`)
-			w.WriteHeader(http.StatusUnauthorized)
-			json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-				"message": "invalid or unknown bearer token", "extensions": map[string]any{"code": CodeForbidden}}}})
-			return
-		}
-		if p != nil {
-			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
-		}
-		next.ServeHTTP(w, r)
-	})
+// unauthenticated answers 401 with a WWW-Authenticate challenge and code UNAUTHENTICATED, in
+// the media type the request accepts.
+func unauthenticated(w http.ResponseWriter, r *http.Request, msg string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="kring"`)
+	writeResult(w, responseMedia(r), http.StatusUnauthorized, &graphql.Response{Errors: gqlerror.List{{
+		Message: msg, Extensions: map[string]any{"code": CodeUnauthenticated}}}}, false)
+}
+
+// responseMedia is the response media type for r (application/json when nothing fits).
+func responseMedia(r *http.Request) string {
+	if m := negotiate(r.Header.Values("Accept")); m != "" {
+		return m
+	}
+	return mediaJSON
 }
 
 // hasRole implements the @hasRole directive.
 func hasRole(ctx context.Context, _ any, next graphql.Resolver, roles []Role) (any, error) {
 	p := PrincipalFrom(ctx)
 	if p == nil {
-		return nil, fmt.Errorf("this operation needs a bearer token with role %s: %w", joinRoles(roles), graph.ErrForbidden)
+		return nil, &gqlerror.Error{
+			Message:    fmt.Sprintf("this operation needs a bearer token with role %s", joinRoles(roles)),
+			Extensions: map[string]any{"code": CodeUnauthenticated},
+		}
 	}
 	for _, r := range roles {
 		if p.Role == r {

@@ -38,9 +38,9 @@ func TestMutationsNeedARole(t *testing.T) {
 		status     int
 		code       string
 	}{
-		{"anonymous", "", 200, "FORBIDDEN"},
-		{"unknown token", "Bearer nope", 401, "FORBIDDEN"},
-		{"malformed header", "Basic abc", 401, "FORBIDDEN"},
+		{"anonymous", "", 401, "UNAUTHENTICATED"},
+		{"unknown token", "Bearer nope", 401, "UNAUTHENTICATED"},
+		{"malformed header", "Basic abc", 401, "UNAUTHENTICATED"},
 		{"curator", "Bearer " + curator, 200, ""},
 		{"admin", "bearer " + admin, 200, ""},
 	}
@@ -55,6 +55,9 @@ func TestMutationsNeedARole(t *testing.T) {
 			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
+			if c.status == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
+				t.Errorf("401 without WWW-Authenticate")
+			}
 			if rec.Code != c.status {
 				t.Errorf("status = %d; want %d (%s)", rec.Code, c.status, rec.Body)
 			}

@@ -19,9 +19,17 @@ const (
 	CodeConflict     = "CONFLICT"
 	CodeInternal     = "INTERNAL"
 	CodeTimeout      = "TIMEOUT"
+	// CodeUnauthenticated: no bearer token where one is needed, or a token nobody issued.
+	// CodeForbidden is for a known token whose role lacks the right.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeUnavailable     = "UNAVAILABLE"
+	CodeStorageFull     = "STORAGE_FULL"
 )
 
-var ourCodes = map[string]bool{CodeNotFound: true, CodeBadUserInput: true, CodeForbidden: true, CodeConflict: true, CodeInternal: true, CodeTimeout: true}
+var ourCodes = map[string]bool{
+	CodeNotFound: true, CodeBadUserInput: true, CodeForbidden: true, CodeConflict: true, CodeInternal: true,
+	CodeTimeout: true, CodeUnauthenticated: true, CodeUnavailable: true, CodeStorageFull: true,
+}
 
 // presenter is the one error boundary of the API: graph errors become coded GraphQL errors;
 // anything unexpected is logged and shown only as "internal error".

@@ -25,7 +25,11 @@ type Options struct {
 	// Tokens may call mutations (by role); without tokens the API is read-only.
 	Tokens []Token
 
-	// MaxUploadBytes limits multipart requests (file uploads to loadBatch); 32 MiB when 0.
+	// Metrics, when set, count and time every request (NewMetrics; served at /metrics).
+	Metrics *Metrics
+
+	// MaxUploadBytes limits multipart requests (file uploads to loadBatch, authenticated
+	// only); 32 MiB when 0. Every other request is held to MaxBodyBytes.
 	MaxUploadBytes int64
 }
 
@@ -39,6 +43,9 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 1 << 20
 	}
+	if o.Limits.MaxQueryBytes == 0 || o.Limits.MaxQueryBytes > int(o.MaxBodyBytes) {
+		o.Limits.MaxQueryBytes = int(o.MaxBodyBytes) // also for the operations of a multipart body
+	}
 	if o.Timeout == 0 {
 		o.Timeout = 15 * time.Second
 	}
@@ -47,40 +54,63 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
-	complexity(&cfg.Complexity)
+	complexity(&cfg.Complexity, r.store)
 	srv := handler.New(NewExecutableSchema(cfg))
 	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The
 	// whole upload may sit in memory (MaxMemory = MaxUploadSize): nothing spills to temp files.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: o.MaxUploadBytes})
+	srv.AddTransport(uploadTransport{transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: o.MaxUploadBytes}})
 	srv.AddTransport(httpTransport{})     // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
 	srv.AddTransport(transport.Options{}) // OPTIONS
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(limitsExt{o.Limits})
-	srv.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
+	srv.Use(limitsExt{o.Limits})                                     // after APQ: it measures the query text APQ resolved
+	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
+	srv.Use(outcomeExt{})                                            // the outcome code, for Metrics
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))
 
 	var h http.Handler = srv
 	h = loaders.Middleware(r.store, o.LoaderWait, h)
-	h = authMiddleware(o.Tokens, h)
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx, cancel := context.WithTimeout(req.Context(), o.Timeout)
-		defer cancel()
+	store := r.store
+	return o.Metrics.wrap(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		// Who is asking comes first: a bad token, and an upload without a token, are refused
+		// before a byte of the body is read (no form can post files across sites either).
+		p, ok := authenticate(o.Tokens, req.Header.Get("Authorization"))
+		if !ok {
+			unauthenticated(w, req, "invalid or unknown bearer token")
+			return
+		}
+		ctx := req.Context()
+		if p != nil {
+			ctx = context.WithValue(ctx, principalKey{}, p)
+		}
 		limit := o.MaxBodyBytes
-		if isMultipart(req) {
-			limit = o.MaxUploadBytes // uploads: the multipart transport enforces the same limit
-			if req.ContentLength > limit {
-				// As httpTransport answers a large body (gqlgen's transport would say 200).
-				writeHTTPError(w, mediaJSON, http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", limit)
+		if isMultipart(req) && req.Method == http.MethodPost {
+			if p == nil {
+				unauthenticated(w, req, "multipart requests (file uploads to loadBatch) need a bearer token")
 				return
 			}
+			limit = o.MaxUploadBytes // uploads: the multipart transport enforces the same limit
+			ctx = context.WithValue(ctx, uploadKey{}, true)
 		}
+		if req.ContentLength > limit {
+			// As httpTransport answers a large body (gqlgen's transport would say 200).
+			writeHTTPError(w, responseMedia(req), http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", limit)
+			return
+		}
+		ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+		ctx = store.Pin(ctx) // one read-model version for the whole request
 		req.Body = http.MaxBytesReader(w, req.Body, limit)
 		h.ServeHTTP(w, req.WithContext(ctx))
-	})
+	}))
 }
+
+// uploadKey marks a request that may carry a large multipart body (an authenticated upload).
+type uploadKey struct{}
+
+func isUpload(ctx context.Context) bool { b, _ := ctx.Value(uploadKey{}).(bool); return b }
 
 // isMultipart reports whether a request is a multipart form (a file upload).
 func isMultipart(r *http.Request) bool {

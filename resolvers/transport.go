@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -108,17 +110,32 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 
+	if opCtx.Operation.Operation == ast.Mutation && PrincipalFrom(ctx) == nil {
+		// Every mutation needs a role (@hasRole): say so before running anything.
+		unauthenticated(w, r, "mutations need a bearer token with role CURATOR or ADMIN")
+		return
+	}
+
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
-	if resp == nil {
-		// The executor signals a cancelled or timed-out request context with no response.
-		writeResult(w, media, http.StatusServiceUnavailable, &graphql.Response{Errors: gqlerror.List{{
-			Message:    "the request took too long or was cancelled, and was stopped",
-			Extensions: map[string]any{"code": CodeTimeout},
-		}}}, false)
+	if resp == nil || (ctx.Err() != nil && opCtx.Operation.Operation == ast.Query) {
+		// Past the deadline (or cancelled): the executor gives no response when the context
+		// ended before it started, and a partial one, with resolvers' TIMEOUT errors, when it
+		// ended during execution. Nothing was sent yet: 503 and code TIMEOUT, never an empty
+		// reply or a 200 with holes. A mutation's answer is sent as it is: what it wrote is
+		// written, and its report says so.
+		writeTimeout(w, media)
 		return
 	}
 	writeResult(w, media, http.StatusOK, resp, true)
+}
+
+// writeTimeout answers a request stopped by its deadline: 503, code TIMEOUT, no data.
+func writeTimeout(w http.ResponseWriter, media string) {
+	writeResult(w, media, http.StatusServiceUnavailable, &graphql.Response{Errors: gqlerror.List{{
+		Message:    "the request took longer than the server's time limit and was stopped",
+		Extensions: map[string]any{"code": CodeTimeout},
+	}}}, false)
 }
 
 // mutationOverGET answers 405: GET may only read (GraphQL over HTTP: a mutation over GET MUST
@@ -464,4 +481,27 @@ func httpErrorf(status int, format string, args ...any) *gqlerror.Error {
 // writeHTTPError answers a malformed HTTP request.
 func writeHTTPError(w http.ResponseWriter, media string, status int, format string, args ...any) {
 	writeResult(w, media, status, &graphql.Response{Errors: gqlerror.List{httpErrorf(status, format, args...)}}, false)
+}
+
+// uploadTransport is gqlgen's multipart transport (file uploads), with a TIMEOUT error instead
+// of the JSON null gqlgen writes when the request's deadline passed before execution began.
+type uploadTransport struct{ transport.MultipartForm }
+
+func (u uploadTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	u.MultipartForm.Do(w, r, timeoutExecutor{exec})
+}
+
+type timeoutExecutor struct{ graphql.GraphExecutor }
+
+func (e timeoutExecutor) DispatchOperation(ctx context.Context, oc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	next, ctx := e.GraphExecutor.DispatchOperation(ctx, oc)
+	return func(ctx context.Context) *graphql.Response {
+		if resp := next(ctx); resp != nil {
+			return resp
+		}
+		return &graphql.Response{Errors: gqlerror.List{{
+			Message:    "the request took longer than the server's time limit and was stopped",
+			Extensions: map[string]any{"code": CodeTimeout},
+		}}}
+	}, ctx
 }

@@ -448,6 +448,23 @@ test('GraphiQL is served locally at /graphiql', async () => {
   await page.context().close();
 });
 
+// GraphiQL's docs need its introspection query (13 levels deep) to pass the server's limits.
+test('graphiql: the docs explorer loads the schema and finds Method', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/graphiql`);
+  await page.waitForSelector('.graphiql-container', { timeout: 15000 });
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  await page.waitForSelector('.graphiql-doc-explorer-root-type', { timeout: 15000 });
+  const search = page.locator('.graphiql-doc-explorer-search input');
+  await search.click();
+  await search.fill('Method');
+  await page.locator('.graphiql-doc-explorer-search [role=option], .graphiql-doc-explorer-search li').filter({ hasText: /^Method$/ }).first().click();
+  await page.waitForFunction(() => document.querySelector('.graphiql-doc-explorer-title')?.textContent?.trim() === 'Method', null, { timeout: 10000 });
+  await shot(page, 'graphiql-docs-method');
+  page.checkClean();
+  await page.context().close();
+});
+
 // --- run ---------------------------------------------------------------------------------------
 
 let passed = 0;

@@ -1,0 +1,218 @@
+package resolvers
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kring/graph"
+)
+
+// Metrics are the server's Prometheus metrics, served by Handler as /metrics:
+//
+//   - kring_graphql_requests_total{operation, code}: GraphQL requests by operation name and
+//     outcome (OK, or the first error's extensions.code);
+//   - kring_graphql_request_duration_seconds{operation}: their latency;
+//   - kring_read_model_generation, kring_read_model_build_seconds: the read model's version
+//     (read models built since start) and how long the last one took to build;
+//   - kring_batch_duration_seconds: the batches written (a summary: count and total time), and
+//     kring_batch_last_duration_seconds;
+//   - kring_store_quads: the store's size;
+//   - the Go runtime's and the process's standard metrics.
+//
+// Operation names are the client's: at most maxOperationNames distinct ones are kept apart,
+// the rest count as "other", so that no client can grow the metrics without bound.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+const maxOperationNames = 100
+
+// NewMetrics registers the metrics of a server over st.
+func NewMetrics(st *graph.Store) *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kring_graphql_requests_total",
+			Help: "GraphQL requests by operation name and outcome code (OK or the first error's extensions.code).",
+		}, []string{"operation", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "kring_graphql_request_duration_seconds",
+			Help:    "Time to answer a GraphQL request, by operation name.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 15, 30},
+		}, []string{"operation"}),
+		names: map[string]bool{},
+	}
+	m.reg.MustRegister(m.requests, m.latency, storeCollector{st},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// operation returns the label for an operation name.
+func (m *Metrics) operation(name string) string {
+	if name == "" {
+		return "-"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names[name] {
+		return name
+	}
+	if len(m.names) >= maxOperationNames {
+		return "other"
+	}
+	m.names[name] = true
+	return name
+}
+
+// outcome is what one request's answer was, filled in while it is served.
+type outcome struct {
+	mu        sync.Mutex
+	operation string
+	code      string
+}
+
+type outcomeKey struct{}
+
+func outcomeOf(ctx context.Context) *outcome {
+	o, _ := ctx.Value(outcomeKey{}).(*outcome)
+	return o
+}
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// wrap counts and times every request to next.
+func (m *Metrics) wrap(next http.Handler) http.Handler {
+	if m == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		o := &outcome{}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), outcomeKey{}, o)))
+		o.mu.Lock()
+		op, code := o.operation, o.code
+		o.mu.Unlock()
+		if code == "" {
+			// Answered outside GraphQL execution (the transport's own refusals).
+			switch {
+			case sw.status == http.StatusUnauthorized:
+				code = CodeUnauthenticated
+			case sw.status == http.StatusServiceUnavailable:
+				code = CodeTimeout
+			case sw.status >= 500:
+				code = CodeInternal
+			case sw.status >= 400:
+				code = CodeBadUserInput
+			default:
+				code = "OK"
+			}
+		}
+		op = m.operation(op)
+		m.requests.WithLabelValues(op, code).Inc()
+		m.latency.WithLabelValues(op).Observe(time.Since(start).Seconds())
+	})
+}
+
+// outcomeExt records each GraphQL response's operation and outcome code for the metrics.
+type outcomeExt struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = outcomeExt{}
+
+func (outcomeExt) ExtensionName() string                   { return "KringOutcome" }
+func (outcomeExt) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (outcomeExt) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	o := outcomeOf(ctx)
+	if o == nil {
+		return resp
+	}
+	code := "OK"
+	switch {
+	case resp == nil:
+		code = CodeTimeout
+	case len(resp.Errors) > 0:
+		code = CodeInternal
+		if c, ok := resp.Errors[0].Extensions["code"].(string); ok {
+			code = c
+		}
+	}
+	op := ""
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil {
+			op = oc.Operation.Name
+			if op == "" {
+				op = "(anonymous " + string(oc.Operation.Operation) + ")"
+			}
+		}
+	}
+	o.mu.Lock()
+	o.operation, o.code = op, code
+	o.mu.Unlock()
+	return resp
+}
+
+// storeCollector reads the store's figures at each scrape.
+type storeCollector struct{ st *graph.Store }
+
+var (
+	descGeneration = prometheus.NewDesc("kring_read_model_generation", "Read models built since the server started (the read model's version).", nil, nil)
+	descBuild      = prometheus.NewDesc("kring_read_model_build_seconds", "How long the last read model took to build (at start-up, or derived by a write).", nil, nil)
+	descBatches    = prometheus.NewDesc("kring_batch_duration_seconds", "Batches written since the server started, and the time their writes took.", nil, nil)
+	descLastBatch  = prometheus.NewDesc("kring_batch_last_duration_seconds", "How long the last batch write took.", nil, nil)
+	descQuads      = prometheus.NewDesc("kring_store_quads", "Quads in the store.", nil, nil)
+)
+
+func (storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descGeneration, descBuild, descBatches, descLastBatch, descQuads} {
+		ch <- d
+	}
+}
+
+func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.st.Stats()
+	ch <- prometheus.MustNewConstMetric(descGeneration, prometheus.CounterValue, float64(s.Generation))
+	ch <- prometheus.MustNewConstMetric(descBuild, prometheus.GaugeValue, s.LastBuild.Seconds())
+	ch <- prometheus.MustNewConstSummary(descBatches, s.Batches, s.BatchTotal.Seconds(), nil)
+	ch <- prometheus.MustNewConstMetric(descLastBatch, prometheus.GaugeValue, s.LastBatch.Seconds())
+	ch <- prometheus.MustNewConstMetric(descQuads, prometheus.GaugeValue, float64(s.Quads))
+}

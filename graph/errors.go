@@ -184,6 +184,13 @@ func (ps *Problems) Addf(file string, line, col int, field, format string, args 
 	*ps = append(*ps, Problem{File: file, Line: line, Column: col, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// AddConflict records a conflicting fact: the message for people, c as its typed cause
+// (Problem.Err). field is where the fact stands in the input (a column, a record's field).
+func (ps *Problems) AddConflict(file string, line, col int, field string, c *ConflictError, format string, args ...any) {
+	ps.Addf(file, line, col, field, format, args...)
+	(*ps)[len(*ps)-1].Err = c
+}
+
 // Sorted returns the problems ordered by file, line and column.
 func (ps Problems) Sorted() Problems {
 	out := append(Problems(nil), ps...)

@@ -168,8 +168,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // logOpen reports a snapshot that Open could not use, with why and how long reading every quad
 // took instead.
 func (s *Store) logOpen(took time.Duration) {
-	if s.snap.path == "" || s.info.FromSnapshot {
-		return
+	if s.snap.path == "" || s.info.FromSnapshot || s.info.missing && s.idx.Load().quads == 0 {
+		return // nothing to say about a new store
 	}
 	msg := "start-up snapshot not used: read model rebuilt from the quad store"
 	if s.info.missing {
@@ -621,7 +621,8 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 			}
 			seen[key] = true
 			pos := c.single[k]
-			ps.Addf(pos.File, pos.Line, pos.Column, k.p, "conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
+			ps.AddConflict(pos.File, pos.Line, pos.Column, k.p, &ConflictError{Type: n.typ, ID: ShortID(k.s), Field: k.p},
+				"conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
 				ShortID(k.s), k.p, quad.StringOf(v), ShortID(s.t.iri(e.l)), quad.StringOf(vals[0]))
 		}
 	}

@@ -131,6 +131,7 @@ type storeFlags struct {
 	data      string
 	backend   string
 	noStarter bool
+	log       *slog.Logger // the store's logger (nil: slog's default)
 }
 
 func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
@@ -148,7 +149,7 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
 }
 
 func (sf *storeFlags) open(ctx context.Context) (*graph.Store, error) {
-	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data})
+	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, Logger: sf.log})
 }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
@@ -257,6 +258,7 @@ var explorerFS embed.FS
 
 // openWithStarter opens the store and, when it is empty, loads the bundled knowledge base.
 func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*graph.Store, error) {
+	sf.log = log
 	st, err := sf.open(ctx)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -366,5 +367,45 @@ func TestCloseDuringWrites(t *testing.T) {
 			t.Error(err)
 		}
 		st.Close()
+	}
+}
+
+// TestSnapshotDiscardLogged: a snapshot that Open cannot use is logged at WARN, with the
+// reason and how long reading every quad took instead.
+func TestSnapshotDiscardLogged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := openBolt(t, dir)
+	graphtest.MustApply(t, st, batch1())
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "readmodel.snap")
+	b, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(snap, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	st, err = graph.Open(ctx, graph.Config{Path: dir, Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var rec struct {
+		Level, Msg, Reason string
+		Rebuild            int64
+		Quads              int
+	}
+	for line := range strings.Lines(buf.String()) {
+		if err := json.Unmarshal([]byte(line), &rec); err == nil && strings.Contains(rec.Msg, "snapshot") {
+			break
+		}
+	}
+	if rec.Level != "WARN" || !strings.Contains(rec.Reason, "snapshot unusable") || rec.Rebuild <= 0 || rec.Quads == 0 {
+		t.Errorf("log of the discarded snapshot: %+v; want WARN with the reason (snapshot unusable), the rebuild time and the quads, in:\n%s", rec, buf.String())
 	}
 }

@@ -553,15 +553,16 @@ func (si *searchIndex) batch(b *bleve.Batch) (err error) {
 // with token (writer only): the persisted index when its fingerprint still matches, else one
 // rebuilt on disk, else one rebuilt in memory (see the top of this file).
 func (si *searchIndex) reset(ix *index, token string, cause error) {
-	si.mu.Lock()
-	defer si.mu.Unlock()
 	si.lastErr.Store(&cause)
+	// Searches fail (UNAVAILABLE) rather than wait while the index is rebuilt.
+	si.mu.Lock()
 	if si.bi != nil {
 		if err := closeBleve(si.bi); err != nil {
 			si.log.Warn("search index: closing the failed index", "err", err)
 		}
-		si.bi = nil
+		si.bi, si.broken = nil, cause
 	}
+	si.mu.Unlock()
 	ctx := context.Background()
 	t0 := time.Now()
 	dir := si.path
@@ -569,14 +570,18 @@ func (si *searchIndex) reset(ix *index, token string, cause error) {
 		dir = ""
 	}
 	bi, rebuilt, err := openBleve(ctx, dir, ix, token, si.faults)
+	inMemory := si.inMemory
 	if err != nil && dir != "" {
 		si.log.Warn("search index: cannot restore the index on disk; rebuilding it in memory until the next start", "err", err)
 		if rerr := os.RemoveAll(si.path); rerr != nil {
 			si.log.Warn("search index: removing the failed index", "err", rerr)
 		}
-		si.inMemory = true
+		inMemory = true
 		bi, rebuilt, err = openBleve(ctx, "", ix, token, si.faults)
 	}
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	si.inMemory = inMemory
 	if err != nil {
 		si.log.Error("search index: unavailable until the next write or start", "err", err)
 		si.broken = err

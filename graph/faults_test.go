@@ -117,6 +117,17 @@ func TestFaultWrite(t *testing.T) {
 			if stale, err := st.SearchStale(); stale {
 				t.Errorf("SearchStale = true (%v); want the index restored on disk", err)
 			}
+			// A rollback (a write that removes) fails the same way and changes nothing.
+			f.Set(tc.layer, tc.errno)
+			_, err = st.Rollback(ctx, "b2", false)
+			wantStorageError(t, err, tc.errno, tc.what)
+			if got := stateOf(t, st); got.quads != after.quads || !slices.Equal(got.search, after.search) {
+				t.Errorf("after the failed rollback: search %v; want %v, and the same quads", got.search, after.search)
+			}
+			f.Set(tc.layer, nil)
+			if _, err := st.Verify(ctx); err != nil {
+				t.Errorf("Verify after the failed rollback: %v", err)
+			}
 			st.Close()
 			st = openFaulty(t, dir, f)
 			if got := stateOf(t, st); got.quads != after.quads || !slices.Equal(got.search, after.search) {
@@ -407,5 +418,30 @@ func TestSnapshotDiscardLogged(t *testing.T) {
 	}
 	if rec.Level != "WARN" || !strings.Contains(rec.Reason, "snapshot unusable") || rec.Rebuild <= 0 || rec.Quads == 0 {
 		t.Errorf("log of the discarded snapshot: %+v; want WARN with the reason (snapshot unusable), the rebuild time and the quads, in:\n%s", rec, buf.String())
+	}
+}
+
+// TestStorageErrorKinds: which causes are a full disk and which an unavailable store, and what
+// the message says.
+func TestStorageErrorKinds(t *testing.T) {
+	for _, tc := range []struct {
+		cause error
+		full  bool
+		msg   string
+	}{
+		{&os.PathError{Op: "write", Path: "/data/indexes.bolt", Err: syscall.ENOSPC}, true, "graph: writing the quad store: no space left on device"},
+		{fmt.Errorf("wrapped: %w", syscall.EDQUOT), true, "graph: writing the quad store: disk quota exceeded"},
+		{&os.PathError{Op: "write", Path: "/data/indexes.bolt", Err: syscall.EIO}, false, "graph: writing the quad store: input/output error"},
+		{syscall.EROFS, false, "graph: writing the quad store: read-only file system"},
+		{errors.New("bolt: something else"), false, "graph: writing the quad store: I/O failure"},
+	} {
+		err := fmt.Errorf("graph: write: %w", &graph.StorageError{Op: "writing the quad store", Err: tc.cause})
+		if errors.Is(err, graph.ErrStorageFull) != tc.full || errors.Is(err, graph.ErrUnavailable) == tc.full {
+			t.Errorf("%v: full %v, unavailable %v; want full %v", tc.cause, errors.Is(err, graph.ErrStorageFull), errors.Is(err, graph.ErrUnavailable), tc.full)
+		}
+		var se *graph.StorageError
+		if !errors.As(err, &se) || se.Error() != tc.msg || !errors.Is(err, tc.cause) {
+			t.Errorf("%v: message %q; want %q, and the cause reachable", tc.cause, se.Error(), tc.msg)
+		}
 	}
 }

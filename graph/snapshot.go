@@ -132,7 +132,7 @@ func (sn *snapshotter) close(ix *index) error {
 	return sn.saveLocked(ix)
 }
 
-// snapshotFile is where a snapshot is written before it is renamed into place.
+// snapshotTemp is the file a snapshot is written to before it is renamed into place.
 type snapshotTemp interface {
 	io.Writer
 	Name() string

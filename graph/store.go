@@ -112,8 +112,9 @@ type OpenInfo struct {
 // Open opens (creating when needed) the quad store and builds the read model from it.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	var (
-		h   *cayley.Handle
-		err error
+		h    *cayley.Handle
+		err  error
+		opts cgraph.Options // bolt's, kept to reopen it after a failed commit
 	)
 	switch cfg.Backend {
 	case BackendMemory:
@@ -125,7 +126,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if cfg.Path == "" {
 			return nil, fmt.Errorf("graph: open bolt: no data directory given")
 		}
-		opts := cgraph.Options{"no_bloom": true}
+		opts = cgraph.Options{"no_bloom": true}
 		if err := os.MkdirAll(cfg.Path, 0o700); err != nil {
 			return nil, fmt.Errorf("graph: open bolt: %w", err)
 		}
@@ -148,7 +149,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.snap.init(s, cfg)
 	if cfg.Backend != BackendMemory {
-		s.path, s.opts = cfg.Path, cgraph.Options{"no_bloom": true}
+		s.path, s.opts = cfg.Path, opts
 	}
 	t0 := time.Now()
 	if err := s.load(ctx); err != nil {

@@ -55,3 +55,10 @@ func StateTokenForTest(s *Store) string {
 	defer s.mu.Unlock()
 	return s.token
 }
+
+// OnWriteLockForTest calls fn in every write just before it takes the writer's lock, until the
+// test ends.
+func OnWriteLockForTest(tb testing.TB, fn func()) {
+	lockHook = fn
+	tb.Cleanup(func() { lockHook = nil })
+}

@@ -305,6 +305,43 @@ func TestSnapshotAfterCrash(t *testing.T) {
 	checkOpen(t, dir, true, "", want).Close()
 }
 
+// TestCloseBeforeWriteLock: a write that has arrived but not yet taken the writer's lock when
+// Close runs fails with ErrClosed and writes nothing (Close used to mark the store closed before
+// taking the lock, and such a write then ran on the closed quad store).
+func TestCloseBeforeWriteLock(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := openBolt(t, dir)
+	graphtest.MustApply(t, st, batch1())
+	arrived, proceed := make(chan struct{}), make(chan struct{})
+	graph.OnWriteLockForTest(t, func() {
+		close(arrived)
+		<-proceed
+	})
+	done := make(chan error)
+	go func() {
+		_, err := st.Apply(ctx, batch2(), false)
+		done <- err
+	}()
+	<-arrived
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(proceed)
+	if err := <-done; !errors.Is(err, graph.ErrClosed) {
+		t.Errorf("write arriving during Close: %v; want ErrClosed", err)
+	}
+	graph.OnWriteLockForTest(t, nil)
+	st = openBolt(t, dir)
+	defer st.Close()
+	if _, err := st.Batch(ctx, "b2"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("batch b2 after the write refused by Close: %v; want not found", err)
+	}
+	if _, err := st.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestCloseDuringWrites: Close waits for the write in flight; every write either succeeds, and
 // is then stored, or fails with ErrClosed; searches too (run with -race).
 func TestCloseDuringWrites(t *testing.T) {

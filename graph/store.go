@@ -90,6 +90,9 @@ var (
 // writeHook, when set (by tests), sees every write's read models and quads.
 var writeHook func(old, nx *index, adds, removes []qt)
 
+// lockHook, when set (by tests), is called by a write just before it takes the writer's lock.
+var lockHook func()
+
 func tokenQuad(token string) quad.Quad {
 	return quad.Quad{Subject: stateIRI, Predicate: statePred, Object: quad.String(token), Label: stateLabel}
 }
@@ -403,6 +406,9 @@ type Report struct {
 // removed), unless another batch depends on what would be removed (ErrConflict). With dryRun
 // the report says what would change and nothing is written.
 func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report, error) {
+	if lockHook != nil {
+		lockHook()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed.Load() {
@@ -550,6 +556,9 @@ func (c *quadConv) intern(t *terms, q quad.Quad) (qt, error) {
 // Rollback removes exactly the quads of one batch. It refuses (ErrConflict) when a later batch
 // points at a node that would disappear, naming the dependent batches.
 func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Report, error) {
+	if lockHook != nil {
+		lockHook()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed.Load() {

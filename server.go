@@ -183,8 +183,9 @@ type storeFlags struct {
 	backend   string
 	noStarter bool
 	readOnly  bool
-	cmd       string // "kring serve", …: for the data directory's owner record
-	addr      string // the URL kring serve listens at, for the same
+	cmd       string       // "kring serve", …: for the data directory's owner record
+	addr      string       // the URL kring serve listens at, for the same
+	log       *slog.Logger // the store's logger (nil: slog's default)
 }
 
 func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
@@ -203,7 +204,7 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
 }
 
 func (sf *storeFlags) open(ctx context.Context) (*graph.Store, error) {
-	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr})
+	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr, Logger: sf.log})
 }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
@@ -249,6 +250,7 @@ func bundleFiles() ([]loaders.File, error) {
 
 // openWithStarter opens the store and, when it is empty, loads the bundled knowledge base.
 func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*graph.Store, error) {
+	sf.log = log
 	st, err := sf.open(ctx)
 	if err != nil {
 		return nil, err

@@ -50,6 +50,9 @@ type index struct {
 	batchQuads map[string]int // batch id → quads it wrote
 	batchTypes map[string]map[NodeType]int
 	quads      int
+	// token is the state token of the store state this read model holds (store.go); the
+	// start-up snapshot of it records exactly this token.
+	token string
 
 	// analytics is the claim-facet model of the analytical queries (analytics.go). It is built
 	// on first use, once per index, so the writer pays nothing for it.

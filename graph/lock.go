@@ -174,12 +174,12 @@ func (l *dirLock) release() error {
 }
 
 func init() {
-	kv.Register(boltBackend, kv.Registration{NewFunc: openBolt, InitFunc: openBolt, IsPersistent: true})
+	kv.Register(boltBackend, kv.Registration{NewFunc: openBoltKV, InitFunc: openBoltKV, IsPersistent: true})
 }
 
-// openBolt opens <dir>/indexes.bolt (the file Cayley's bbolt backend uses) with a lock
+// openBoltKV opens <dir>/indexes.bolt (the file Cayley's bbolt backend uses) with a lock
 // timeout, read-only when the option says so.
-func openBolt(dir string, opt cgraph.Options) (hkv.KV, error) {
+func openBoltKV(dir string, opt cgraph.Options) (hkv.KV, error) {
 	if dir == "" {
 		return nil, kv.ErrEmptyPath
 	}

@@ -45,13 +45,13 @@ func openDir(cfg Config) (*dirLock, error) {
 func (s *Store) openSearch(ctx context.Context, cfg Config) (*searchIndex, error) {
 	dir := searchDir(cfg)
 	if !s.readOnly || dir == "" {
-		return openSearch(ctx, dir, s.idx.Load(), s.token)
+		return openSearch(ctx, dir, s.idx.Load(), s.token, s.log, cfg.Faults)
 	}
 	reason := "missing"
 	if bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true}); err == nil {
 		got, err := bi.GetInternal(fingerprintKey)
 		if err == nil && string(got) == fingerprintFor(s.token) {
-			si := &searchIndex{path: dir, bi: bi}
+			si := &searchIndex{path: dir, bi: bi, log: s.log}
 			return si, si.initAnalyzers()
 		}
 		bi.Close()
@@ -59,7 +59,7 @@ func (s *Store) openSearch(ctx context.Context, cfg Config) (*searchIndex, error
 	} else if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		reason = "unreadable: " + err.Error()
 	}
-	si, err := openSearch(ctx, "", s.idx.Load(), s.token)
+	si, err := openSearch(ctx, "", s.idx.Load(), s.token, s.log, cfg.Faults)
 	if err == nil {
 		s.info.SearchInMemory, s.info.SearchReason = true, reason
 	}

@@ -97,7 +97,7 @@ type WorkModelCount struct {
 // both folding diacritics; query words also match as prefixes of longer words when they have
 // at least four letters, with a lower weight. ErrInvalid when the text is empty or too long,
 // or the page is out of range.
-func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchResult, error) {
+func (s *Store) Search(ctx context.Context, q SearchQuery) (_ *SearchResult, err error) {
 	text := strings.TrimSpace(q.Text)
 	switch {
 	case text == "":
@@ -117,6 +117,18 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchResult, error
 		return nil, err
 	}
 	si := s.search
+	bi, release, err := si.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	defer func() {
+		// A batch that failed while this search ran can leave bleve's segments closed under it
+		// (see search_index.go): the search fails, the process does not.
+		if r := recover(); r != nil {
+			err = &StorageError{Op: "reading the search index", Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
 	matchers := map[Lang]*termMatcher{NL: newTermMatcher(si.nl, text), EN: newTermMatcher(si.en, text)}
 	textQuery := si.query(text, q.Lang, matchers)
 
@@ -141,7 +153,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchResult, error
 	if len(q.Types) == 0 {
 		req.AddFacet(fType, bleve.NewFacetRequest(fType, 50))
 	}
-	res, err := si.bi.SearchInContext(ctx, req)
+	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("graph: search %q: %w", text, err)
 	}
@@ -151,7 +163,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchResult, error
 		// Type counts over the unfiltered hits.
 		treq := bleve.NewSearchRequestOptions(textQuery, 0, 0, false)
 		treq.AddFacet(fType, bleve.NewFacetRequest(fType, 50))
-		tres, err := si.bi.SearchInContext(ctx, treq)
+		tres, err := bi.SearchInContext(ctx, treq)
 		if err != nil {
 			return nil, fmt.Errorf("graph: search %q: %w", text, err)
 		}
@@ -185,14 +197,17 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchResult, error
 // a missing or stale index) rather than reusing the persisted one.
 func (s *Store) SearchRebuilt() bool { return s.search.rebuilt }
 
-// SearchStale reports whether the last update of the search index failed, with its error: the
-// index then lags the store until a later write updates it or the next Open rebuilds it.
+// SearchStale reports whether a failed write left the search index without its persisted
+// copy (it is then kept in memory, or missing, until the next Open rebuilds it), with the
+// last failure of the search index (also after it was restored).
 func (s *Store) SearchStale() (bool, error) {
 	var err error
 	if p := s.search.lastErr.Load(); p != nil {
 		err = *p
 	}
-	return s.search.stale.Load(), err
+	s.search.mu.RLock()
+	defer s.search.mu.RUnlock()
+	return s.search.inMemory || s.search.bi == nil, err
 }
 
 // Query weights (the field weights are those of textGroups): the preferred language counts

@@ -3,12 +3,10 @@ package graph
 import (
 	"context"
 	"errors"
-	"os"
 	"reflect"
 	"sort"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	cgraph "github.com/cayleygraph/cayley/graph"
 )
 
@@ -18,48 +16,23 @@ import (
 // model and throws it away, so that benchmarks can time a full build.
 func RebuildSearchForTest(tb testing.TB, s *Store) {
 	tb.Helper()
-	si, err := openSearch(context.Background(), "", s.idx.Load(), s.token)
+	si, err := openSearch(context.Background(), "", s.idx.Load(), s.token, s.log, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	si.close()
 }
 
-// BreakSearchForTest closes the store's bleve index underneath it, so that the next index
-// update fails.
-func BreakSearchForTest(tb testing.TB, s *Store) {
-	tb.Helper()
-	if err := s.search.bi.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	s.search.bi = closedIndex{s.search.bi}
-}
-
-// closedIndex is a closed bleve index that may be closed again (scorch panics on that).
-type closedIndex struct{ bleveIndex }
-
-type bleveIndex = bleve.Index
-
-func (closedIndex) Close() error { return nil }
-
-// RepairSearchForTest reopens the bleve index closed by BreakSearchForTest (bolt stores only).
-func RepairSearchForTest(tb testing.TB, s *Store, dir string) {
-	tb.Helper()
-	if _, err := os.Stat(dir); err != nil {
-		tb.Fatal(err)
-	}
-	bi, err := bleve.Open(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s.search.bi = bi
-}
-
 // SearchFingerprintForTest returns the fingerprint persisted in the store's index ("" when
 // there is none).
 func SearchFingerprintForTest(tb testing.TB, s *Store) string {
 	tb.Helper()
-	v, err := s.search.bi.GetInternal(fingerprintKey)
+	bi, release, err := s.search.acquire()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer release()
+	v, err := bi.GetInternal(fingerprintKey)
 	if err != nil {
 		tb.Fatal(err)
 	}

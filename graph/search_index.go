@@ -1,14 +1,18 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -25,18 +29,32 @@ import (
 //     The index carries a fingerprint of the store state it reflects (searchVersion and the
 //     store's state token, which every write replaces); when it is missing, unreadable or its
 //     fingerprint differs from the store's, Open rebuilds it from the read model.
-//   - After every successful Cayley transaction, write calls update, which re-derives the
-//     documents of the nodes the write may have changed (affectedDocs), indexes or deletes them
-//     and sets the new fingerprint — all in one bleve batch, which scorch applies (and
-//     persists) atomically. This happens before the new read model is swapped in, so a node
-//     that readers can see is already searchable; Search drops hits that the read model it
-//     serves from does not know (a node removed between the two steps).
-//   - If the batch fails, the write still succeeds (its quads are committed), SearchStale
-//     reports the error, and the fingerprint is deleted (best effort) so that the next Open
-//     rebuilds. The ids the failed batch touched are kept, and the next write re-sends them
-//     with its own, so that when it succeeds the index is correct and its fingerprint too.
+//   - Every write (store.go) derives its next read model and, from it, calls update, which
+//     re-derives the documents of the nodes the write may have changed (affectedDocs), indexes
+//     or deletes them and sets the new fingerprint, all in one bleve batch that scorch applies
+//     and persists atomically. This runs while the write's Cayley transaction is being built;
+//     Cayley commits only once the bleve batch has succeeded, and the new read model is
+//     swapped in after both. So a node that readers can see is already searchable; Search
+//     drops hits that the read model it serves from does not know.
+//   - If the bleve batch fails, the write fails (StorageError: "writing the search index"),
+//     and nothing is committed to Cayley. The bleve index is then not trusted any more: scorch
+//     applies a batch in memory before persisting it and, when persisting fails, closes the
+//     new segment that its in-memory root still holds (any later batch or search on that
+//     index panics: "assignment to entry in nil map" in zapx). So reset closes it and opens
+//     the persisted index again, reused when its fingerprint still matches the store's state
+//     and rebuilt from the read model otherwise; when even that fails (the disk is still
+//     full), the index is rebuilt in memory, the directory removed so that the next Open
+//     rebuilds it, and SearchStale reports it.
+//   - If the Cayley commit fails after the bleve batch succeeded, update is run backwards
+//     (the documents of the old read model and the old fingerprint); should that fail too,
+//     reset.
 //
-// A crash between the Cayley commit and the bleve batch leaves the old fingerprint in the
+// Concurrency: the writer (holding the store's write lock) is the only one that updates or
+// replaces the bleve index; readers search it under mu's read lock, which reset and close take
+// exclusively, so that no search runs on an index being closed. bleve itself serves searches
+// during a batch.
+//
+// A crash between the bleve batch and the Cayley commit leaves the new fingerprint in the
 // index; the next Open sees that it does not match the store and rebuilds.
 
 // searchVersion is part of the fingerprint: change it whenever the mapping, the analysers or the
@@ -297,17 +315,20 @@ func searchMapping() (mapping.IndexMapping, error) {
 	return im, im.Validate()
 }
 
-// searchIndex is the store's search index. The writer owns pending.
+// searchIndex is the store's search index.
 type searchIndex struct {
-	bi     bleve.Index
+	mu     sync.RWMutex // shared: a search; exclusive: reset and close replace or close bi
+	bi     bleve.Index  // nil when even an in-memory rebuild failed (broken says why)
+	broken error
 	path   string // "" for an in-memory index
 	nl, en analysis.Analyzer
-	// pending holds the ids whose documents a failed update may have left wrong: the next
-	// update sends them again.
-	pending map[string]bool
-	rebuilt bool // Open built the index rather than reusing it
-	stale   atomic.Bool
-	lastErr atomic.Pointer[error]
+	log    *slog.Logger
+	faults *Faults
+	// inMemory: the persisted index could not be restored after a failure; this one lives in
+	// memory until the next Open, which rebuilds the persisted one.
+	inMemory bool
+	rebuilt  bool // Open built the index rather than reusing it
+	lastErr  atomic.Pointer[error]
 }
 
 // batchSize is how many documents a rebuild indexes per bleve batch.
@@ -316,45 +337,65 @@ const batchSize = 1000
 // openSearch opens the search index in dir ("" for in memory) for the store whose read model is
 // ix and whose state token is token, reusing a persisted index made for that state and
 // rebuilding it otherwise.
-func openSearch(ctx context.Context, dir string, ix *index, token string) (*searchIndex, error) {
-	si := &searchIndex{path: dir}
+func openSearch(ctx context.Context, dir string, ix *index, token string, log *slog.Logger, f *Faults) (*searchIndex, error) {
+	si := &searchIndex{path: dir, log: log, faults: f}
+	bi, rebuilt, err := openBleve(ctx, dir, ix, token, f)
+	if err != nil {
+		return nil, err
+	}
+	si.bi, si.rebuilt = bi, rebuilt
+	if err := si.initAnalyzers(); err != nil {
+		bi.Close()
+		return nil, err
+	}
+	return si, nil
+}
+
+// openBleve opens the bleve index in dir when its fingerprint is that of token, else builds
+// it (in dir, or in memory when dir is "") from ix; rebuilt says which.
+func openBleve(ctx context.Context, dir string, ix *index, token string, f *Faults) (bi bleve.Index, rebuilt bool, err error) {
 	fp := fingerprintFor(token)
 	if dir != "" {
 		if bi, err := bleve.Open(dir); err == nil {
 			if got, err := bi.GetInternal(fingerprintKey); err == nil && string(got) == fp {
-				si.bi = bi
-				return si, si.initAnalyzers()
+				return f.wrapBleve(bi, dir), false, nil
 			}
 			bi.Close()
 		}
 		if err := os.RemoveAll(dir); err != nil {
-			return nil, fmt.Errorf("graph: remove stale search index: %w", err)
+			return nil, false, storageError("removing the stale search index", err)
 		}
 	}
 	m, err := searchMapping()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if dir == "" {
 		// scorch, not bleve.NewMemOnly's upsidedown/gtreap: an order of magnitude faster to
 		// build, query and facet.
-		si.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	} else {
-		si.bi, err = bleve.New(dir, m)
+		bi, err = bleve.New(dir, m)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("graph: create search index: %w", err)
+		return nil, false, storageErrorIn("creating the search index", dir, err, f)
 	}
-	si.rebuilt = true
-	if err := si.initAnalyzers(); err != nil {
-		si.bi.Close()
-		return nil, err
+	bi = f.wrapBleve(bi, dir)
+	if err := rebuildSearch(ctx, bi, dir, f, ix.searchDocs(), fp); err != nil {
+		closeBleve(bi)
+		return nil, false, err
 	}
-	if err := si.rebuild(ctx, ix.searchDocs(), fp); err != nil {
-		si.bi.Close()
-		return nil, err
-	}
-	return si, nil
+	return bi, true, nil
+}
+
+// closeBleve closes an index that a failure may have left broken (scorch can panic then).
+func closeBleve(bi bleve.Index) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("graph: close search index: panic: %v", r)
+		}
+	}()
+	return bi.Close()
 }
 
 func (si *searchIndex) initAnalyzers() error {
@@ -380,15 +421,15 @@ func (si *searchIndex) analyzer(l Lang) analysis.Analyzer {
 	return si.nl
 }
 
-// rebuild indexes every document into an empty index; the fingerprint goes into the last
-// batch, so an interrupted rebuild leaves an index without one (rebuilt again on next Open).
-func (si *searchIndex) rebuild(ctx context.Context, docs map[string]searchDoc, fp string) error {
+// rebuildSearch indexes every document into the empty index bi; the fingerprint goes into the
+// last batch, so an interrupted rebuild leaves an index without one (rebuilt again on next Open).
+func rebuildSearch(ctx context.Context, bi bleve.Index, dir string, f *Faults, docs map[string]searchDoc, fp string) error {
 	ids := make([]string, 0, len(docs))
 	for id := range docs {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	b := si.bi.NewBatch()
+	b := bi.NewBatch()
 	for i, id := range ids {
 		d := docs[id]
 		if err := b.Index(id, d.fields()); err != nil {
@@ -398,15 +439,15 @@ func (si *searchIndex) rebuild(ctx context.Context, docs map[string]searchDoc, f
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := si.bi.Batch(b); err != nil {
-				return fmt.Errorf("graph: build search index: %w", err)
+			if err := bi.Batch(b); err != nil {
+				return storageErrorIn("building the search index", dir, err, f)
 			}
 			b.Reset()
 		}
 	}
 	b.SetInternal(fingerprintKey, []byte(fp))
-	if err := si.bi.Batch(b); err != nil {
-		return fmt.Errorf("graph: build search index: %w", err)
+	if err := bi.Batch(b); err != nil {
+		return storageErrorIn("building the search index", dir, err, f)
 	}
 	return nil
 }
@@ -469,16 +510,14 @@ func affectedDocs(old, nx *index, adds, removes []qt) map[string]bool {
 
 // update brings the index in step with a write: old and nx are the read models before and
 // after it, adds and removes the quads it changed, token the store's new state token. Only the
-// documents the write may have changed are re-derived. It never fails the write (the quads are
-// committed by then); a failure marks the index stale instead (see the comment at the top of
-// this file).
-func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) {
-	ids := affectedDocs(old, nx, adds, removes)
-	for id := range si.pending {
-		ids[id] = true
+// documents the write may have changed are re-derived, in one bleve batch. Writer only. On
+// failure the index must be reset before it is used again (see the top of this file).
+func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) error {
+	if si.bi == nil {
+		return si.unavailable("writing the search index")
 	}
+	ids := affectedDocs(old, nx, adds, removes)
 	b := si.bi.NewBatch()
-	var err error
 	for id := range ids {
 		n := nx.nodes[id]
 		if n == nil {
@@ -486,41 +525,115 @@ func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) 
 			continue
 		}
 		if d, ok := nx.searchDocOf(n); ok {
-			if err = b.Index(id, d.fields()); err != nil {
-				break
+			if err := b.Index(id, d.fields()); err != nil {
+				return fmt.Errorf("graph: search document %s: %w", id, err)
 			}
 		} else {
 			b.Delete(id)
 		}
 	}
-	if err == nil {
-		b.SetInternal(fingerprintKey, []byte(fingerprintFor(token)))
-		err = si.bi.Batch(b)
+	b.SetInternal(fingerprintKey, []byte(fingerprintFor(token)))
+	if err := si.batch(b); err != nil {
+		return storageErrorIn("writing the search index", si.path, err, si.faults)
 	}
-	if err != nil {
-		// What the failed batch did to these documents is unknown: send them again next time.
-		si.pending = ids
-		si.markStale(fmt.Errorf("graph: update search index: %w", err))
-		return
-	}
-	si.pending = nil
-	si.stale.Store(false)
-	si.lastErr.Store(nil)
+	return nil
 }
 
-// markStale records a failed update: the persisted fingerprint is deleted so that the next
-// Open rebuilds, whatever the next writes manage.
-func (si *searchIndex) markStale(err error) {
-	si.stale.Store(true)
-	si.lastErr.Store(&err)
-	_ = si.bi.DeleteInternal(fingerprintKey) // best effort: the index may be what failed
+// batch applies b, turning a panic of a broken index into an error.
+func (si *searchIndex) batch(b *bleve.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("search index batch panicked: %v", r)
+		}
+	}()
+	return si.bi.Batch(b)
+}
+
+// reset replaces the bleve index after a failed batch by one that holds exactly the state ix
+// with token (writer only): the persisted index when its fingerprint still matches, else one
+// rebuilt on disk, else one rebuilt in memory (see the top of this file).
+func (si *searchIndex) reset(ix *index, token string, cause error) {
+	si.lastErr.Store(&cause)
+	// Searches fail (UNAVAILABLE) rather than wait while the index is rebuilt.
+	si.mu.Lock()
+	if si.bi != nil {
+		if err := closeBleve(si.bi); err != nil {
+			si.log.Warn("search index: closing the failed index", "err", err)
+		}
+		si.bi, si.broken = nil, cause
+	}
+	si.mu.Unlock()
+	ctx := context.Background()
+	t0 := time.Now()
+	dir := si.path
+	if si.inMemory {
+		dir = ""
+	}
+	bi, rebuilt, err := openBleve(ctx, dir, ix, token, si.faults)
+	inMemory := si.inMemory
+	if err != nil && dir != "" {
+		si.log.Warn("search index: cannot restore the index on disk; rebuilding it in memory until the next start", "err", err)
+		if rerr := os.RemoveAll(si.path); rerr != nil {
+			si.log.Warn("search index: removing the failed index", "err", rerr)
+		}
+		inMemory = true
+		bi, rebuilt, err = openBleve(ctx, "", ix, token, si.faults)
+	}
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	si.inMemory = inMemory
+	if err != nil {
+		si.log.Error("search index: unavailable until the next write or start", "err", err)
+		si.broken = err
+		return
+	}
+	si.bi, si.broken = bi, nil
+	si.log.Warn("search index restored after a failed write", "cause", cause, "rebuilt", rebuilt, "inMemory", si.inMemory, "took", time.Since(t0))
+}
+
+// acquire returns the index for a search, to be released after it.
+func (si *searchIndex) acquire() (bleve.Index, func(), error) {
+	si.mu.RLock()
+	if si.bi == nil {
+		defer si.mu.RUnlock()
+		return nil, nil, si.unavailable("reading the search index")
+	}
+	return si.bi, si.mu.RUnlock, nil
+}
+
+// ready makes sure the writer has an index to update: one that a failure left broken is
+// restored first (writer only).
+func (si *searchIndex) ready(ix *index, token string) error {
+	if si.bi == nil {
+		si.reset(ix, token, si.broken)
+	}
+	if si.bi == nil {
+		return si.unavailable("writing the search index")
+	}
+	return nil
+}
+
+// unavailable is the error of an operation on a missing index (mu held).
+func (si *searchIndex) unavailable(op string) error {
+	if errors.Is(si.broken, ErrClosed) {
+		return ErrClosed
+	}
+	return &StorageError{Op: op, Err: cmp.Or(si.broken, errors.New("no search index"))}
 }
 
 func (si *searchIndex) close() error {
-	if si == nil || si.bi == nil {
+	if si == nil {
 		return nil
 	}
-	return si.bi.Close()
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	if si.bi == nil {
+		return nil
+	}
+	err := closeBleve(si.bi)
+	si.bi = nil
+	si.broken = ErrClosed
+	return err
 }
 
 // searchDir is where the search index of a store lives: <data dir>/search.bleve for bolt, ""

@@ -401,67 +401,6 @@ func TestSearchPersistence(t *testing.T) {
 	})
 }
 
-func TestSearchUpdateFailure(t *testing.T) {
-	ctx := context.Background()
-	st, dir := graphtest.NewBolt(t)
-	graphtest.MustApply(t, st, searchBatch())
-	method := func(batch, id, name string) *graph.Changeset {
-		return &graph.Changeset{BatchID: batch, Nodes: []graph.NodeSpec{
-			graphtest.Node(graph.TypeMethod, id, "name", name, "status", "CONFIRMED", "sources", []any{"source/review"}),
-		}}
-	}
-	before := graph.SearchFingerprintForTest(t, st)
-
-	// The bleve batch fails: the write still succeeds (the quads are committed), the index is
-	// marked stale and keeps its old fingerprint.
-	graph.BreakSearchForTest(t, st)
-	graphtest.MustApply(t, st, method("one", "method/praatgroep", "praatgroep"))
-	if stale, err := st.SearchStale(); !stale || err == nil {
-		t.Errorf("after a failed update: SearchStale = %v, %v; want true and the error", stale, err)
-	}
-	graph.RepairSearchForTest(t, st, filepath.Join(dir, "search.bleve"))
-	if got := graph.SearchFingerprintForTest(t, st); got != before {
-		t.Errorf("fingerprint after a failed update = %q; want the old one %q", got, before)
-	}
-
-	// The next write catches up with everything the failed one missed.
-	graphtest.MustApply(t, st, method("two", "method/gesprekscirkel", "gesprekscirkel"))
-	if stale, err := st.SearchStale(); stale || err != nil {
-		t.Errorf("after a good update: SearchStale = %v, %v; want false, nil", stale, err)
-	}
-	for _, w := range []string{"praatgroep", "gesprekscirkel"} {
-		if got := ids(search(t, st, graph.SearchQuery{Text: w})); !slices.Contains(got, "method/"+w) {
-			t.Errorf("Search(%s) = %v after catching up; want method/%s", w, got, w)
-		}
-	}
-	st.Close()
-	reopen := func() *graph.Store {
-		t.Helper()
-		st, err := graph.Open(ctx, graph.Config{Backend: graph.BackendBolt, Path: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}
-	st = reopen()
-	if st.SearchRebuilt() {
-		t.Error("reopen after catching up: SearchRebuilt = true; want the index reused")
-	}
-
-	// A failure that nothing repairs before the store closes: the next Open rebuilds.
-	graph.BreakSearchForTest(t, st)
-	graphtest.MustApply(t, st, method("three", "method/buurtcirkel", "buurtcirkel"))
-	st.Close()
-	st = reopen()
-	if !st.SearchRebuilt() {
-		t.Error("reopen after a failed update: SearchRebuilt = false; want a rebuild")
-	}
-	if got := ids(search(t, st, graph.SearchQuery{Text: "buurtcirkel"})); !slices.Contains(got, "method/buurtcirkel") {
-		t.Errorf("Search(buurtcirkel) after the rebuild = %v; want method/buurtcirkel", got)
-	}
-}
-
 // synthetic returns a batch of about n nodes with Dutch and English text: sources, the seven
 // work models, outcomes, and per method or initiative one assignment, one characteristic and
 // one outcome claim.

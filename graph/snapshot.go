@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -19,8 +22,13 @@ import (
 // random value that every write replaces inside the write's own Cayley transaction (store.go).
 // Open uses the snapshot only when its token equals the store's and its checksum holds;
 // otherwise (no snapshot, a crash after a write, a damaged file) it reads the quads from Cayley
-// and writes a new snapshot. It is written on Close when writes happened, and after such a
-// full read.
+// and writes a new snapshot. It is written in the background (snapshotter) a moment after the
+// last write and after such a full read, so that a store stopped uncleanly (kill -9) opens
+// from it too, and on Close when it is not up to date.
+//
+// A snapshot write that fails (a full disk) never fails a write: the snapshot is only a cache.
+// It is logged, the temp file is removed, and the file in place (an older state, or none) is
+// left as it was; being of another state, it is not used.
 //
 // Layout (little endian): magic, token (u32 length + bytes), terms (u32 count, u32 length of
 // each, then their bytes), quads (u32 count, 4×u32 each, grouped by subject in node order with
@@ -33,9 +41,121 @@ const snapshotFile = "readmodel.snap"
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// writeSnapshot writes ix (the state with token) to path, atomically (temp file and rename).
-// Only the terms the quads use are written, renumbered in order of first use.
-func writeSnapshot(path, token string, ix *index) error {
+// snapshotter writes the start-up snapshot off the writer's lock: schedule (after a write)
+// (re)starts a timer; when it fires, the read model of that moment, which is immutable and
+// carries its own state token, is written. Writes are serialised by mu, and each writes the
+// newest read model, so a snapshot never replaces a newer one.
+type snapshotter struct {
+	s     *Store
+	path  string // "" for the memory backend: no snapshot
+	delay time.Duration
+	// readOnly: the snapshot is read at start-up but never written (Config.ReadOnly).
+	readOnly bool
+
+	mu       sync.Mutex
+	token    string // the state the snapshot file holds
+	timer    *time.Timer
+	closed   bool
+	attempts atomic.Int64 // snapshot writes tried (tests wait on it)
+}
+
+func (sn *snapshotter) init(s *Store, cfg Config) {
+	sn.s, sn.delay, sn.readOnly = s, cfg.SnapshotDelay, cfg.ReadOnly
+	if sn.delay == 0 {
+		sn.delay = DefaultSnapshotDelay
+	}
+	if cfg.Backend != BackendMemory {
+		sn.path = filepath.Join(cfg.Path, snapshotFile)
+	}
+}
+
+// schedule writes the snapshot after the delay, unless another write comes first.
+func (sn *snapshotter) schedule() {
+	if sn.path == "" || sn.delay < 0 || sn.readOnly {
+		return
+	}
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	if sn.closed {
+		return
+	}
+	if sn.timer == nil {
+		sn.timer = time.AfterFunc(sn.delay, sn.background)
+	} else {
+		sn.timer.Reset(sn.delay)
+	}
+}
+
+func (sn *snapshotter) background() {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	if !sn.closed {
+		sn.saveLocked(sn.s.idx.Load())
+	}
+}
+
+// saveLocked writes ix unless the file holds its state already; a failure is logged only.
+func (sn *snapshotter) saveLocked(ix *index) error {
+	if sn.path == "" || sn.readOnly || ix.token == sn.token {
+		return nil
+	}
+	t0 := time.Now()
+	defer sn.attempts.Add(1)
+	if err := writeSnapshot(sn.path, ix.token, ix, sn.s.faults); err != nil {
+		sn.s.log.Warn("start-up snapshot not written; the next start reads every quad", "err", err, "cause", errors.Unwrap(err))
+		return err
+	}
+	sn.token = ix.token
+	sn.s.log.Debug("start-up snapshot written", "quads", ix.quads, "took", time.Since(t0))
+	return nil
+}
+
+// stop ends background writing without writing (Open failed; tests simulate a crash).
+func (sn *snapshotter) stop() {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	sn.closed = true
+	if sn.timer != nil {
+		sn.timer.Stop()
+	}
+}
+
+// close ends background writing and writes ix when the file does not hold its state.
+func (sn *snapshotter) close(ix *index) error {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	if sn.closed {
+		return nil
+	}
+	sn.closed = true
+	if sn.timer != nil {
+		sn.timer.Stop()
+	}
+	return sn.saveLocked(ix)
+}
+
+// snapshotTemp is the file a snapshot is written to before it is renamed into place.
+type snapshotTemp interface {
+	io.Writer
+	Name() string
+	Sync() error
+	Close() error
+}
+
+// createSnapshotTemp creates the temp file of a snapshot in dir (with faults, one that fails
+// its writes on demand).
+func createSnapshotTemp(dir string, f *Faults) (snapshotTemp, error) {
+	tmp, err := os.CreateTemp(dir, ".readmodel-*.tmp")
+	if err != nil || f == nil {
+		return tmp, err
+	}
+	return &faultFile{snapshotTemp: tmp, f: f}, nil
+}
+
+// writeSnapshot writes ix (the state with token) to path, atomically (temp file, fsync,
+// rename): a failure at any point leaves the file in place as it was. Only the terms the quads
+// use are written, renumbered in order of first use.
+func writeSnapshot(path, token string, ix *index, f *Faults) error {
 	t := ix.t
 	remap := make(map[uint32]uint32, 1024)
 	var order []uint32
@@ -52,9 +172,9 @@ func writeSnapshot(path, token string, ix *index) error {
 	ix.eachQuad(func(q qt) {
 		quads = append(quads, qt{id(q[0]), id(q[1]), id(q[2]), id(q[3])})
 	})
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".readmodel-*.tmp")
+	tmp, err := createSnapshotTemp(filepath.Dir(path), f)
 	if err != nil {
-		return fmt.Errorf("graph: write snapshot: %w", err)
+		return storageError("writing the start-up snapshot", err)
 	}
 	defer os.Remove(tmp.Name()) // after the rename, a no-op
 	h := crc32.New(castagnoli)
@@ -82,22 +202,22 @@ func writeSnapshot(path, token string, ix *index) error {
 	}
 	if err := w.Flush(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("graph: write snapshot: %w", err)
+		return storageError("writing the start-up snapshot", err)
 	}
 	binary.LittleEndian.PutUint32(b4[:], h.Sum32())
 	if _, err := tmp.Write(b4[:]); err != nil {
 		tmp.Close()
-		return fmt.Errorf("graph: write snapshot: %w", err)
+		return storageError("writing the start-up snapshot", err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("graph: write snapshot: %w", err)
+		return storageError("writing the start-up snapshot", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("graph: write snapshot: %w", err)
+		return storageError("writing the start-up snapshot", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("graph: write snapshot: %w", err)
+		return storageError("writing the start-up snapshot", err)
 	}
 	return nil
 }
@@ -110,7 +230,7 @@ var errSnapshot = errors.New("graph: snapshot unusable")
 func readSnapshot(path, token string) (*terms, []qt, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", errSnapshot, err)
+		return nil, nil, fmt.Errorf("%w: %w", errSnapshot, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -38,6 +39,14 @@ type Config struct {
 	Path    string // data directory, for bolt
 	// Now returns the current time (for batch timestamps); time.Now when nil.
 	Now func() time.Time
+	// Logger receives what the store reports by itself (a discarded snapshot, a storage
+	// failure it recovered from); slog.Default() when nil.
+	Logger *slog.Logger
+	// SnapshotDelay is how long after the last write the start-up snapshot is written in the
+	// background (bolt only): DefaultSnapshotDelay when 0; never (only on Close) when negative.
+	SnapshotDelay time.Duration
+	// Faults, in tests, injects write errors (faults.go); nil in production.
+	Faults *Faults
 	// ReadOnly opens a bolt store read-only (a shared lock; no writes at all: see readonly.go).
 	ReadOnly bool
 	// Command names the process in the data directory's owner record (lock.go), and Addr the
@@ -46,28 +55,36 @@ type Config struct {
 	Command, Addr string
 }
 
+// DefaultSnapshotDelay is how long after the last write the snapshot is written by default.
+const DefaultSnapshotDelay = time.Second
+
 // Store is Kring's knowledge graph. It is safe for concurrent use: reads are served from an
 // immutable read model; writes are serialised through one writer (bbolt must not see
 // concurrent writers, Cayley #712).
 type Store struct {
-	h   *cayley.Handle
+	h   *cayley.Handle // nil after a failed commit whose reopen failed too (reopenQuads)
 	now func() time.Time
+	log *slog.Logger
+	// path and opts open the bolt quad store again after a failed commit ("" for memory).
+	path   string
+	opts   cgraph.Options
+	faults *Faults
 
 	mu       sync.Mutex // the single writer; it owns what follows up to idx
 	t        *terms
 	typePred uint32
 	// labels lists, per batch label, the subjects of its quads. Built on the first write.
 	labels map[uint32]map[uint32]struct{}
-	// token is the store's state token (see snapshot.go); snapPath and snapToken say where the
-	// start-up snapshot lives ("" for the memory backend) and which state it holds.
-	token, snapPath, snapToken string
-	info                       OpenInfo
+	// token is the store's state token (see snapshot.go).
+	token string
+	info  OpenInfo
+	snap  snapshotter // the start-up snapshot (snapshot.go)
 
 	idx    atomic.Pointer[index]
 	search *searchIndex // full-text index, kept in step by write (search_index.go)
 	reads  atomic.Int64
-	closed atomic.Bool
-	stats  storeStats // for Stats (stats.go)
+	closed atomic.Bool // set under mu
+	stats  storeStats  // for Stats (stats.go)
 
 	lock     *dirLock // the data directory's lock (lock.go); nil for memory
 	readOnly bool
@@ -82,6 +99,9 @@ var (
 
 // writeHook, when set (by tests), sees every write's read models and quads.
 var writeHook func(old, nx *index, adds, removes []qt)
+
+// lockHook, when set (by tests), is called by a write just before it takes the writer's lock.
+var lockHook func()
 
 func tokenQuad(token string) quad.Quad {
 	return quad.Quad{Subject: stateIRI, Predicate: statePred, Object: quad.String(token), Label: stateLabel}
@@ -99,6 +119,7 @@ func newToken() string {
 type OpenInfo struct {
 	FromSnapshot bool   // read from the start-up snapshot rather than from every quad
 	Reason       string // why the snapshot was not used, when it was not
+	missing      bool   // there was no snapshot (a new store): not worth a warning
 	// SearchInMemory: a read-only store whose search index on disk is missing or stale searches
 	// an index built in memory.
 	SearchInMemory bool
@@ -111,10 +132,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		h    *cayley.Handle
 		lock *dirLock
 		err  error
+		opts cgraph.Options // bolt's, kept to reopen it after a failed commit
 	)
 	switch cfg.Backend {
 	case BackendMemory:
 		h, err = cayley.NewMemoryGraph()
+		if err == nil && cfg.Faults != nil {
+			h.QuadWriter = faultWriter{h.QuadWriter, cfg.Faults}
+		}
 	case BackendBolt, "":
 		if cfg.Path == "" {
 			return nil, fmt.Errorf("graph: open bolt: no data directory given")
@@ -122,14 +147,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if lock, err = openDir(cfg); err != nil {
 			return nil, err
 		}
-		opts := cgraph.Options{"no_bloom": true, optReadOnly: cfg.ReadOnly}
+		opts = cgraph.Options{"no_bloom": true, optReadOnly: cfg.ReadOnly}
 		if !cfg.ReadOnly {
 			if err := cgraph.InitQuadStore(boltBackend, cfg.Path, opts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 				lock.release()
 				return nil, fmt.Errorf("graph: init bolt store in %s: %w", cfg.Path, err)
 			}
 		}
-		h, err = cayley.NewGraph(boltBackend, cfg.Path, opts)
+		h, err = openBolt(cfg.Path, opts, cfg.Faults)
 	default:
 		return nil, fmt.Errorf("graph: unknown backend %q (want %q or %q)", cfg.Backend, BackendBolt, BackendMemory)
 	}
@@ -137,27 +162,48 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		lock.release()
 		return nil, fmt.Errorf("graph: open %s store: %w", cfg.Backend, err)
 	}
-	s := &Store{h: h, now: cfg.Now, lock: lock, readOnly: cfg.ReadOnly}
+	s := &Store{h: h, now: cfg.Now, log: cfg.Logger, faults: cfg.Faults, lock: lock, readOnly: cfg.ReadOnly}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.Backend != BackendMemory {
-		s.snapPath = filepath.Join(cfg.Path, snapshotFile)
+	if s.log == nil {
+		s.log = slog.Default()
 	}
-	loadStart := time.Now()
+	s.snap.init(s, cfg)
+	if cfg.Backend != BackendMemory {
+		s.path, s.opts = cfg.Path, opts
+	}
+	t0 := time.Now()
 	if err := s.load(ctx); err != nil {
+		s.snap.stop()
 		h.Close()
 		lock.release()
 		return nil, err
 	}
-	s.stats.noteBuild(time.Since(loadStart))
+	s.stats.noteBuild(time.Since(t0))
+	s.logOpen(time.Since(t0))
 	// Search index: reused when its fingerprint matches the store's state, else rebuilt.
 	if s.search, err = s.openSearch(ctx, cfg); err != nil {
+		s.snap.stop()
 		h.Close()
 		lock.release()
 		return nil, err
 	}
 	return s, nil
+}
+
+// logOpen reports a snapshot that Open could not use, with why and how long reading every quad
+// took instead.
+func (s *Store) logOpen(took time.Duration) {
+	if s.snap.path == "" || s.info.FromSnapshot || s.info.missing && s.idx.Load().quads == 0 {
+		return // nothing to say about a new store
+	}
+	msg := "start-up snapshot not used: read model rebuilt from the quad store"
+	if s.info.missing {
+		s.log.Info(msg, "reason", s.info.Reason, "rebuild", took, "quads", s.idx.Load().quads)
+		return
+	}
+	s.log.Warn(msg, "reason", s.info.Reason, "rebuild", took, "quads", s.idx.Load().quads)
 }
 
 // Info says how the read model was loaded.
@@ -187,16 +233,16 @@ func (s *Store) load(ctx context.Context) error {
 		return err
 	}
 	s.token = token
-	if s.snapPath != "" && !s.readOnly {
+	if s.snap.path != "" && !s.readOnly {
 		// Left-overs of a snapshot write cut short (bolt's file lock says no one else writes).
-		if tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(s.snapPath), ".readmodel-*.tmp")); len(tmps) > 0 {
+		if tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(s.snap.path), ".readmodel-*.tmp")); len(tmps) > 0 {
 			for _, f := range tmps {
 				os.Remove(f)
 			}
 		}
 	}
-	if s.snapPath != "" {
-		t, quads, err := readSnapshot(s.snapPath, token)
+	if s.snap.path != "" {
+		t, quads, err := readSnapshot(s.snap.path, token)
 		if err == nil {
 			s.t = t
 			enc := mustEncode(predType)
@@ -204,12 +250,14 @@ func (s *Store) load(ctx context.Context) error {
 			if s.typePred, ok = t.find(enc); !ok {
 				s.typePred = t.append(enc) // an empty store
 			}
-			s.idx.Store(buildIndex(t, quads, s.typePred, true))
-			s.snapToken = token
+			ix := buildIndex(t, quads, s.typePred, true)
+			ix.token = token
+			s.idx.Store(ix)
+			s.snap.token = token
 			s.info = OpenInfo{FromSnapshot: true}
 			return nil
 		}
-		s.info.Reason = err.Error()
+		s.info = OpenInfo{Reason: err.Error(), missing: errors.Is(err, fs.ErrNotExist)}
 	}
 	s.t = &terms{ids: map[string]uint32{}}
 	s.typePred = s.t.intern(mustEncode(predType))
@@ -249,14 +297,10 @@ func (s *Store) load(ctx context.Context) error {
 		return 0
 	})
 	quads = slices.Compact(quads)
-	s.idx.Store(buildIndex(s.t, quads, s.typePred, false))
-	if s.snapPath != "" && !s.readOnly {
-		if err := writeSnapshot(s.snapPath, token, s.idx.Load()); err != nil {
-			slog.Warn("start-up snapshot not written", "err", err)
-		} else {
-			s.snapToken = token
-		}
-	}
+	ix := buildIndex(s.t, quads, s.typePred, false)
+	ix.token = token
+	s.idx.Store(ix)
+	s.snap.schedule() // for the next start
 	return nil
 }
 
@@ -327,20 +371,21 @@ func (ix *index) stored(q qt) bool {
 }
 
 // Close writes the start-up snapshot when writes happened since the last one, and closes the
-// quad store and the search index.
+// quad store and the search index. It waits for a write in flight to finish; writes and reads
+// after it fail with ErrClosed.
 func (s *Store) Close() error {
-	if s.closed.Swap(true) {
-		return nil
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var snapErr error
-	if s.snapPath != "" && s.snapToken != s.token {
-		if snapErr = writeSnapshot(s.snapPath, s.token, s.idx.Load()); snapErr == nil {
-			s.snapToken = s.token
-		}
+	if s.closed.Load() {
+		return nil
 	}
-	return errors.Join(snapErr, s.h.Close(), s.search.close(), s.lock.release()) // search.close: the full-text index
+	s.closed.Store(true)
+	snapErr := s.snap.close(s.idx.Load())
+	var hErr error
+	if s.h != nil {
+		hErr = s.h.Close()
+	}
+	return errors.Join(snapErr, hErr, s.search.close(), s.lock.release()) // search.close: the full-text index
 }
 
 func (s *Store) index(ctx context.Context) (*index, error) {
@@ -386,14 +431,17 @@ type Report struct {
 // removed), unless another batch depends on what would be removed (ErrConflict). With dryRun
 // the report says what would change and nothing is written.
 func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report, error) {
-	if s.closed.Load() {
-		return nil, ErrClosed
+	if lockHook != nil {
+		lockHook()
 	}
 	if s.readOnly {
 		return nil, ErrReadOnly
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
 	s.writerReady()
 	ix := s.idx.Load()
 	c, err := compile(cs, ix)
@@ -539,14 +587,17 @@ func (c *quadConv) intern(t *terms, q quad.Quad) (qt, error) {
 // Rollback removes exactly the quads of one batch. It refuses (ErrConflict) when a later batch
 // points at a node that would disappear, naming the dependent batches.
 func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Report, error) {
-	if s.closed.Load() {
-		return nil, ErrClosed
+	if lockHook != nil {
+		lockHook()
 	}
 	if s.readOnly {
 		return nil, ErrReadOnly
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
 	s.writerReady()
 	ix := s.idx.Load()
 	id := batchID
@@ -614,7 +665,8 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 			}
 			seen[key] = true
 			pos := c.single[k]
-			ps.Addf(pos.File, pos.Line, pos.Column, k.p, "conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
+			ps.AddConflict(pos.File, pos.Line, pos.Column, k.p, &ConflictError{Type: n.typ, ID: ShortID(k.s), Field: k.p},
+				"conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
 				ShortID(k.s), k.p, quad.StringOf(v), ShortID(s.t.iri(e.l)), quad.StringOf(vals[0]))
 		}
 	}
@@ -697,25 +749,34 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 	return fmt.Errorf("graph: batch %s: later batches depend on it: %v: %w", ShortID(batch), names, ErrConflict)
 }
 
-// write applies one transaction to the quad store (with a new state token) and then to the
-// read model and the search index. The next read model is derived while Cayley commits.
-// addQuads, when not nil, are adds as quads (the caller has them; else they are decoded).
+// write applies one transaction to the quad store (with a new state token), the search index
+// and the read model, all or nothing. The next read model and the search index are brought up
+// to date while the transaction is built; Cayley commits only when the search index took the
+// batch, and readers see the new read model only after both. A failure of either store leaves
+// everything as it was (the search index is put back or reset, the read model dropped) and
+// returns a *StorageError. addQuads, when not nil, are adds as quads (the caller has them;
+// else they are decoded).
 func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
+	if err := s.quadsReady(); err != nil {
+		return err
+	}
+	if err := s.search.ready(ix, s.token); err != nil {
+		return err
+	}
 	start, token := time.Now(), newToken()
 	s.t.notePreds(adds)
-	// The next read model and the search index are brought up to date while the transaction is
-	// built and Cayley commits; should the commit fail, the search index is put back (the read
-	// model is just dropped).
 	var nx *index
 	var built time.Duration
+	var searchErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		nx, built = ix.apply(adds, removes, s.typePred), time.Since(start)
+		nx.token = token
 		if writeHook != nil {
 			writeHook(ix, nx, adds, removes)
 		}
-		s.search.update(ix, nx, adds, removes, token) // before readers see nx: see search_index.go
+		searchErr = s.search.update(ix, nx, adds, removes, token) // before readers see nx
 	}()
 	tx := cayley.NewTransaction()
 	for _, q := range removes {
@@ -732,10 +793,19 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		tx.RemoveQuad(tokenQuad(s.token))
 	}
 	tx.AddQuad(tokenQuad(token))
-	err := s.h.ApplyTransaction(tx)
 	<-done
-	if err != nil {
-		s.search.update(nx, ix, removes, adds, s.token)
+	if searchErr != nil {
+		s.log.Error("write rejected: the search index failed", "err", searchErr, "cause", errors.Unwrap(searchErr))
+		s.search.reset(ix, s.token, searchErr) // what the failed batch left in bleve is dropped
+		return searchErr
+	}
+	if err := s.h.ApplyTransaction(tx); err != nil {
+		err = storageError("writing the quad store", err)
+		s.log.Error("write rejected: the quad store failed", "err", err, "cause", errors.Unwrap(err))
+		if uerr := s.search.update(nx, ix, removes, adds, s.token); uerr != nil {
+			s.search.reset(ix, s.token, uerr)
+		}
+		s.reopenQuads()
 		return fmt.Errorf("graph: write %d quads, remove %d: %w", len(adds), len(removes), err)
 	}
 	s.token = token
@@ -752,6 +822,38 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 	s.idx.Store(nx)
 	s.stats.noteBuild(built)
 	s.stats.noteBatch(time.Since(start))
+	s.snap.schedule()
+	return nil
+}
+
+// reopenQuads closes and reopens the bolt quad store after a failed commit (writer only).
+// Cayley's key-value store keeps IRI→node-id mappings from the failed transaction in its
+// value cache; written against again, it would point new quads at nodes that were never
+// stored. A reopen starts with empty caches. The memory store has no such cache (and must not
+// be reopened: it would start empty).
+func (s *Store) reopenQuads() {
+	if s.path == "" || s.h == nil {
+		return
+	}
+	if err := s.h.Close(); err != nil {
+		s.log.Warn("quad store: closing after a failed commit", "err", err)
+	}
+	s.h = nil
+	if err := s.quadsReady(); err != nil {
+		s.log.Error("quad store: cannot reopen after a failed commit; writes fail until it can", "err", err)
+	}
+}
+
+// quadsReady reopens the quad store when a failed reopen left it closed (writer only).
+func (s *Store) quadsReady() error {
+	if s.h != nil {
+		return nil
+	}
+	h, err := openBolt(s.path, s.opts, s.faults)
+	if err != nil {
+		return storageError("opening the quad store", err)
+	}
+	s.h = h
 	return nil
 }
 
@@ -760,6 +862,12 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 func (s *Store) Verify(ctx context.Context) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return 0, ErrClosed
+	}
+	if err := s.quadsReady(); err != nil {
+		return 0, err
+	}
 	r := cgraph.NewQuadStoreReader(s.h.QuadStore)
 	defer r.Close()
 	seen := map[string]int{}

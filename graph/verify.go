@@ -27,7 +27,7 @@ const maxListed = 10
 // search index before anyone could see that they were stale.
 func (s *Store) VerifyAll(ctx context.Context) (*VerifyReport, error) {
 	rep := &VerifyReport{FromSnapshot: s.info.FromSnapshot}
-	if s.snapPath != "" && !s.info.FromSnapshot {
+	if s.snap.path != "" && !s.info.FromSnapshot {
 		rep.Differences = append(rep.Differences, fmt.Sprintf("snapshot: not used (%s); the read model was rebuilt from Cayley (the next writable open rewrites it)", s.info.Reason))
 	}
 	n, err := s.Verify(ctx)
@@ -45,12 +45,17 @@ func (s *Store) VerifyAll(ctx context.Context) (*VerifyReport, error) {
 	if s.info.SearchInMemory {
 		rep.Differences = append(rep.Differences, fmt.Sprintf("search index: not usable (%s); the next writable open rebuilds it", s.info.SearchReason))
 	}
-	if s.search == nil || s.search.bi == nil {
+	if s.search == nil {
 		return rep, nil
 	}
-	if s.search.stale.Load() {
-		rep.Differences = append(rep.Differences, "search index: marked stale by a failed update")
+	if inMem, _ := s.SearchStale(); inMem && !s.info.SearchInMemory {
+		rep.Differences = append(rep.Differences, "search index: in memory or missing after a failed update (the next open rebuilds it)")
 	}
+	bi, release, err := s.search.acquire()
+	if err != nil {
+		return rep, nil
+	}
+	defer release()
 	docs := s.idx.Load().searchDocs()
 	rep.Documents = len(docs)
 	var missing []string
@@ -58,7 +63,7 @@ func (s *Store) VerifyAll(ctx context.Context) (*VerifyReport, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		d, err := s.search.bi.Document(id)
+		d, err := bi.Document(id)
 		if err != nil {
 			return nil, fmt.Errorf("graph: verify: search index: %w", err)
 		}
@@ -70,7 +75,7 @@ func (s *Store) VerifyAll(ctx context.Context) (*VerifyReport, error) {
 		sort.Strings(missing)
 		rep.Differences = append(rep.Differences, fmt.Sprintf("search index: %d nodes have no document: %v", len(missing), firstN(missing, maxListed)))
 	}
-	count, err := s.search.bi.DocCount()
+	count, err := bi.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("graph: verify: search index: %w", err)
 	}

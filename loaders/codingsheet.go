@@ -354,6 +354,7 @@ func (rc *rowContext) rowNodes(r *sheetRow) ([]graph.NodeSpec, graph.Problems) {
 		if stored, ok := rc.outcomes[oid]; ok {
 			if domain != "" && graph.NormalizeCode(domain) != stored {
 				problem("outcomeDomain", "conflict: %s domain differs: %s (stored) vs %s (this row)", oid, stored, graph.NormalizeCode(domain))
+				ps[len(ps)-1].Err = &graph.ConflictError{Type: graph.TypeOutcome, ID: oid, Field: "domain"}
 			}
 		} else if _, ok := rc.created[oid]; ok && domain == "" {
 			// created by an earlier row of this load

@@ -414,7 +414,8 @@ func (si *sourceIndex) add(r *Reference, fallback, status string) sourceResult {
 				have, origin = hf.Value, fmt.Sprintf("%s:%d", hf.Pos.File, hf.Pos.Line)
 			}
 			if have != nil && !sameIdentity(f.Name, have, f.Value) {
-				res.problems.Addf(r.File, r.Line, 0, f.Name, "conflict: %s %s differs: %s (%s) vs %s (this record)",
+				res.problems.AddConflict(r.File, r.Line, 0, f.Name, &graph.ConflictError{Type: graph.TypeSource, ID: e.id, Field: f.Name},
+					"conflict: %s %s differs: %s (%s) vs %s (this record)",
 					e.id, f.Name, formatValue(have), origin, formatValue(f.Value))
 			}
 		}

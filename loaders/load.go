@@ -327,8 +327,9 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 	}
 	conflicts := func(ps graph.Problems) {
 		for _, p := range ps {
-			if t, ok := conflictType(p.Message); ok {
-				count(t).Conflict++
+			var ce *graph.ConflictError
+			if errors.As(p.Err, &ce) {
+				count(ce.Type).Conflict++
 			}
 		}
 	}
@@ -487,27 +488,6 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 	return nil
 }
 
-// conflictType returns the node type a "conflict: <id> ..." message is about.
-func conflictType(msg string) (graph.NodeType, bool) {
-	rest, ok := strings.CutPrefix(msg, "conflict: ")
-	if !ok {
-		return "", false
-	}
-	id, _, _ := strings.Cut(rest, " ")
-	kind, _, _ := strings.Cut(graph.ShortID(id), "/")
-	for _, t := range graph.Types {
-		if t.Kind == kind && t.Section != "" {
-			return t.Type, true
-		}
-	}
-	for _, t := range graph.Types {
-		if t.Kind == kind {
-			return t.Type, true
-		}
-	}
-	return "", false
-}
-
 // columnNames renames the fields of problems about coding-sheet cells to their column names
 // (the store names schema fields: "type" for an actorTypes cell).
 func columnNames(ps graph.Problems, lit []litInput) graph.Problems {
@@ -567,7 +547,8 @@ func assemble(units []*unit) ([]graph.NodeSpec, []mergeProblem) {
 				if ok && !reflect.DeepEqual(hf.Value, f.Value) {
 					bad = append(bad, graph.Problem{File: f.Pos.File, Line: u.records()[0].Line, Column: f.Pos.Column, Field: f.Name,
 						Message: fmt.Sprintf("conflict: %s %s differs: %s (%s:%d) vs %s (this row)", graph.ShortID(id), f.Name,
-							formatValue(hf.Value), hf.Pos.File, from[id].records()[0].Line, formatValue(f.Value))})
+							formatValue(hf.Value), hf.Pos.File, from[id].records()[0].Line, formatValue(f.Value)),
+						Err: &graph.ConflictError{Type: n.Type, ID: graph.ShortID(id), Field: f.Name}})
 				}
 			}
 		}

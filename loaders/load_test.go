@@ -275,7 +275,8 @@ func TestLoadConflict(t *testing.T) {
 		t.Fatalf("Load = %v; want a rejection", err)
 	}
 	want := []graph.Problem{{File: "overlap.bib", Line: 18, Field: "year",
-		Message: `conflict: source/mead-befriending year differs: 2009 (stored, from batch/curated) vs 2010 (this record)`}}
+		Message: `conflict: source/mead-befriending year differs: 2009 (stored, from batch/curated) vs 2010 (this record)`,
+		Err:     &graph.ConflictError{Type: graph.TypeSource, ID: "source/mead-befriending", Field: "year"}}}
 	if diff := cmp.Diff(want, rep.Problems); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}

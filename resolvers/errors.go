@@ -56,8 +56,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			cause = gqlErr.Err
 		}
 		code, msg := classify(cause)
-		if code == CodeInternal {
+		switch code {
+		case CodeInternal:
 			log.ErrorContext(ctx, "resolver failed", "path", pres.Path.String(), "err", cause)
+		case CodeStorageFull, CodeUnavailable:
+			log.ErrorContext(ctx, "storage failure", "path", pres.Path.String(), "code", code, "err", cause, "cause", errors.Unwrap(cause))
 		}
 		pres.Message = msg
 		if pres.Extensions == nil {
@@ -84,8 +87,22 @@ func classify(err error) (code, msg string) {
 		return CodeForbidden, clientMessage(err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return CodeTimeout, "the request took too long and was stopped"
+	case errors.Is(err, graph.ErrStorageFull):
+		return CodeStorageFull, storageMessage(err)
+	case errors.Is(err, graph.ErrUnavailable):
+		return CodeUnavailable, storageMessage(err)
 	}
 	return CodeInternal, "internal error"
+}
+
+// storageMessage says what failed and why ("writing the search index: no space left on
+// device"), without file names: the *graph.StorageError's own text.
+func storageMessage(err error) string {
+	var se *graph.StorageError
+	if errors.As(err, &se) {
+		return clientMessage(se)
+	}
+	return "the storage failed"
 }
 
 // clientMessage strips the package prefix from our own error strings.

@@ -237,3 +237,18 @@ func (a *confidenceAcc) result(sources int, e *enums) Confidence {
 	}
 	return Confidence{Level: confidenceLevels[max(level, 0)], Reasons: reasons, Design: e.design(a.design)}
 }
+
+// levelOf is the level result would give, without building the reasons.
+func (a *confidenceAcc) levelOf(sources int) ConfidenceLevel {
+	if a.level < 0 {
+		return ConfidenceVeryLow
+	}
+	level := a.level
+	if sources < 2 {
+		level--
+	}
+	if a.dirs&(1<<3) != 0 || bitsSet(a.dirs&7) > 1 {
+		level--
+	}
+	return confidenceLevels[max(level, 0)]
+}

@@ -1,6 +1,8 @@
 package resolvers_test
 
 import (
+	"encoding/csv"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -217,5 +219,45 @@ func TestNegativeRCTCell(t *testing.T) {
 		return strings.HasPrefix(l, "Eigen Kracht-conferentie (familiegroepsconferentie),opvoeding") || strings.Contains(l, ",gerandomiseerd gecontroleerd onderzoek,laag")
 	}) {
 		t.Errorf("csv lacks the FGC line in Dutch:\n%s", d.Matrix.CSV)
+	}
+}
+
+// TestCompareRowsAreTheCSV: on the bundled KB, Comparison.rows and Comparison.csv carry the same
+// values (the page renders rows), worded in Dutch without raw codes.
+func TestCompareRowsAreTheCSV(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
+	var d struct {
+		Compare struct {
+			Rows []struct {
+				Property, Label string
+				Values          []string
+			}
+			CSV string
+		}
+	}
+	anQuery(t, h, `{ compare(ids: ["method/family-group-conferencing", "initiative/fgc-amsterdam-rct"]) { rows { property label values } csv } }`, nil, &d)
+	lines := strings.Split(strings.TrimSuffix(d.Compare.CSV, "\r\n"), "\r\n")
+	if len(lines) != len(d.Compare.Rows)+1 {
+		t.Fatalf("csv has %d lines for %d rows", len(lines), len(d.Compare.Rows))
+	}
+	code := regexp.MustCompile(`\b[A-Z]+_[A-Z_]+\b|\b(POSITIVE|NEGATIVE|CONFIRMED|INFERRED|CANDIDATE|METHOD|INITIATIVE)\b`)
+	rows := map[string][]string{}
+	for i, r := range d.Compare.Rows {
+		rows[r.Property] = r.Values
+		rec, err := csv.NewReader(strings.NewReader(lines[i+1])).Read()
+		if err != nil || !slices.Equal(rec, append([]string{r.Label}, r.Values...)) {
+			t.Errorf("csv line %d = %q; want the row %s %v", i+1, lines[i+1], r.Label, r.Values)
+		}
+		for _, v := range r.Values {
+			if m := code.FindString(v); m != "" {
+				t.Errorf("row %s shows the code %s: %q", r.Property, m, v)
+			}
+		}
+	}
+	if !strings.Contains(rows["initiativeOutcomes"][0], "uithuisplaatsing: negatief (gerandomiseerd gecontroleerd onderzoek) [FGC in de jeugdhulp (Amsterdamse RCT)]") {
+		t.Errorf("FGC's initiative outcomes = %q; want the Amsterdam RCT's negative result", rows["initiativeOutcomes"][0])
+	}
+	if rows["initiativeClaimCount"][0] != "3" || rows["claimCount"][1] != "3" {
+		t.Errorf("claim counts: %v own, %v through initiatives", rows["claimCount"], rows["initiativeClaimCount"])
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"kring/graph"
+	"kring/graph/graphtest"
 	"kring/resolvers"
 )
 
@@ -259,5 +261,63 @@ func TestCompareRowsAreTheCSV(t *testing.T) {
 	}
 	if rows["initiativeClaimCount"][0] != "3" || rows["claimCount"][1] != "3" {
 		t.Errorf("claim counts: %v own, %v through initiatives", rows["claimCount"], rows["initiativeClaimCount"])
+	}
+}
+
+// TestSearchSynonyms: Dutch and English words for single-parent families find each other
+// (query expansion, graph/search_synonyms.go). The bundled KB has no single-parent items yet, so
+// the test adds a target group and a method to it, each worded one way only.
+func TestSearchSynonyms(t *testing.T) {
+	st := starter(t)
+	n := graphtest.Node
+	graphtest.MustApply(t, st, &graph.Changeset{BatchID: "single-parents", LoadedAt: "2026-01-02T00:00:00Z", Nodes: []graph.NodeSpec{
+		n(graph.TypeSource, "source/test-single-parents", "type", "GREY_BE", "title", "Testbron", "status", "CONFIRMED"),
+		n(graph.TypeTargetGroup, "targetgroup/test-eenoudergezinnen", "label", map[string]any{"nl": "eenoudergezinnen in armoede"},
+			"status", "CONFIRMED", "sources", []any{"source/test-single-parents"}),
+		n(graph.TypeMethod, "method/test-lone-parents", "name", map[string]any{"en": "Network circles"},
+			"description", map[string]any{"en": "Group meetings for lone parents on a low income."}, "status", "CANDIDATE", "sources", []any{"source/test-single-parents"}),
+	}})
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"alleenstaande moeder", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+		{"eenoudergezin", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+		{"alleenstaande ouders", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+		{"single mother", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+	} {
+		var d struct {
+			Search struct {
+				Edges []struct {
+					Node       struct{ ID string }
+					Highlights []struct{ Fragments []string }
+				}
+			}
+		}
+		anQuery(t, h, `query($q: String!) { search(text: $q, first: 50) { edges { node { id } highlights { fragments } } } }`, map[string]any{"q": tc.text}, &d)
+		var got []string
+		for _, e := range d.Search.Edges {
+			got = append(got, e.Node.ID)
+		}
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("search %q = %v; want %s", tc.text, got, w)
+			}
+		}
+	}
+	// Recommendations are found, also with the type filter.
+	var d struct {
+		Search struct {
+			TotalCount int
+			Nodes      []struct {
+				Typename string `json:"__typename"`
+				ID       string
+			}
+		}
+	}
+	anQuery(t, h, `{ search(text: "buddy vriend hulpverlener", types: [POLICY_RECOMMENDATION]) { totalCount nodes { __typename id } } }`, nil, &d)
+	if d.Search.TotalCount != 1 || d.Search.Nodes[0].ID != "kring:recommendation/buddies-act-as-friends" || d.Search.Nodes[0].Typename != "PolicyRecommendation" {
+		t.Errorf("search for the buddy recommendation = %+v", d.Search)
 	}
 }

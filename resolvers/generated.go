@@ -5752,6 +5752,13 @@ extend type Query {
   times as much as other text. Both languages are always searched: with ` + "`" + `lang` + "`" + ` the fields of
   that language weigh twice as much as the other's; without it both weigh the same.
 
+  Synonyms widen the query (graph/search_synonyms.go, Dutch and English): a word or phrase of a
+  synonym set in the text also searches for the others of its set, at half the weight, a phrase
+  matching a field that has all its words; "alleenstaande moeder", "eenoudergezin", "single
+  parent" and "lone parent" find each other, as do vrijwilliger/volunteer, maatje/buddy,
+  eenzaamheid/loneliness, sociaal isolement/social isolation and a few more. Recommendations
+  are searched too (type POLICY_RECOMMENDATION).
+
   ` + "`" + `types` + "`" + ` keeps only nodes of those types. ` + "`" + `first` + "`" + ` is 20 by default and at most 100; ` + "`" + `after` + "`" + ` is
   a cursor of an earlier page. An empty text or an out-of-range ` + "`" + `first` + "`" + ` is BAD_USER_INPUT.
   """

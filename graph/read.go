@@ -31,7 +31,7 @@ func (ix *index) base(n *node) Base {
 		ID:        n.id,
 		Type:      n.typ,
 		Status:    Status(n.str("status")),
-		Note:      n.optStr("note"),
+		NoteText:  n.note(),
 		SourceIDs: n.refs("source"),
 		BatchIDs:  append([]string{}, n.batches()...),
 		Texts:     Texts{},

@@ -321,3 +321,15 @@ func TestSearchSynonyms(t *testing.T) {
 		t.Errorf("search for the buddy recommendation = %+v", d.Search)
 	}
 }
+
+// TestNotesHaveNoFallback: curator notes are English; a Dutch page gets none.
+func TestNotesHaveNoFallback(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
+	var d struct {
+		Claim struct{ NL, EN, Default *string }
+	}
+	anQuery(t, h, `{ claim(id: "claim/fgc-amsterdam-safety") { NL: note(lang: NL) EN: note(lang: EN) default: note } }`, nil, &d)
+	if d.Claim.NL != nil || d.Claim.Default != nil || d.Claim.EN == nil || !strings.HasPrefix(*d.Claim.EN, "n counts families") {
+		t.Errorf("notes: NL %v, default %v, EN %v; want only the English note", d.Claim.NL, d.Claim.Default, d.Claim.EN)
+	}
+}

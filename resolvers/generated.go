@@ -71,7 +71,7 @@ type ComplexityRoot struct {
 		Date             func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Method           func(childComplexity int, lang graph.Lang) int
-		Note             func(childComplexity int) int
+		Note             func(childComplexity int, lang graph.Lang) int
 		Sources          func(childComplexity int) int
 		StakeholderGroup func(childComplexity int) int
 		Status           func(childComplexity int) int
@@ -85,7 +85,7 @@ type ComplexityRoot struct {
 		Batches   func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Method    func(childComplexity int) int
-		Note      func(childComplexity int) int
+		Note      func(childComplexity int, lang graph.Lang) int
 		Primary   func(childComplexity int) int
 		Sources   func(childComplexity int) int
 		Status    func(childComplexity int) int
@@ -140,7 +140,7 @@ type ComplexityRoot struct {
 		Batches  func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Kind     func(childComplexity int) int
-		Note     func(childComplexity int) int
+		Note     func(childComplexity int, lang graph.Lang) int
 		Sources  func(childComplexity int) int
 		StatedBy func(childComplexity int) int
 		Status   func(childComplexity int) int
@@ -213,7 +213,7 @@ type ComplexityRoot struct {
 		ID       func(childComplexity int) int
 		Level    func(childComplexity int) int
 		Method   func(childComplexity int) int
-		Note     func(childComplexity int) int
+		Note     func(childComplexity int, lang graph.Lang) int
 		Registry func(childComplexity int) int
 		Sources  func(childComplexity int) int
 		Status   func(childComplexity int) int
@@ -263,7 +263,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int, lang graph.Lang) int
 		ID          func(childComplexity int) int
 		Method      func(childComplexity int) int
-		Note        func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
 		Paid        func(childComplexity int) int
 		Role        func(childComplexity int) int
 		Sources     func(childComplexity int) int
@@ -381,7 +381,7 @@ type ComplexityRoot struct {
 		Kind               func(childComplexity int) int
 		Name               func(childComplexity int, lang graph.Lang) int
 		NetworkStrategies  func(childComplexity int) int
-		Note               func(childComplexity int) int
+		Note               func(childComplexity int, lang graph.Lang) int
 		Organisations      func(childComplexity int) int
 		Preconditions      func(childComplexity int) int
 		Regions            func(childComplexity int) int
@@ -453,7 +453,7 @@ type ComplexityRoot struct {
 		EffectSize   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Method       func(childComplexity int) int
-		Note         func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
 		Outcome      func(childComplexity int) int
 		Population   func(childComplexity int, lang graph.Lang) int
 		SampleSize   func(childComplexity int) int
@@ -509,7 +509,7 @@ type ComplexityRoot struct {
 		EndYear     func(childComplexity int) int
 		FollowsFrom func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Note        func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
 		Sources     func(childComplexity int) int
 		Status      func(childComplexity int) int
 		URL         func(childComplexity int) int
@@ -522,7 +522,7 @@ type ComplexityRoot struct {
 		Concerns    func(childComplexity int) int
 		Evidence    func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Note        func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
 		Sources     func(childComplexity int) int
 		Status      func(childComplexity int) int
 		SupportedBy func(childComplexity int) int
@@ -597,7 +597,7 @@ type ComplexityRoot struct {
 	Requirement struct {
 		Batches      func(childComplexity int) int
 		ID           func(childComplexity int) int
-		Note         func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
 		Precondition func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		StatedBy     func(childComplexity int) int
@@ -644,7 +644,7 @@ type ComplexityRoot struct {
 		ISBN         func(childComplexity int) int
 		Issue        func(childComplexity int) int
 		Language     func(childComplexity int) int
-		Note         func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
 		Pages        func(childComplexity int) int
 		PeerReviewed func(childComplexity int) int
 		Publisher    func(childComplexity int) int
@@ -712,7 +712,7 @@ type ComplexityRoot struct {
 		ID                 func(childComplexity int) int
 		Methods            func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
 		Name               func(childComplexity int, lang graph.Lang) int
-		Note               func(childComplexity int) int
+		Note               func(childComplexity int, lang graph.Lang) int
 		Preconditions      func(childComplexity int) int
 		Sources            func(childComplexity int) int
 		Status             func(childComplexity int) int
@@ -1012,7 +1012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Assessment.Note(childComplexity), true
+		args, err := ec.field_Assessment_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Assessment.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Assessment.sources":
 		if e.ComplexityRoot.Assessment.Sources == nil {
 			break
@@ -1084,7 +1089,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Assignment.Note(childComplexity), true
+		args, err := ec.field_Assignment_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Assignment.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Assignment.primary":
 		if e.ComplexityRoot.Assignment.Primary == nil {
 			break
@@ -1322,7 +1332,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Characteristic.Note(childComplexity), true
+		args, err := ec.field_Characteristic_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Characteristic.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Characteristic.sources":
 		if e.ComplexityRoot.Characteristic.Sources == nil {
 			break
@@ -1649,7 +1664,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.EvidenceRating.Note(childComplexity), true
+		args, err := ec.field_EvidenceRating_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EvidenceRating.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "EvidenceRating.registry":
 		if e.ComplexityRoot.EvidenceRating.Registry == nil {
 			break
@@ -1889,7 +1909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Involvement.Note(childComplexity), true
+		args, err := ec.field_Involvement_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Involvement.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Involvement.paid":
 		if e.ComplexityRoot.Involvement.Paid == nil {
 			break
@@ -2509,7 +2534,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Method.Note(childComplexity), true
+		args, err := ec.field_Method_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Method.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Method.organisations":
 		if e.ComplexityRoot.Method.Organisations == nil {
 			break
@@ -2857,7 +2887,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.OutcomeClaim.Note(childComplexity), true
+		args, err := ec.field_OutcomeClaim_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OutcomeClaim.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "OutcomeClaim.outcome":
 		if e.ComplexityRoot.OutcomeClaim.Outcome == nil {
 			break
@@ -3089,7 +3124,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.PolicyAction.Note(childComplexity), true
+		args, err := ec.field_PolicyAction_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PolicyAction.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "PolicyAction.sources":
 		if e.ComplexityRoot.PolicyAction.Sources == nil {
 			break
@@ -3150,7 +3190,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.PolicyRecommendation.Note(childComplexity), true
+		args, err := ec.field_PolicyRecommendation_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PolicyRecommendation.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "PolicyRecommendation.sources":
 		if e.ComplexityRoot.PolicyRecommendation.Sources == nil {
 			break
@@ -3629,7 +3674,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Requirement.Note(childComplexity), true
+		args, err := ec.field_Requirement_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Requirement.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Requirement.precondition":
 		if e.ComplexityRoot.Requirement.Precondition == nil {
 			break
@@ -3831,7 +3881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Source.Note(childComplexity), true
+		args, err := ec.field_Source_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Source.pages":
 		if e.ComplexityRoot.Source.Pages == nil {
 			break
@@ -4138,7 +4193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.WorkModel.Note(childComplexity), true
+		args, err := ec.field_WorkModel_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkModel.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "WorkModel.preconditions":
 		if e.ComplexityRoot.WorkModel.Preconditions == nil {
 			break
@@ -4849,7 +4909,8 @@ interface Claim {
   id: ID!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   "The batches whose quads state this link."
   batches: [Batch!]!
 }
@@ -4934,7 +4995,8 @@ type Requirement implements Node & Claim {
   statedBy: StakeholderGroup
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -4987,7 +5049,8 @@ type Characteristic implements Node & Claim {
   statedBy: StakeholderGroup
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5023,7 +5086,8 @@ type Assessment implements Node & Claim {
   text(lang: Lang! = NL): String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 `, BuiltIn: false},
@@ -5145,7 +5209,8 @@ type Method implements Node {
   duration(lang: Lang! = NL): String
   intensity(lang: Lang! = NL): String
   scale(lang: Lang! = NL): String
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   url: String
   startYear: Int
   endYear: Int
@@ -5280,7 +5345,8 @@ type Involvement implements Node & Claim {
   description(lang: Lang! = NL): String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5376,7 +5442,8 @@ type EvidenceRating implements Node & Claim {
   url: String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 `, BuiltIn: false},
@@ -5515,7 +5582,8 @@ type OutcomeClaim implements Node & Claim {
   text(lang: Lang! = NL): String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
   "The claim's own confidence (see Confidence): its design, statuses and sources, without a counting link."
   confidence: Confidence!
@@ -5571,7 +5639,8 @@ type PolicyRecommendation implements Node & Claim {
   supportedBy: [OutcomeClaim!]!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5586,7 +5655,8 @@ type PolicyAction implements Node & Claim {
   followsFrom: [Node!]!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5797,7 +5867,8 @@ type Source implements Node {
   url: String
   language: String
   peerReviewed: Boolean
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   "The claims (of any kind) that cite this source."
   claims(first: Int, after: String): ClaimConnection!
   "Every claim-bearing link citing this source: assignments, involvements, requirements, characteristics, assessments, outcome claims, ratings."
@@ -5881,7 +5952,8 @@ type WorkModel implements Node {
   name(lang: Lang! = NL): String!
   description(lang: Lang! = NL): String
   cluster(lang: Lang! = NL): String
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   sources: [Source!]!
   "Methods and initiatives assigned to this work model (through Assignment links)."
   methods(filter: MethodFilter, first: Int, after: String, last: Int, before: String): MethodConnection!
@@ -5926,7 +5998,8 @@ type Assignment implements Node & Claim {
   basis: Basis!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -7350,7 +7423,35 @@ func (ec *executionContext) field_Assessment_method_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Assessment_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Assessment_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Assignment_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -7397,6 +7498,20 @@ func (ec *executionContext) field_Batch_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Characteristic_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -7470,6 +7585,20 @@ func (ec *executionContext) field_Confidence_explanation_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_EvidenceRating_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_FrameworkCategory_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7527,6 +7656,20 @@ func (ec *executionContext) field_Framework_name_args(ctx context.Context, rawAr
 }
 
 func (ec *executionContext) field_Involvement_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Involvement_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -7762,6 +7905,20 @@ func (ec *executionContext) field_Method_name_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Method_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Method_scale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7866,6 +8023,20 @@ func (ec *executionContext) field_Organisation_name_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_OutcomeClaim_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_OutcomeClaim_population_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7953,6 +8124,34 @@ func (ec *executionContext) field_Outcome_measure_args(ctx context.Context, rawA
 }
 
 func (ec *executionContext) field_PolicyAction_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_PolicyAction_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_PolicyRecommendation_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -8720,6 +8919,20 @@ func (ec *executionContext) field_Query_workModels_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Requirement_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Source_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8739,6 +8952,20 @@ func (ec *executionContext) field_Source_claims_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -8867,6 +9094,20 @@ func (ec *executionContext) field_WorkModel_methods_args(ctx context.Context, ra
 }
 
 func (ec *executionContext) field_WorkModel_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkModel_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -9253,7 +9494,8 @@ func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.
 			return ec.fieldContext_Assessment_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9263,8 +9505,28 @@ func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Assessment_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+func (ec *executionContext) fieldContext_Assessment_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Assessment_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Assessment_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Assessment) (ret graphql.Marshaler) {
@@ -9496,7 +9758,8 @@ func (ec *executionContext) _Assignment_note(ctx context.Context, field graphql.
 			return ec.fieldContext_Assignment_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9506,8 +9769,28 @@ func (ec *executionContext) _Assignment_note(ctx context.Context, field graphql.
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Assignment_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+func (ec *executionContext) fieldContext_Assignment_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Assignment_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Assignment_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Assignment) (ret graphql.Marshaler) {
@@ -10505,7 +10788,8 @@ func (ec *executionContext) _Characteristic_note(ctx context.Context, field grap
 			return ec.fieldContext_Characteristic_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10515,8 +10799,28 @@ func (ec *executionContext) _Characteristic_note(ctx context.Context, field grap
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Characteristic_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Characteristic", field, false, false, "String")
+func (ec *executionContext) fieldContext_Characteristic_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Characteristic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Characteristic_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Characteristic_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Characteristic) (ret graphql.Marshaler) {
@@ -11846,7 +12150,8 @@ func (ec *executionContext) _EvidenceRating_note(ctx context.Context, field grap
 			return ec.fieldContext_EvidenceRating_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11856,8 +12161,28 @@ func (ec *executionContext) _EvidenceRating_note(ctx context.Context, field grap
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_EvidenceRating_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EvidenceRating", field, false, false, "String")
+func (ec *executionContext) fieldContext_EvidenceRating_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceRating",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EvidenceRating_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EvidenceRating_batches(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceRating) (ret graphql.Marshaler) {
@@ -12890,7 +13215,8 @@ func (ec *executionContext) _Involvement_note(ctx context.Context, field graphql
 			return ec.fieldContext_Involvement_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12900,8 +13226,28 @@ func (ec *executionContext) _Involvement_note(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Involvement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Involvement", field, false, false, "String")
+func (ec *executionContext) fieldContext_Involvement_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Involvement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Involvement_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Involvement_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Involvement) (ret graphql.Marshaler) {
@@ -14930,7 +15276,8 @@ func (ec *executionContext) _Method_note(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Method_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14940,8 +15287,28 @@ func (ec *executionContext) _Method_note(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Method_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Method", field, false, false, "String")
+func (ec *executionContext) fieldContext_Method_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Method_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Method_url(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
@@ -17052,7 +17419,8 @@ func (ec *executionContext) _OutcomeClaim_note(ctx context.Context, field graphq
 			return ec.fieldContext_OutcomeClaim_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -17062,8 +17430,28 @@ func (ec *executionContext) _OutcomeClaim_note(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_OutcomeClaim_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeClaim", field, false, false, "String")
+func (ec *executionContext) fieldContext_OutcomeClaim_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OutcomeClaim_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OutcomeClaim_batches(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
@@ -17949,7 +18337,8 @@ func (ec *executionContext) _PolicyAction_note(ctx context.Context, field graphq
 			return ec.fieldContext_PolicyAction_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -17959,8 +18348,28 @@ func (ec *executionContext) _PolicyAction_note(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PolicyAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PolicyAction", field, false, false, "String")
+func (ec *executionContext) fieldContext_PolicyAction_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyAction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PolicyAction_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PolicyAction_batches(ctx context.Context, field graphql.CollectedField, obj *graph.PolicyAction) (ret graphql.Marshaler) {
@@ -18213,7 +18622,8 @@ func (ec *executionContext) _PolicyRecommendation_note(ctx context.Context, fiel
 			return ec.fieldContext_PolicyRecommendation_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -18223,8 +18633,28 @@ func (ec *executionContext) _PolicyRecommendation_note(ctx context.Context, fiel
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PolicyRecommendation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PolicyRecommendation", field, false, false, "String")
+func (ec *executionContext) fieldContext_PolicyRecommendation_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyRecommendation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PolicyRecommendation_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PolicyRecommendation_batches(ctx context.Context, field graphql.CollectedField, obj *graph.PolicyRecommendation) (ret graphql.Marshaler) {
@@ -20333,7 +20763,8 @@ func (ec *executionContext) _Requirement_note(ctx context.Context, field graphql
 			return ec.fieldContext_Requirement_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -20343,8 +20774,28 @@ func (ec *executionContext) _Requirement_note(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Requirement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
+func (ec *executionContext) fieldContext_Requirement_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Requirement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Requirement_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Requirement_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Requirement) (ret graphql.Marshaler) {
@@ -21223,7 +21674,8 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Source_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -21233,8 +21685,28 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Source_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+func (ec *executionContext) fieldContext_Source_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Source_claims(ctx context.Context, field graphql.CollectedField, obj *graph.Source) (ret graphql.Marshaler) {
@@ -22168,7 +22640,8 @@ func (ec *executionContext) _WorkModel_note(ctx context.Context, field graphql.C
 			return ec.fieldContext_WorkModel_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -22178,8 +22651,28 @@ func (ec *executionContext) _WorkModel_note(ctx context.Context, field graphql.C
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_WorkModel_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkModel", field, false, false, "String")
+func (ec *executionContext) fieldContext_WorkModel_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkModel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkModel_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WorkModel_sources(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModel) (ret graphql.Marshaler) {

@@ -42,8 +42,8 @@ type Claim interface {
 
 // Base holds what every node with a status carries.
 type Base struct {
-	ID        string
-	Type      NodeType `json:"-"`
+	ID     string
+	Type   NodeType `json:"-"`
 	Status Status
 	// NoteText is the curator's note. A note loaded as a plain string is English (curator
 	// notes are written in English); a note given per language keeps its languages.

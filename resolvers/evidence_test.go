@@ -1,9 +1,11 @@
 package resolvers_test
 
 import (
+	"context"
 	"encoding/csv"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -331,5 +333,29 @@ func TestNotesHaveNoFallback(t *testing.T) {
 	anQuery(t, h, `{ claim(id: "claim/fgc-amsterdam-safety") { NL: note(lang: NL) EN: note(lang: EN) default: note } }`, nil, &d)
 	if d.Claim.NL != nil || d.Claim.Default != nil || d.Claim.EN == nil || !strings.HasPrefix(*d.Claim.EN, "n counts families") {
 		t.Errorf("notes: NL %v, default %v, EN %v; want only the English note", d.Claim.NL, d.Claim.Default, d.Claim.EN)
+	}
+}
+
+// TestEveryCodeHasLabels: every vocabulary code has a Dutch and an English label in the bundled
+// KB, so that no page shows a raw code.
+func TestEveryCodeHasLabels(t *testing.T) {
+	st := starter(t)
+	ctx := context.Background()
+	schemes := make([]string, 0, len(graph.Vocabularies))
+	for s := range graph.Vocabularies {
+		schemes = append(schemes, s)
+	}
+	sort.Strings(schemes)
+	for _, scheme := range schemes {
+		for _, code := range graph.Vocabularies[scheme] {
+			c, err := graph.Typed[*graph.Concept](ctx, st, graph.ConceptID(scheme, code))
+			if err != nil {
+				t.Errorf("%s.%s: no concept in kb/starter.yaml (%v)", scheme, code, err)
+				continue
+			}
+			if l := c.Texts["label"]; l.NL == "" || l.EN == "" {
+				t.Errorf("%s.%s: label nl %q, en %q; want both", scheme, code, l.NL, l.EN)
+			}
+		}
 	}
 }

@@ -158,12 +158,7 @@ func designReason(d int8) ConfidenceReason {
 
 // claimLevel is steps 1 and 2 for one claim (or claim × link pair).
 func claimLevel(d int8, flags uint8) int8 {
-	steps := int8(0)
-	for _, f := range []uint8{flagClaimNC, flagLinkNC, flagSourceNC} {
-		if flags&f != 0 {
-			steps++
-		}
-	}
+	steps := int8(bitsSet(flags & flagsNC))
 	return max(designStart(d)-min(steps, 2), 0)
 }
 

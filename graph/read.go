@@ -343,7 +343,11 @@ func (ix *index) matchMethod(m *Method, f *MethodFilter) bool {
 	}
 	if len(f.OutcomeDomain) > 0 || f.MinEvidenceLevel != nil || f.MinConfidence != nil {
 		an := ix.analytics()
-		row := &an.methods[an.methodOf[m.ID]]
+		mi, ok := an.methodOf[m.ID]
+		if !ok {
+			return false
+		}
+		row := &an.methods[mi]
 		if len(f.OutcomeDomain) > 0 && !an.hasDomain(row, f.OutcomeDomain) {
 			return false
 		}

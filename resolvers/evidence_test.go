@@ -359,3 +359,51 @@ func TestEveryCodeHasLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogue: findMethods with the catalogue's filters and sort, and its CSV in the same
+// order, one line per item, in Dutch.
+func TestCatalogue(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
+	var d struct {
+		FindMethods struct {
+			TotalCount int
+			Nodes      []struct {
+				ID, Name   string
+				ClaimCount int
+				Confidence *struct{ Level string }
+			}
+		}
+		All          struct{ TotalCount int }
+		CatalogueCsv string
+	}
+	anQuery(t, h, `query($where: MethodWhere, $order: [MethodOrder!]) {
+		findMethods(where: $where, orderBy: $order, first: 500) { totalCount nodes { id name claimCount confidence { level } } }
+		all: findMethods(first: 500) { totalCount }
+		catalogueCsv(where: $where, orderBy: $order) }`, map[string]any{
+		"where": map[string]any{"is": map[string]any{"minConfidence": "LOW"}},
+		"order": []any{map[string]any{"by": "CONFIDENCE", "direction": "DESC"}, map[string]any{"by": "NAME"}},
+	}, &d)
+	ms := d.FindMethods.Nodes
+	if len(ms) == 0 || len(ms) >= d.All.TotalCount {
+		t.Fatalf("minConfidence LOW keeps %d of %d", len(ms), d.All.TotalCount)
+	}
+	rank := map[string]int{"VERY_LOW": 0, "LOW": 1, "MODERATE": 2, "HIGH": 3}
+	for i, m := range ms {
+		if m.Confidence == nil || rank[m.Confidence.Level] < 1 || m.ClaimCount == 0 {
+			t.Errorf("%s: confidence %+v, %d claims; want LOW or better", m.ID, m.Confidence, m.ClaimCount)
+		}
+		if i > 0 && m.Confidence != nil && ms[i-1].Confidence != nil && rank[m.Confidence.Level] > rank[ms[i-1].Confidence.Level] {
+			t.Errorf("%s sorts after a lower confidence", m.ID)
+		}
+	}
+	lines := strings.Split(strings.TrimSuffix(d.CatalogueCsv, "\r\n"), "\r\n")
+	if len(lines) != len(ms)+1 || !strings.HasPrefix(lines[0], "naam,soort,status,werkmodellen") {
+		t.Fatalf("catalogue csv: %d lines for %d methods, header %q", len(lines), len(ms), lines[0])
+	}
+	for i, m := range ms {
+		rec, err := csv.NewReader(strings.NewReader(lines[i+1])).Read()
+		if err != nil || rec[0] != m.Name || rec[len(rec)-1] != strings.TrimPrefix(m.ID, "kring:") {
+			t.Errorf("csv line %d = %v; want %s (%s)", i+1, rec, m.Name, m.ID)
+		}
+	}
+}

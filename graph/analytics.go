@@ -580,8 +580,9 @@ func (an *analytics) buildMethod(n *node) methodRow {
 // rollUp sets method row i's variant 1: through implementations on METHOD and WORK_MODEL (the
 // implemented methods and their work models, flagged flagVia, keeping the flags of those
 // methods' assignments), broader terms on the vocabulary axes (each keeping the best flags of
-// the narrower values it comes from). An own value wins over the same value reached through an
-// implementation.
+// the narrower values it comes from). A value reached both directly and through an
+// implementation counts once, through its best path: a CONFIRMED link first, then the direct
+// one.
 func (an *analytics) rollUp(i int) {
 	m := &an.methods[i]
 	merge := func(ax int, extra map[int32]uint8) {
@@ -598,10 +599,15 @@ func (an *analytics) rollUp(i int) {
 		fl := make([]uint8, len(vs))
 		own, ownFl := m.vals[ax][0], m.flags[ax][0]
 		for k, v := range vs {
-			if j := slices.Index(own, v); j >= 0 {
+			j := slices.Index(own, v)
+			e, viaToo := extra[v]
+			switch {
+			case j < 0:
+				fl[k] = e
+			case viaToo && flagAt(ownFl, j)&flagLinkNC != 0 && e&flagLinkNC == 0:
+				fl[k] = e // a confirmed path through an implementation beats an unconfirmed own link
+			default:
 				fl[k] = flagAt(ownFl, j)
-			} else {
-				fl[k] = extra[v]
 			}
 		}
 		m.vals[ax][1], m.flags[ax][1] = vs, fl

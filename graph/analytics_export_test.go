@@ -156,10 +156,9 @@ func rawValues(ix *index, c *OutcomeClaim, a Axis, o MatrixOptions, confirmedOnl
 		}
 		for i := range out {
 			if out[i].key == v {
-				if out[i].via && !via { // an own value wins
-					out[i].via, out[i].linkNC = false, linkNC
-				} else if out[i].via == via {
-					out[i].linkNC = out[i].linkNC && linkNC
+				// The best path: a confirmed link first, then a direct one.
+				if (out[i].linkNC && !linkNC) || (out[i].linkNC == linkNC && out[i].via && !via) {
+					out[i].via, out[i].linkNC = via, linkNC
 				}
 				return
 			}

@@ -145,6 +145,43 @@ func TestMatrixOtherAxes(t *testing.T) {
 	if diff := cmp.Diff(want[2:], matrixCellRows(m)); diff != "" {
 		t.Errorf("ACTOR_TYPE × SOURCE_TYPE as coded (-want +got):\n%s", diff)
 	}
+	var be *graph.AxisValue
+	if m, err = st.Matrix(ctx, graph.AxisRegion, graph.AxisOutcomeDomain, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Rows {
+		if r.Key == "BE_VLG" {
+			be = r
+		}
+	}
+	if be == nil || be.Broader == nil || *be.Broader != "BE" || be.Depth != 1 || be.Status != nil || be.IsNone {
+		t.Errorf("REGION row BE_VLG = %+v; want broader BE at depth 1", be)
+	}
+
+	// Confirmed only: buddy-gent's own WM2 assignment is INFERRED, but it implements buddy, whose
+	// WM2 assignment is CONFIRMED, so its claims stay in WM2, marked via.
+	yes := true
+	if m, err = st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcome, &graph.ClaimFilter{ConfirmedOnly: &yes, Method: []string{"initiative/buddy-gent"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 1 || m.Cells[0].Row != "kring:workmodel/wm2" || m.Cells[0].ViaCount != 1 || m.Cells[0].UnconfirmedCount != 0 {
+		t.Errorf("confirmed-only buddy-gent cells = %+v; want c6 in WM2 through buddy", matrixCellRows(m))
+	}
+	// Without the roll-up, its only work model is not confirmed: the claim lands in none.
+	if m, err = st.MatrixWith(ctx, graph.AxisWorkModel, graph.AxisOutcome, &graph.ClaimFilter{ConfirmedOnly: &yes, Method: []string{"initiative/buddy-gent"}}, graph.MatrixOptions{NoVia: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 1 || m.Cells[0].Row != "none" {
+		t.Errorf("confirmed-only buddy-gent cells without roll-up = %+v; want c6 in none", matrixCellRows(m))
+	}
+	// All statuses, without roll-up: c6 and c8 count in WM2, unconfirmed (the assignment; c8 is a
+	// CANDIDATE claim too).
+	if m, err = st.MatrixWith(ctx, graph.AxisWorkModel, graph.AxisMethod, &graph.ClaimFilter{Method: []string{"initiative/buddy-gent"}}, graph.MatrixOptions{NoVia: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 1 || m.Cells[0].UnconfirmedCount != 2 || m.Cells[0].Confidence().Reasons[1] != graph.ReasonClaimNotConfirmed {
+		t.Errorf("buddy-gent × WM2 = %+v, confidence %+v", matrixCellRows(m), m.Cells[0].Confidence())
+	}
 	if _, err := st.Matrix(ctx, "COLOUR", graph.AxisOutcome, nil); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("Matrix(unknown axis) error = %v; want ErrInvalid", err)
 	}

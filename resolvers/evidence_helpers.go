@@ -147,12 +147,9 @@ func writeCSV(rows [][]string) string {
 // matrixCSV lays out a matrix's non-empty cells as CSV, the numbers of the cells exactly.
 func matrixCSV(ctx context.Context, st *graph.Store, m *graph.Matrix, lang graph.Lang) string {
 	l := newLabeller(ctx, st, lang)
-	head := map[graph.Lang][]string{
-		graph.NL: {"rij", "kolom", "beweringen", "via initiatieven", "niet bevestigd", "positief", "geen effect", "negatief", "gemengd", "bronnen", "sterkste design", "vertrouwen"},
-		graph.EN: {"row", "column", "claims", "via initiatives", "unconfirmed", "positive", "no effect", "negative", "mixed", "sources", "strongest design", "confidence"},
-	}[lang]
-	if head == nil {
-		head = []string{"rij", "kolom", "beweringen", "via initiatieven", "niet bevestigd", "positief", "geen effect", "negatief", "gemengd", "bronnen", "sterkste design", "vertrouwen"}
+	head := []string{"rij", "kolom", "beweringen", "via initiatieven", "niet bevestigd", "positief", "geen effect", "negatief", "gemengd", "bronnen", "sterkste design", "vertrouwen"}
+	if lang == graph.EN {
+		head = []string{"row", "column", "claims", "via initiatives", "unconfirmed", "positive", "no effect", "negative", "mixed", "sources", "strongest design", "confidence"}
 	}
 	labels := map[string]string{}
 	for _, v := range append(append([]*graph.AxisValue{}, m.Rows...), m.Columns...) {

@@ -4384,8 +4384,8 @@ Roll-up (the matrix's and claimStats' ` + "`" + `terms` + "`" + ` and ` + "`" + 
   under BE), once per value. AS_CODED: only as coded.
 - viaImplementations true (default): an initiative's claims also count for the methods it
   implements (METHOD) and for those methods' work models (WORK_MODEL), marked as via
-  (MatrixCell.viaCount). A value reached both directly and through an implementation counts as
-  direct.
+  (MatrixCell.viaCount). A value reached both directly and through an implementation counts
+  once, through its best path: a CONFIRMED link first, then the direct one.
 
 Keys are node ids for WORK_MODEL, METHOD, TARGET_GROUP and OUTCOME, vocabulary codes for the
 others, and "none" for the none value.

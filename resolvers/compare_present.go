@@ -77,7 +77,7 @@ func comparisonValues(ctx context.Context, st *graph.Store, l *labeller, it *gra
 	join := func(xs []string) string { return strings.Join(xs, "; ") }
 	sorted := func(xs []string) string { sort.Strings(xs); return join(xs) }
 	m := it.Method
-	v := map[string]string{"kind": kindTexts[m.Kind].in(lang), "status": statusTexts[m.Status].in(lang)}
+	v := map[string]string{"kind": kindTexts[m.Kind].in(lang), "status": l.code("Status", string(m.Status))}
 
 	var list []string
 	for i, a := range it.Assignments {

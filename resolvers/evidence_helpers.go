@@ -71,12 +71,6 @@ var kindTexts = map[graph.MethodKind]text{
 	graph.KindInitiative: {"initiatief", "initiative"},
 }
 
-var statusTexts = map[graph.Status]text{
-	graph.Confirmed: {"bevestigd", "confirmed"},
-	graph.Inferred:  {"afgeleid", "inferred"},
-	graph.Candidate: {"kandidaat", "candidate"},
-}
-
 // labeller labels vocabulary codes and nodes in one language, from the concept nodes of the
 // knowledge base (a code without a concept label stays as it is; the vocabulary test keeps the
 // bundled KB complete).
@@ -232,7 +226,7 @@ func catalogueCSV(ctx context.Context, st *graph.Store, ms []*graph.Method, lang
 		} else if c != nil {
 			conf = confidenceTexts[c.Level].in(lang)
 		}
-		rows = append(rows, []string{m.Name(lang), kindTexts[m.Kind].in(lang), statusTexts[m.Status].in(lang),
+		rows = append(rows, []string{m.Name(lang), kindTexts[m.Kind].in(lang), l.code("Status", string(m.Status)),
 			join(wms), join(actors), join(tgs), join(regions), join(domains),
 			strconv.Itoa(own), strconv.Itoa(via), strconv.Itoa(len(sources)), l.design(strongest), l.level(best), conf, graph.ShortID(m.ID)})
 	}

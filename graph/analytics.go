@@ -166,11 +166,17 @@ type analytics struct {
 	claims   []claimRow  // every outcome claim, in id order
 	methods  []methodRow // every method and initiative, in id order
 	methodOf map[string]int32
-	claimOf  map[string]int32
-	sources  []string // every source id, in id order
-	sourceOf map[string]int32
-	axes     [numAxes]axisValues
-	hasNone  [numAxes][2]bool // some claim has no value on the axis (in the variant)
+	// claimOf maps claim ids to positions in claims, built on first use (claimIndex).
+	claimOfOnce sync.Once
+	claimOf     map[string]int32
+	sources     []string // every source id, in id order
+	sourceOf    map[string]int32
+	axes        [numAxes]axisValues
+	hasNone     [numAxes][2]bool // some claim has no value on the axis (in the variant)
+	// claimUp holds, by claim, the OUTCOME_DOMAIN and SOURCE_TYPE values rolled up to broader
+	// terms; nil while no claim has any (those vocabularies have no broader terms today), so that
+	// claim rows stay small.
+	claimUp [][2][]int32
 
 	// matrices caches computed matrices by their arguments: the read model is immutable, so a
 	// matrix stays valid as long as its index is the store's.
@@ -187,12 +193,12 @@ type axisValues struct {
 // claimRow is one outcome claim with its facets.
 type claimRow struct {
 	id        string
-	flags     uint8      // flagClaimNC, flagSourceNC (confidence.go)
-	up        [2][]int32 // OUTCOME_DOMAIN and SOURCE_TYPE values rolled up; nil when as coded
-	method    int32      // subject, in analytics.methods; -1 when missing
-	one       [2]int32   // value on OUTCOME, value on OUTCOME_DOMAIN; -1 when missing
-	direction int8       // position in Vocabularies["Direction"], -1 when unknown
-	design    int8       // Rank("StudyDesign"), -1 when unknown
+	index     int32    // position in analytics.claims
+	method    int32    // subject, in analytics.methods; -1 when missing
+	one       [2]int32 // value on OUTCOME, value on OUTCOME_DOMAIN; -1 when missing
+	direction int8     // position in Vocabularies["Direction"], -1 when unknown
+	design    int8     // Rank("StudyDesign"), -1 when unknown
+	flags     uint8    // flagClaimNC, flagSourceNC (confidence.go)
 	hasDesign bool
 	level     int8 // the subject's best EvidenceRank, -1 when none (a copy, to keep tallies sequential)
 	status    Status
@@ -232,16 +238,20 @@ func (an *analytics) values(ax, v int, c *claimRow) ([]int32, []uint8) {
 		}
 		return nil, nil
 	case axOutcomeDomain:
-		if v == 1 && c.up[0] != nil {
-			return c.up[0], nil
+		if v == 1 && an.claimUp != nil {
+			if up := an.claimUp[c.index][0]; up != nil {
+				return up, nil
+			}
 		}
 		if c.one[1] >= 0 {
 			return c.one[1:2], nil
 		}
 		return nil, nil
 	case axSourceType:
-		if v == 1 && c.up[1] != nil {
-			return c.up[1], nil
+		if v == 1 && an.claimUp != nil {
+			if up := an.claimUp[c.index][1]; up != nil {
+				return up, nil
+			}
 		}
 		return c.srcTypes, nil
 	}
@@ -304,9 +314,7 @@ func buildAnalytics(ix *index) *analytics {
 
 	claimIDs := ix.byType[TypeOutcomeClaim]
 	an.claims = make([]claimRow, len(claimIDs))
-	an.claimOf = make(map[string]int32, len(claimIDs))
 	for i, id := range claimIDs {
-		an.claimOf[id] = int32(i)
 		n := ix.nodes[id]
 		c := &an.claims[i]
 		c.id = id
@@ -343,10 +351,18 @@ func buildAnalytics(ix *index) *analytics {
 				}
 			}
 		}
+		c.index = int32(i)
+		var up [2][]int32
 		if c.one[1] >= 0 {
-			c.up[0] = an.broaderOf(axOutcomeDomain, c.one[1:2])
+			up[0] = an.broaderOf(axOutcomeDomain, c.one[1:2])
 		}
-		c.up[1] = an.broaderOf(axSourceType, c.srcTypes)
+		up[1] = an.broaderOf(axSourceType, c.srcTypes)
+		if up[0] != nil || up[1] != nil {
+			if an.claimUp == nil {
+				an.claimUp = make([][2][]int32, len(claimIDs))
+			}
+			an.claimUp[i] = up
+		}
 		c.n = n.optInt("sampleSize")
 		c.effect = n.optFloat("effectSize")
 		c.level = -1
@@ -392,7 +408,10 @@ func (an *analytics) methodConfidence(m *methodRow) {
 	m.conf, m.confClaim = -1, -1
 	try := func(ci int32, via bool) {
 		c := &an.claims[ci]
-		if l := int8(ConfidenceRank(an.claimConfidence(c).Level)); l > m.conf ||
+		var a confidenceAcc
+		a.reset()
+		a.add(c.design, c.flags, c.direction)
+		if l := int8(ConfidenceRank(a.levelOf(len(c.sources)))); l > m.conf ||
 			(l == m.conf && c.design > an.claims[m.confClaim].design) {
 			m.conf, m.confClaim, m.confVia = l, ci, via
 		}
@@ -438,6 +457,18 @@ func (an *analytics) broaderOf(ax int, vals []int32) []int32 {
 	out = append(append([]int32{}, vals...), out...)
 	slices.Sort(out)
 	return out
+}
+
+// claimIndex returns the position of claim id in an.claims.
+func (an *analytics) claimIndex(id string) (int32, bool) {
+	an.claimOfOnce.Do(func() {
+		an.claimOf = make(map[string]int32, len(an.claims))
+		for i := range an.claims {
+			an.claimOf[an.claims[i].id] = int32(i)
+		}
+	})
+	i, ok := an.claimOf[id]
+	return i, ok
 }
 
 // key returns the position of key among the values of axis ax, or -1.

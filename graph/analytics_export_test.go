@@ -54,7 +54,7 @@ func MatrixRaw(ctx context.Context, s *Store, rows, columns Axis, f *ClaimFilter
 		c := ix.build(ix.nodes[id]).(*OutcomeClaim)
 		rs, cs := rawValues(ix, c, Axes[ri], o, false), rawValues(ix, c, Axes[ci], o, false)
 		noneR, noneC = noneR || rs[0].key == NoneKey, noneC || cs[0].key == NoneKey
-		if !match.match(&an.claims[an.claimOf[id]]) {
+		if !match.match(&an.claims[func() int32 { i, _ := an.claimIndex(id); return i }()]) {
 			continue
 		}
 		if confirmedOnly {

@@ -144,10 +144,37 @@ func (an *analytics) cachedMatrix(ri, ci int, f *ClaimFilter, o MatrixOptions) *
 // noneValue is the value list of a claim without values: the none position of an axis.
 func noneValue(n int) []int32 { return []int32{int32(n)} }
 
-// countedValues returns the claim's values on axis ax (variant v) that count under match, or the
-// axis's none position (n, its number of values) when there are none.
-func (an *analytics) countedValues(ax, v int, c *claimRow, match *claimMatcher, none []int32) ([]int32, []uint8) {
-	vs, fl := an.values(ax, v, c)
+// axisLists are one axis's value lists of every method row in one variant, side by side: a
+// matrix reads them per claim instead of the whole method row (a few cache lines less per
+// claim). nil for the axes whose values come from the claim itself.
+type axisLists struct {
+	vals  [][]int32
+	flags [][]uint8
+}
+
+func (an *analytics) axisLists(ax, v int) *axisLists {
+	switch ax {
+	case axOutcome, axOutcomeDomain, axSourceType:
+		return nil
+	}
+	l := &axisLists{vals: make([][]int32, len(an.methods)), flags: make([][]uint8, len(an.methods))}
+	for i := range an.methods {
+		l.vals[i], l.flags[i] = an.methods[i].vals[ax][v], an.methods[i].flags[ax][v]
+	}
+	return l
+}
+
+// countedValues returns the claim's values on axis ax (variant v; from lists when not nil) that
+// count under match, or the axis's none position (n, its number of values) when there are none.
+func (an *analytics) countedValues(ax, v int, lists *axisLists, c *claimRow, match *claimMatcher, none []int32) ([]int32, []uint8) {
+	var vs []int32
+	var fl []uint8
+	switch {
+	case lists == nil:
+		vs, fl = an.values(ax, v, c)
+	case c.method >= 0:
+		vs, fl = lists.vals[c.method], lists.flags[c.method]
+	}
 	if match.confirmed && fl != nil {
 		kept := 0
 		for i := range vs {
@@ -178,6 +205,7 @@ func (an *analytics) matrix(ri, ci int, f *ClaimFilter, o MatrixOptions) *Matrix
 	nr, nc := len(R0)+1, len(C0)+1
 	rNone, cNone := noneValue(len(R0)), noneValue(len(C0))
 	match := an.compile(f)
+	rl, cl := an.axisLists(ri, rv), an.axisLists(ci, cv)
 	// One pass over the claims: each matching claim is counted in the cells of its row × column
 	// values. Cells are numbered by first appearance; a dense array maps cell keys to them when
 	// the matrix is small enough (it nearly always is), else a map.
@@ -197,8 +225,8 @@ func (an *analytics) matrix(ri, ci int, f *ClaimFilter, o MatrixOptions) *Matrix
 		if !match.match(c) {
 			continue
 		}
-		rs, rf := an.countedValues(ri, rv, c, match, rNone)
-		cs, cf := an.countedValues(ci, cv, c, match, cNone)
+		rs, rf := an.countedValues(ri, rv, rl, c, match, rNone)
+		cs, cf := an.countedValues(ci, cv, cl, c, match, cNone)
 		for a, r := range rs {
 			fr := c.flags | flagAt(rf, a)
 			for b, col := range cs {
@@ -485,10 +513,12 @@ func (an *analytics) claimStats(f *ClaimFilter, gi int, o MatrixOptions) []*Clai
 	match := an.compile(f)
 	n, v := 1, 0
 	var none []int32
+	var lists *axisLists
 	if gi >= 0 {
 		n = len(an.axes[gi].values) + 1
 		v = o.variant(gi)
 		none = noneValue(n - 1)
+		lists = an.axisLists(gi, v)
 	}
 	t := an.newTally(n, true)
 	for range n {
@@ -503,7 +533,7 @@ func (an *analytics) claimStats(f *ClaimFilter, gi int, o MatrixOptions) []*Clai
 			t.add(0, int32(i), c, c.flags)
 			continue
 		}
-		vs, fl := an.countedValues(gi, v, c, match, none)
+		vs, fl := an.countedValues(gi, v, lists, c, match, none)
 		for k, x := range vs {
 			t.add(int(x), int32(i), c, c.flags|flagAt(fl, k))
 		}

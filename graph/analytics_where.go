@@ -429,7 +429,7 @@ func (s *Store) ClaimConfidence(ctx context.Context, id string) (*Confidence, er
 		return nil, err
 	}
 	an := ix.analytics()
-	ci, ok := an.claimOf[FullID(id)]
+	ci, ok := an.claimIndex(FullID(id))
 	if !ok {
 		return nil, fmt.Errorf("graph: claim %q: %w", id, ErrNotFound)
 	}

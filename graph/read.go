@@ -500,7 +500,7 @@ func (s *Store) ClaimsOf(ctx context.Context, ids []string, f *ClaimFilter) ([]*
 	match := an.compile(f)
 	out := []*OutcomeClaim{}
 	for _, id := range ids {
-		if ci, ok := an.claimOf[id]; ok && match.match(&an.claims[ci]) {
+		if ci, ok := an.claimIndex(id); ok && match.match(&an.claims[ci]) {
 			out = append(out, ix.build(ix.nodes[id]).(*OutcomeClaim))
 		}
 	}

@@ -5231,7 +5231,7 @@ type Method implements Node {
   """
   Outcome claims about this method or initiative (scope OWN, the default), about the initiatives
   that implement it (IMPLEMENTATIONS; each edge's via names the initiative), or both (ALL: own
-  claims first, then each implementer's in implementedBy order).
+  claims first, then each implementer's, implementers in id order).
   """
   claims(filter: ClaimFilter, first: Int, after: String, scope: ClaimScope = OWN): ClaimConnection!
   "How many outcome claims it has in scope (default ALL: own and through implementing initiatives)."

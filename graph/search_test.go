@@ -688,3 +688,32 @@ func TestSearchCommitFailure(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSynonymsOf: a term of a set, found on word boundaries and case- and accent-insensitively,
+// brings in the other terms of its set; words that only contain a term do not.
+func TestSynonymsOf(t *testing.T) {
+	for _, tc := range []struct {
+		text      string
+		has, lack []string
+	}{
+		{"Alleenstaande Moeder", []string{"eenoudergezin", "single parent", "lone parent"}, []string{"alleenstaande moeder"}},
+		{"eenoudergezin in Gent", []string{"alleenstaande moeder", "single mother"}, nil},
+		{"vrijwilligers en buddy's", []string{"volunteer", "volunteers", "maatje"}, []string{"vrijwilligers"}},
+		{"eenzaamheid", []string{"loneliness", "lonely"}, []string{"social isolation"}},
+		{"sociaal isolement", []string{"social isolation"}, []string{"loneliness"}},
+		{"alleenstaanden", nil, []string{"eenoudergezin"}},
+		{"tijdsbank", nil, []string{"time bank"}},
+	} {
+		got := graph.SynonymsOfForTest(tc.text)
+		for _, w := range tc.has {
+			if !slices.Contains(got, w) {
+				t.Errorf("synonyms of %q = %v; want %q among them", tc.text, got, w)
+			}
+		}
+		for _, w := range tc.lack {
+			if slices.Contains(got, w) {
+				t.Errorf("synonyms of %q = %v; want no %q", tc.text, got, w)
+			}
+		}
+	}
+}

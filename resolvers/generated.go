@@ -4522,7 +4522,7 @@ type AxisValue {
 """
 Outcome claims counted by a pair of axis values. Rows and columns list every value of their axis
 in the graph (all work models, all outcome-domain codes, ...), also those without claims, so
-gaps show.
+gaps show, and last the axis's "none" value whenever a claim has no value on it (see Axis).
 """
 type Matrix {
   rows: [AxisValue!]!

@@ -483,6 +483,11 @@ func (s *Store) Claims(ctx context.Context, f *ClaimFilter) ([]*OutcomeClaim, er
 	match := an.compile(f)
 	out := []*OutcomeClaim{}
 	for i := range an.claims {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil { // the request's deadline (a long scan stops)
+				return nil, err
+			}
+		}
 		if c := &an.claims[i]; match.match(c) {
 			out = append(out, ix.build(ix.nodes[c.id]).(*OutcomeClaim))
 		}
@@ -499,7 +504,12 @@ func (s *Store) ClaimsOf(ctx context.Context, ids []string, f *ClaimFilter) ([]*
 	an := ix.analytics()
 	match := an.compile(f)
 	out := []*OutcomeClaim{}
-	for _, id := range ids {
+	for i, id := range ids {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if ci, ok := an.claimIndex(id); ok && match.match(&an.claims[ci]) {
 			out = append(out, ix.build(ix.nodes[id]).(*OutcomeClaim))
 		}

@@ -440,3 +440,72 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceFieldsResolve: every field the UI helpers code against answers on the bundled KB.
+func TestEvidenceFieldsResolve(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
+	var d struct {
+		Matrix struct {
+			Rows []struct {
+				Key     string
+				IsNone  bool
+				Status  *string
+				Broader *string
+				Depth   int
+			}
+			Table struct {
+				Confidence                             []*string
+				ViaCount, UnconfirmedCount, ClaimCount []int
+			}
+			CSV string
+		}
+		ClaimStats []struct {
+			Value *struct {
+				Key    string
+				IsNone bool
+			}
+			ClaimCount int
+			ViaCount   int
+			Confidence struct {
+				Level       string
+				Explanation []string
+			}
+		}
+		Claims struct {
+			Nodes []struct {
+				Confidence struct {
+					Level   string
+					Reasons []string
+				}
+			}
+		}
+	}
+	anQuery(t, h, `{ matrix(rows: WORK_MODEL, columns: ACTOR_TYPE, terms: AS_CODED, viaImplementations: false, filter: { confirmedOnly: false }) {
+		rows { key isNone status broader depth } table { confidence viaCount unconfirmedCount claimCount } csv(lang: EN) }
+		claimStats(groupBy: WORK_MODEL) { value { key isNone } claimCount viaCount confidence { level explanation(lang: EN) } }
+		claims(first: 100) { nodes { confidence { level reasons } } } }`, nil, &d)
+	m := d.Matrix
+	if len(m.Table.Confidence) != len(m.Table.ClaimCount) || len(m.Table.ViaCount) != len(m.Table.ClaimCount) || len(m.Table.ClaimCount) == 0 {
+		t.Errorf("table columns: %d confidences, %d via, %d claim counts", len(m.Table.Confidence), len(m.Table.ViaCount), len(m.Table.ClaimCount))
+	}
+	for _, v := range m.Table.ViaCount {
+		if v != 0 {
+			t.Errorf("viaImplementations: false still counts %d via", v)
+		}
+	}
+	if r := m.Rows[0]; r.Status == nil || r.IsNone || r.Broader != nil || r.Depth != 0 {
+		t.Errorf("first work-model row = %+v; want a status and no broader term", r)
+	}
+	if !strings.HasPrefix(m.CSV, "row,column,claims,via initiatives") {
+		t.Errorf("csv(lang: EN) starts %q", m.CSV[:min(60, len(m.CSV))])
+	}
+	last := d.ClaimStats[len(d.ClaimStats)-1]
+	if last.Value == nil || !last.Value.IsNone || last.Confidence.Level == "" || len(last.Confidence.Explanation) == 0 {
+		t.Errorf("last claimStats group = %+v; want the none group, rated", last)
+	}
+	for _, c := range d.Claims.Nodes {
+		if c.Confidence.Level == "" || len(c.Confidence.Reasons) == 0 {
+			t.Errorf("claim confidence %+v", c.Confidence)
+		}
+	}
+}

@@ -105,7 +105,7 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 			http.Error(w, fmt.Sprintf("lang must be NL or EN, not %q", l), http.StatusBadRequest)
 			return
 		}
-		c, err := st.Compare(r.Context(), ids, lang)
+		table, err := compareTable(r.Context(), st, ids, lang)
 		if err != nil {
 			code, msg := classify(err)
 			status := http.StatusInternalServerError
@@ -124,7 +124,7 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="kring-compare.csv"`)
-		w.Write([]byte("\ufeff" + c.CSV()))
+		w.Write([]byte("\ufeff" + table))
 	})
 }
 
@@ -137,13 +137,18 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 // do.
 func analyticsComplexity(c *ComplexityRoot, st *graph.Store) {
 	q := &c.Query
-	q.Matrix = func(int, graph.Axis, graph.Axis, *graph.ClaimFilter) int { return 0 }
+	q.Matrix = func(int, graph.Axis, graph.Axis, *graph.ClaimFilter, *graph.TermMode, *bool) int { return 0 }
 	c.MatrixCell.Claims = func(child int, first *int, _ *string) int { return 1 + child*min(pageCost(first, nil), 10) }
-	q.ClaimStats = func(child int, _ *graph.ClaimFilter, groupBy *graph.Axis) int {
+	q.ClaimStats = func(child int, _ *graph.ClaimFilter, groupBy *graph.Axis, _ *graph.TermMode, _ *bool) int {
 		if groupBy == nil {
 			return 10 + child
 		}
-		return 10 + child*max(1, st.AxisSize(*groupBy))
+		return 10 + child*(1+max(1, st.AxisSize(*groupBy))) // +1: the "none" group
+	}
+	// The catalogue CSV walks every matching method once: priced like a full page of findMethods.
+	q.CatalogueCSV = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, _ graph.Lang) int { return 1 + MaxPage }
+	c.Method.Claims = func(child int, _ *graph.ClaimFilter, first *int, _ *string, _ *graph.ClaimScope) int {
+		return 1 + child*pageCost(first, nil)
 	}
 	q.FindMethods = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, first *int, _ *string) int {
 		return 10 + child*pageCost(first, nil)

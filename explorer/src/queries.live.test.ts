@@ -8,7 +8,7 @@ import { OUTCOME_QUERY } from './pages/outcome';
 import { MATRIX_CELL_QUERY, MATRIX_CSV_QUERY, MATRIX_QUERY } from './pages/matrix';
 import { FALLBACK_QUERY } from './pages/search';
 import { CATALOGUE_CSV_QUERY, CATALOGUE_OPTIONS_QUERY, CATALOGUE_QUERY } from './pages/catalogue';
-import { COMPARE_QUERY } from './pages/compare';
+import { COMPARE_QUERY, COMPARE_SEARCH_QUERY } from './pages/compare';
 import { SOURCES_QUERY, SOURCE_QUERY } from './pages/sources';
 import { BATCHES_QUERY } from './pages/batches';
 import { NEIGHBOURHOOD_QUERY } from './graph/model';
@@ -48,6 +48,7 @@ describe.skipIf(!url)('page queries against a live server', () => {
       ['catalogue-csv', CATALOGUE_CSV_QUERY, { where: { is: { kind: 'METHOD' } }, orderBy: [{ by: 'NAME', direction: 'ASC', lang: 'NL' }], lang: 'NL' }],
       ['search', FALLBACK_QUERY, { q: 'buddy', lang: 'NL' }],
       ['compare', COMPARE_QUERY, { ids: [m, i], lang: 'NL' }],
+      ['compare-search', COMPARE_SEARCH_QUERY, { text: 'buddy', lang: 'NL' }],
       ['sources', SOURCES_QUERY, { filter: null, after: null }],
       ['source', SOURCE_QUERY, { id: s, lang: 'NL' }],
       ['batches', BATCHES_QUERY, {}],

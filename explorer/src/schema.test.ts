@@ -10,7 +10,7 @@ import { OUTCOME_QUERY } from './pages/outcome';
 import { MATRIX_CELL_QUERY, MATRIX_CSV_QUERY, MATRIX_QUERY } from './pages/matrix';
 import { FALLBACK_QUERY } from './pages/search';
 import { CATALOGUE_CSV_QUERY, CATALOGUE_OPTIONS_QUERY, CATALOGUE_QUERY } from './pages/catalogue';
-import { COMPARE_QUERY } from './pages/compare';
+import { COMPARE_QUERY, COMPARE_SEARCH_QUERY } from './pages/compare';
 import { SOURCES_QUERY, SOURCE_QUERY } from './pages/sources';
 import { BATCHES_QUERY } from './pages/batches';
 import { NEIGHBOURHOOD_QUERY } from './graph/model';
@@ -52,7 +52,7 @@ function loadSchema(): GraphQLSchema {
 
 const QUERIES: Record<string, string> = {
   CONCEPTS_QUERY, HOME_QUERY, WORKMODEL_QUERY, METHOD_QUERY, OUTCOME_QUERY, MATRIX_QUERY, MATRIX_CSV_QUERY, MATRIX_CELL_QUERY, CATALOGUE_OPTIONS_QUERY, CATALOGUE_QUERY, CATALOGUE_CSV_QUERY,
-  FALLBACK_QUERY, COMPARE_QUERY, SOURCES_QUERY, SOURCE_QUERY, BATCHES_QUERY, NEIGHBOURHOOD_QUERY,
+  FALLBACK_QUERY, COMPARE_QUERY, COMPARE_SEARCH_QUERY, SOURCES_QUERY, SOURCE_QUERY, BATCHES_QUERY, NEIGHBOURHOOD_QUERY,
   FEATURES: `query KringFeatures { __type(name: "Query") { fields { name } } }`,
 };
 

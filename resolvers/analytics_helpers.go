@@ -136,13 +136,22 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 // the related lists in limits.go do. The lead wires it in complexity() (limits.go).
 func analyticsComplexity(c *ComplexityRoot) {
 	q := &c.Query
-	q.Matrix = func(child int, _ graph.Axis, _ graph.Axis, _ *graph.ClaimFilter) int { return 10 + child }
+	q.Matrix = func(child int, _ graph.Axis, _ graph.Axis, _ *graph.ClaimFilter, _ *graph.TermMode, _ *bool) int {
+		return 10 + child
+	}
 	c.Matrix.Rows = func(child int) int { return 1 + child*20 }
 	c.Matrix.Columns = c.Matrix.Rows
 	c.Matrix.Cells = c.Matrix.Rows
 	c.Matrix.GapCells = c.Matrix.Rows
 	c.MatrixCell.Claims = func(child int, first *int, _ *string) int { return 1 + child*min(pageCost(first, nil), 10) }
-	q.ClaimStats = func(child int, _ *graph.ClaimFilter, _ *graph.Axis) int { return 10 + child*20 }
+	q.ClaimStats = func(child int, _ *graph.ClaimFilter, _ *graph.Axis, _ *graph.TermMode, _ *bool) int {
+		return 10 + child*20
+	}
+	// The catalogue CSV walks every matching method once: priced like a full page of findMethods.
+	q.CatalogueCSV = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, _ graph.Lang) int { return 1 + MaxPage }
+	c.Method.Claims = func(child int, _ *graph.ClaimFilter, first *int, _ *string, _ *graph.ClaimScope) int {
+		return 1 + child*pageCost(first, nil)
+	}
 	q.FindMethods = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, first *int, _ *string) int {
 		return 1 + child*pageCost(first, nil)
 	}

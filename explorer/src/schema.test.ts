@@ -18,36 +18,9 @@ import { CONCEPTS_QUERY } from './lib/concepts';
 
 const dir = new URL('../../schema/', import.meta.url);
 
-// Issue 11's API contract (CONTRACT-11.md), added while the SDL on this branch does not have it
-// yet (the evidence branch implements it): remove once merged.
-const CONTRACT_11 = `
-enum ConfidenceLevel { HIGH MODERATE LOW VERY_LOW }
-enum ConfidenceReason { STRONG_DESIGN MODERATE_DESIGN WEAK_DESIGN UNKNOWN_DESIGN CLAIM_NOT_CONFIRMED ASSIGNMENT_NOT_CONFIRMED SOURCE_NOT_CONFIRMED SINGLE_SOURCE SEVERAL_SOURCES INCONSISTENT_DIRECTIONS VIA_IMPLEMENTATION }
-type Confidence { level: ConfidenceLevel! reasons: [ConfidenceReason!]! explanation(lang: Lang! = NL): [String!]! }
-extend type OutcomeClaim { confidence: Confidence! }
-extend type MatrixCell { confidence: Confidence! viaCount: Int! unconfirmedCount: Int! }
-extend type MatrixTable { confidence: CodeColumn! viaCount: IntColumn! unconfirmedCount: IntColumn! }
-extend type ClaimGroup { confidence: Confidence! }
-extend type AxisValue { isNone: Boolean! status: Status broader: ID depth: Int! }
-enum TermMode { ROLLED_UP AS_CODED }
-extend type Matrix { csv(lang: Lang! = NL): String! }
-extend input ClaimFilter { confirmedOnly: Boolean }
-enum ClaimScope { OWN IMPLEMENTATIONS ALL }
-extend type ClaimEdge { via: Method }
-extend type Method { confidence: Confidence claimCount(scope: ClaimScope = ALL): Int! }
-extend input MethodFilter { minEvidenceLevel: EvidenceLevel minConfidence: ConfidenceLevel }
-extend enum MethodOrderField { CONFIDENCE }
-extend type Query { catalogueCsv(where: MethodWhere, orderBy: [MethodOrder!], lang: Lang! = NL): String! }
-`;
-
 function loadSchema(): GraphQLSchema {
   const files = readdirSync(dir).filter((f) => f.endsWith('.graphqls')).sort();
-  let sdl = files.map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
-  if (!/\bConfidenceLevel\b/.test(sdl)) {
-    sdl = sdl.replace('matrix(rows: Axis!, columns: Axis!, filter: ClaimFilter): Matrix!',
-      'matrix(rows: Axis!, columns: Axis!, filter: ClaimFilter, terms: TermMode = ROLLED_UP, viaImplementations: Boolean = true): Matrix!') + CONTRACT_11;
-  }
-  return buildSchema(sdl);
+  return buildSchema(files.map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n'));
 }
 
 const QUERIES: Record<string, string> = {

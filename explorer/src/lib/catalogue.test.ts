@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueOrder, catalogueQuery, catalogueState, catalogueWhere, hasFilters } from './catalogue';
+import { activeFilters, catalogueOrder, catalogueQuery, catalogueState, catalogueWhere, hasFilters } from './catalogue';
 import { buildUrl, parseLocation } from './router';
 
 describe('catalogue URL state', () => {
@@ -19,6 +19,7 @@ describe('catalogue URL state', () => {
     const s = catalogueState(q);
     expect(catalogueQuery(s)).toEqual(q);
     expect(hasFilters(s)).toBe(true);
+    expect(activeFilters(s)).toBe(10);
     // A shared link opens the same selection.
     const url = buildUrl('/catalogus', catalogueQuery(s) as Record<string, string>, 'en');
     const r = parseLocation(url.split('?')[0], '?' + url.split('?')[1]);

@@ -78,6 +78,11 @@ export function hasFilters(s: CatalogueState): boolean {
   return Object.keys(PARAM).some((k) => s[k as keyof typeof PARAM] !== undefined) || s.status.length > 0;
 }
 
+/** How many filters are on. */
+export function activeFilters(s: CatalogueState): number {
+  return Object.keys(PARAM).filter((k) => s[k as keyof typeof PARAM] !== undefined).length + (s.status.length ? 1 : 0);
+}
+
 /** findMethods' where: one MethodFilter with the filters that are on, or null. */
 export function catalogueWhere(s: CatalogueState): { is: Record<string, unknown> } | null {
   const f: Record<string, unknown> = {};

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { gql, type ApiError } from '../lib/api';
 import { navigate, withQuery } from '../lib/router';
 import {
-  CONFIDENCE_MIN, KINDS, ORDER_FIELDS, STATUSES, catalogueOrder, catalogueQuery, catalogueState, catalogueWhere, defaultDesc, hasFilters,
+  CONFIDENCE_MIN, KINDS, ORDER_FIELDS, STATUSES, catalogueOrder, catalogueQuery, catalogueState, catalogueWhere, defaultDesc, hasFilters, activeFilters,
   type CatalogueState, type OrderField,
 } from '../lib/catalogue';
 import { downloadText } from '../lib/matrix';
@@ -87,6 +87,8 @@ export function CataloguePage() {
   const [text, setText] = useState(s.text ?? '');
   const [list, setList] = useState<{ rows: Row[]; total: number; next: string | null; loading: boolean; error: ApiError | null }>({ rows: [], total: 0, next: null, loading: true, error: null });
   const [csvError, setCsvError] = useState<ApiError | null>(null);
+  // Filters start open on wide screens and folded on phones (they fill a phone's first screen).
+  const [filtersOpen, setFiltersOpen] = useState(() => typeof matchMedia === 'undefined' || !matchMedia('(max-width: 40rem)').matches);
   const key = JSON.stringify([where, orderBy]);
 
   const load = (after: string | null, live: () => boolean = () => true) => {
@@ -126,8 +128,13 @@ export function CataloguePage() {
     <>
       <h1>{t('cat.title')}</h1>
       <p class="lead">{t('cat.intro')}</p>
+      <details class="filter-box" open={filtersOpen} onToggle={(e) => setFiltersOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          {t('cat.filters')}
+          {hasFilters(s) ? ` (${t('cat.active', { n: activeFilters(s) })})` : ''}
+        </summary>
       <form
-        class="filters catalogue-filters"
+        class="catalogue-filters"
         role="search"
         aria-label={t('cat.filters')}
         onSubmit={(e) => {
@@ -135,8 +142,8 @@ export function CataloguePage() {
           go({ text: text.trim() || undefined });
         }}
       >
-        <div class="field">
-          <label for="cat-q">{t('f.name')}</label>
+        <div class="field text-field">
+          <label for="cat-q">{t('cat.text')}</label>
           <span class="row">
             <input id="cat-q" type="search" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
             <button type="submit">{t('search.button')}</button>
@@ -190,6 +197,7 @@ export function CataloguePage() {
           </select>
         </div>
       </form>
+      </details>
       <p class="catalogue-actions">
         {hasFilters(s) && (
           <a href={withQuery(route, Object.fromEntries(Object.keys(catalogueQuery(s)).map((k) => [k, undefined])))} data-testid="cat-clear" onClick={() => setText('')}>

@@ -473,11 +473,14 @@ function CellClaims({ claims }: { claims: CellClaim[] }) {
               <td>
                 <ConfidenceBadge level={c.confidence?.level} />
                 {c.confidence?.explanation.length ? (
-                  <ul class="small plain">
-                    {c.confidence.explanation.map((e) => (
-                      <li key={e}>{e}</li>
-                    ))}
-                  </ul>
+                  <details class="small why">
+                    <summary>{t('mx.why')}</summary>
+                    <ul class="plain">
+                      {c.confidence.explanation.map((e) => (
+                        <li key={e}>{e}</li>
+                      ))}
+                    </ul>
+                  </details>
                 ) : null}
               </td>
               <td>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONFIDENCE_PALETTE, COUNT_PALETTE, DIRECTION_COLOUR, barSegments, cellColours, cellKey, colourStep, contrast, decodeCell, directionLean, directionParts,
-  directionText, encodeCell, escapeXml, fromTable, indexCells, isAxis, legendEntries, legendSteps, matrixFilter, matrixQuery, matrixState, matrixSvg,
+  clip, directionText, encodeCell, escapeXml, fromTable, indexCells, isAxis, legendEntries, legendSteps, matrixFilter, matrixQuery, matrixState, matrixSvg,
   textColourOn, type Matrix, type MatrixCell,
 } from './matrix';
 
@@ -156,7 +156,7 @@ describe('SVG image', () => {
     ],
     gaps: 4,
   };
-  const text = { title: 'Werkmodel × uitkomstdomein', legendTitle: 'Kleur = zekerheid', legend: legendEntries('confidence', 3, (l) => l.toLowerCase()), key: '+ positief', candidate: '(kandidaat)' };
+  const text = { title: 'Werkmodel × uitkomstdomein', legendTitle: 'Kleur = zekerheid', legend: legendEntries('confidence', 3, (l) => l.toLowerCase()), directions: { POSITIVE: 'positief', NONE: 'geen effect', NEGATIVE: 'negatief', MIXED: 'gemengd' }, unconfirmed: 'niet bevestigd', candidate: '(kandidaat)' };
   const svg = matrixSvg(m, 'confidence', text);
 
   it('is a standalone, escaped SVG document', () => {
@@ -165,6 +165,8 @@ describe('SVG image', () => {
     expect(svg).toContain('competentie &amp; netwerk &lt;1&gt;');
     expect(svg).not.toContain('<1>');
     expect(escapeXml(`a"b'c`)).toBe('a&quot;b&apos;c');
+    expect(clip('abcdef', 4)).toBe('abc…');
+    expect(clip('abc', 4)).toBe('abc');
   });
   it('draws each filled cell with the same numbers, colours and direction marks as the table', () => {
     const groups = [...svg.matchAll(/<g data-row="([^"]+)" data-col="([^"]+)">([\s\S]*?)<\/g>/g)];
@@ -185,6 +187,8 @@ describe('SVG image', () => {
     expect(svg).toContain('persoonlijk netwerk (kandidaat)');
     expect(svg).toMatch(/font-style="italic">geen werkmodel</);
     expect(svg).toContain('Kleur = zekerheid');
+    expect(svg).toContain(`fill="${DIRECTION_COLOUR.NEGATIVE}">− negatief</text>`);
+    expect(svg).toContain('* niet bevestigd');
     for (const c of CONFIDENCE_PALETTE) expect(svg).toContain(`fill="${c}" stroke="#8a96a3"`);
   });
 });

@@ -343,8 +343,10 @@ export interface SvgText {
   /** What the colour means, e.g. "Kleur: zekerheid (niet of het werkt)". */
   legendTitle: string;
   legend: { colour: string; text: string }[];
-  /** Explains the symbols: "+ positief · 0 geen effect · − negatief · ± gemengd · * niet bevestigd". */
-  key: string;
+  /** The names of the directions, for the key of the symbols. */
+  directions: Record<Direction, string>;
+  /** What "*" means: "niet bevestigd". */
+  unconfirmed: string;
   /** The mark of a candidate row or column, e.g. "(kandidaat)". */
   candidate: string;
 }
@@ -355,10 +357,19 @@ export function escapeXml(s: string): string {
 
 const CELL_W = 64;
 const CELL_H = 44;
-const CHAR_W = 6.6; // average width of a 12 px sans-serif character
+const CHAR_W = 6.4; // average width of a 12 px sans-serif character
+const BOLD_W = 7.6; // ... of a bold one (with room to spare)
+const MAX_ROW_CHARS = 56;
+const MAX_COL_CHARS = 46;
 
-function axisText(v: AxisValue, candidate: string): string {
-  return v.status === 'CANDIDATE' ? `${v.label} ${candidate}` : v.label;
+/** Shortens a label to at most n characters, ending in "…" when cut. */
+export function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1).trimEnd()}…`;
+}
+
+function axisText(v: AxisValue, candidate: string, max: number): string {
+  const mark = v.status === 'CANDIDATE' ? ` ${candidate}` : '';
+  return clip(v.label, max - mark.length) + mark;
 }
 
 /**
@@ -369,10 +380,10 @@ function axisText(v: AxisValue, candidate: string): string {
 export function matrixSvg(m: Matrix, by: ColourBy, text: SvgText): string {
   const idx = indexCells(m);
   const maxCount = Math.max(0, ...m.cells.map((c) => c.claimCount));
-  const rowLabels = m.rows.map((r) => '  '.repeat(r.depth ?? 0) + axisText(r, text.candidate));
-  const colLabels = m.columns.map((c) => axisText(c, text.candidate));
-  const left = Math.min(320, Math.ceil(Math.max(60, ...rowLabels.map((l) => l.length * CHAR_W))) + 12);
-  const headH = Math.min(220, Math.ceil(Math.max(40, ...colLabels.map((l) => l.length * CHAR_W))) + 12);
+  const rowLabels = m.rows.map((r) => '  '.repeat(r.depth ?? 0) + axisText(r, text.candidate, MAX_ROW_CHARS));
+  const colLabels = m.columns.map((c) => axisText(c, text.candidate, MAX_COL_CHARS));
+  const left = Math.ceil(Math.max(60, ...rowLabels.map((l) => l.length * CHAR_W))) + 12;
+  const headH = Math.ceil(Math.max(40, ...colLabels.map((l) => l.length * CHAR_W))) + 12;
   const top = 34 + headH;
   const gridW = m.columns.length * CELL_W;
   const gridH = m.rows.length * CELL_H;
@@ -433,7 +444,13 @@ export function matrixSvg(m: Matrix, by: ColourBy, text: SvgText): string {
     out.push(`<text x="${lx + 19}" y="${legendY + 19}">${escapeXml(e.text)}</text>`);
     lx += 19 + e.text.length * CHAR_W + 14;
   }
-  out.push(`<text x="8" y="${legendY + 44}">${escapeXml(text.key)}</text>`);
+  let kx = 8;
+  for (const d of DIRECTIONS) {
+    const s = `${DIRECTION_SYMBOL[d]} ${text.directions[d]}`;
+    out.push(`<text x="${kx}" y="${legendY + 44}" font-weight="700" fill="${DIRECTION_COLOUR[d]}">${escapeXml(s)}</text>`);
+    kx += s.length * BOLD_W + 14;
+  }
+  out.push(`<text x="${kx}" y="${legendY + 44}">${escapeXml(`* ${text.unconfirmed}`)}</text>`);
   out.push('</svg>');
   return out.join('\n');
 }

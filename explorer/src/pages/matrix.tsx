@@ -217,7 +217,6 @@ function MatrixView({ matrix: m, error, s, vars, onSelect }: {
   const caption = t('matrix.caption', { rows: t(`axis.${s.rows}`), cols: t(`axis.${s.cols}`) });
   const legend = legendEntries(s.by, maxCount, (l) => t(`conf.${l}`));
   const legendTitle = s.by === 'confidence' ? t('mx.legend.confidence') : t('mx.legend.count');
-  const symbolKey = `${DIRECTIONS.map((d) => `${DIRECTION_SYMBOL[d]} ${t(`dir.${d}`)}`).join(' · ')} · * ${t('mx.unconfirmed')}`;
   const [csvState, setCsvState] = useState<'idle' | 'busy' | ApiError>('idle');
   const selected = s.cell;
   const rowOf = new Map(m.rows.map((r) => [r.key, r]));
@@ -231,7 +230,8 @@ function MatrixView({ matrix: m, error, s, vars, onSelect }: {
     setCsvState('idle');
   };
   const downloadSvg = () => {
-    const svg = matrixSvg(m, s.by, { title: caption, legendTitle, legend, key: symbolKey, candidate: `(${t('status.CANDIDATE')})` });
+    const directions = Object.fromEntries(DIRECTIONS.map((d) => [d, t(`dir.${d}`)])) as Record<(typeof DIRECTIONS)[number], string>;
+    const svg = matrixSvg(m, s.by, { title: caption, legendTitle, legend, directions, unconfirmed: t('mx.unconfirmed'), candidate: `(${t('status.CANDIDATE')})` });
     downloadText(`kring-matrix-${s.rows.toLowerCase()}-${s.cols.toLowerCase()}-${lang}.svg`, svg, 'image/svg+xml');
   };
 

@@ -228,13 +228,13 @@ export function CataloguePage() {
                 <thead>
                   <tr>
                     <th scope="col">{t('f.name')}</th>
+                    <th scope="col">{t('mx.confidence')}</th>
+                    <th scope="col">{t('cat.claims')}</th>
+                    <th scope="col">{t('f.evidenceLevel')}</th>
                     <th scope="col">{t('f.workModels')}</th>
                     <th scope="col">{t('f.targetGroups')}</th>
                     <th scope="col">{t('f.actors')}</th>
                     <th scope="col">{t('f.regions')}</th>
-                    <th scope="col">{t('f.evidenceLevel')}</th>
-                    <th scope="col">{t('cat.claims')}</th>
-                    <th scope="col">{t('mx.confidence')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -247,6 +247,11 @@ export function CataloguePage() {
                         </div>
                       </th>
                       <td>
+                        <ConfidenceBadge level={m.confidence?.level} />
+                      </td>
+                      <td class="num" data-testid="claim-count">{m.claimCount}</td>
+                      <td>{m.evidenceRatings.map((r) => `${label('EvidenceLevel', r.level)} (${label('Registry', r.registry)})`).join('; ')}</td>
+                      <td>
                         {m.workModels.map((a) => (
                           <div key={a.workModel.id}>
                             <NodeLink id={a.workModel.id}>{a.workModel.code}</NodeLink> {a.status !== 'CONFIRMED' && <StatusBadge status={a.status} />}
@@ -256,11 +261,6 @@ export function CataloguePage() {
                       <td>{m.targetGroups.map((g) => g.label).join('; ')}</td>
                       <td>{[...new Set(m.actors.map((a) => a.actor?.label ?? label('ActorType', a.actorType)))].join(', ')}</td>
                       <td>{m.regions.map((r) => r.label).join(', ')}</td>
-                      <td>{m.evidenceRatings.map((r) => `${label('EvidenceLevel', r.level)} (${label('Registry', r.registry)})`).join('; ')}</td>
-                      <td class="num" data-testid="claim-count">{m.claimCount}</td>
-                      <td>
-                        <ConfidenceBadge level={m.confidence?.level} />
-                      </td>
                     </tr>
                   ))}
                 </tbody>

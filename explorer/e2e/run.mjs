@@ -507,6 +507,24 @@ test('catalogue: every method and initiative, filters and sort in a shareable UR
   await page.context().close();
 });
 
+test('catalogue: usable at 390 px (filters folded, no sideways scroll, first column stays)', async () => {
+  const page = await newPage({ width: 390, height: 844 });
+  await page.goto(`${BASE}/catalogus`);
+  await page.waitForSelector('[data-testid=catalogue] tbody tr');
+  assert(!(await page.locator('details.filter-box').evaluate((d) => d.open)), 'filters start folded on a phone');
+  await page.click('details.filter-box > summary');
+  await page.waitForSelector('#cat-domain', { state: 'visible' });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, `page scrolls sideways by ${overflow}px at 390 px`);
+  const before = await page.locator('[data-testid=catalogue] tbody th').first().boundingBox();
+  await page.locator('[data-testid=catalogue]').evaluate((t) => t.closest('.scroll').scrollBy(300, 0));
+  const after = await page.locator('[data-testid=catalogue] tbody th').first().boundingBox();
+  assert(Math.abs(after.x - before.x) <= 3, `the name column moved from x=${before.x} to x=${after.x}`);
+  await axeCheck(page, 'catalogue-390');
+  page.checkClean();
+  await page.context().close();
+});
+
 test('compare: type-ahead picks items; the page shows the rows of the CSV', async () => {
   const page = await newPage();
   await page.goto(`${BASE}/compare`);

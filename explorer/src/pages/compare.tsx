@@ -124,9 +124,6 @@ function MethodTypeahead({ exclude, disabled, onPick }: { exclude: string[]; dis
           }
         }}
       />
-      <p id="compare-help" class="small muted">
-        {t('cmp.searchHelp')}
-      </p>
       <ul id="compare-options" role="listbox" aria-label={t('cmp.search')} class="typeahead-list" hidden={!expanded}>
         {shown.map((m, i) => (
           <li
@@ -151,6 +148,9 @@ function MethodTypeahead({ exclude, disabled, onPick }: { exclude: string[]; dis
           </li>
         )}
       </ul>
+      <p id="compare-help" class="small muted">
+        {t('cmp.searchHelp')}
+      </p>
       <p class="visually-hidden" role="status" aria-live="polite">
         {expanded ? t('cmp.suggestions', { n: shown.length }) : ''}
       </p>

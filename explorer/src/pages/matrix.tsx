@@ -285,7 +285,8 @@ function MatrixView({ matrix: m, error, s, vars, onSelect }: {
               <td class="corner"></td>
               {m.columns.map((c) => (
                 <th scope="col" key={c.key} class={`${c.isNone ? 'none-value' : ''} ${c.status === 'CANDIDATE' ? 'candidate' : ''}`} data-col={c.key}>
-                  <span class="col-head">
+                  <span class="col-head" title={c.broader ? `${c.label} ⊂ ${colOf.get(c.broader)?.label ?? ''}` : undefined}>
+                    {c.depth ? <span aria-hidden="true" class="muted">↳ </span> : null}
                     <AxisHead v={c} />
                   </span>
                 </th>

@@ -376,8 +376,8 @@ test('matrix: the default loneliness column counts every loneliness claim', asyn
     assert(a && a.claimCount === c.claims, `cell ${c.row}: screen ${c.claims} ≠ API ${a?.claimCount}`);
     sum += c.claims;
     await b.click();
-    await page.waitForSelector(`[data-testid=cell-details] h2`);
-    await page.waitForFunction((k) => document.querySelectorAll('[data-testid=cell-details] tbody tr[data-claim]').length === k, c.claims);
+    await page.waitForSelector(`[data-testid=cell-details][data-loaded="${c.row}~${c.col}"]`);
+    assert((await page.locator('[data-testid=cell-details] tbody tr[data-claim]').count()) === c.claims, `cell ${c.row}: the drill-down lists another number of claims than the cell`);
     for (const id of await page.locator('[data-testid=cell-details] tbody tr[data-claim]').evaluateAll((trs) => trs.map((tr) => tr.dataset.claim))) seen.add(id);
   }
   assert(sum >= want.size, `column total ${sum} < ${want.size} loneliness claims`);
@@ -482,10 +482,11 @@ test('catalogue: every method and initiative, filters and sort in a shareable UR
   const want = (await gql(CATALOGUE_COUNT, { where: { is: { outcomeDomain: domain } } })).findMethods.totalCount;
   await page.selectOption('#cat-domain', domain);
   await page.waitForURL(/domain=LONELINESS_ISOLATION/);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=catalogue] tbody tr').length === n || (n === 0 && !document.querySelector('[data-testid=catalogue]')), want);
+  await page.waitForSelector('[data-testid=cat-count][data-current=true]');
+  assert((await page.locator('[data-testid=catalogue] tbody tr').count()) === want, `filtered catalogue rows ≠ API's ${want}`);
   await page.selectOption('#cat-sort', 'CLAIM_COUNT');
   await page.waitForURL(/sort=CLAIM_COUNT/);
-  await page.waitForFunction(() => !document.querySelector('[data-state=loading]'));
+  await page.waitForSelector('[data-testid=cat-count][data-current=true]');
   const counts = await page.locator('[data-testid=claim-count]').allTextContents();
   for (let i = 1; i < counts.length; i++) assert(+counts[i - 1] >= +counts[i], `not sorted by claim count: ${counts.join(',')}`);
   const names = await page.locator('[data-testid=catalogue] tbody th a').allTextContents();
@@ -493,8 +494,7 @@ test('catalogue: every method and initiative, filters and sort in a shareable UR
   const shared = page.url();
   const other = await newPage();
   await other.goto(shared);
-  await other.waitForSelector('[data-testid=cat-count]');
-  await other.waitForFunction(() => !document.querySelector('[data-state=loading]'));
+  await other.waitForSelector('[data-testid=cat-count][data-current=true]');
   assert(JSON.stringify(await other.locator('[data-testid=catalogue] tbody th a').allTextContents()) === JSON.stringify(names), 'the shared URL shows the same list');
   assert((await other.inputValue('#cat-domain')) === domain, 'the shared URL restores the filter');
   await other.context().close();

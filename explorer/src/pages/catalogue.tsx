@@ -85,7 +85,8 @@ export function CataloguePage() {
   const orderBy = catalogueOrder(s, L);
   const opts = useQuery<Options>(CATALOGUE_OPTIONS_QUERY, { lang: L });
   const [text, setText] = useState(s.text ?? '');
-  const [list, setList] = useState<{ rows: Row[]; total: number; next: string | null; loading: boolean; error: ApiError | null }>({ rows: [], total: 0, next: null, loading: true, error: null });
+  // `for`: the where and orderBy the list was loaded for (so that a stale list is never taken as current).
+  const [list, setList] = useState<{ rows: Row[]; total: number; next: string | null; loading: boolean; error: ApiError | null; for: string }>({ rows: [], total: 0, next: null, loading: true, error: null, for: '' });
   const [csvError, setCsvError] = useState<ApiError | null>(null);
   // Filters start open on wide screens and folded on phones (they fill a phone's first screen).
   const [filtersOpen, setFiltersOpen] = useState(() => typeof matchMedia === 'undefined' || !matchMedia('(max-width: 40rem)').matches);
@@ -102,6 +103,7 @@ export function CataloguePage() {
         next: fm?.pageInfo.hasNextPage ? fm.pageInfo.endCursor : null,
         loading: false,
         error: r.error,
+        for: key,
       }));
     });
   };
@@ -215,7 +217,7 @@ export function CataloguePage() {
       {!list.loading && list.error && list.rows.length === 0 && <ErrorBox error={list.error} onRetry={() => load(null)} />}
       {!(list.loading && list.rows.length === 0) && !(list.error && list.rows.length === 0) && (
         <>
-          <p role="status" data-testid="cat-count">
+          <p role="status" data-testid="cat-count" data-current={String(!list.loading && list.for === key)}>
             <strong>{t('cat.count', { n: list.total })}</strong>
           </p>
           {list.error && <PartialWarning error={list.error} />}

@@ -3,7 +3,7 @@ import { gql, type ApiError } from '../lib/api';
 import { navigate, withQuery } from '../lib/router';
 import {
   AXES, DIRECTIONS, DIRECTION_COLOUR, DIRECTION_SYMBOL, ENUM_AXIS_VALUES, STUDY_DESIGNS, THIN, barSegments, cellColours, cellKey, directionLean, directionParts,
-  downloadText, fromTable, indexCells, legendEntries, matrixFilter, matrixQuery, matrixState, matrixSvg,
+  downloadText, encodeCell, fromTable, indexCells, legendEntries, matrixFilter, matrixQuery, matrixState, matrixSvg,
   type AxisValue, type ConfidenceLevel, type Matrix, type MatrixCell, type MatrixState, type TableMatrix,
 } from '../lib/matrix';
 import { DirectionBadge, ErrorBox, Loading, NodeLink, PartialWarning, Scroll, SourceLinks, StatusBadge, useApp, useTitle } from '../ui';
@@ -360,21 +360,23 @@ function CellDetails({ vars, row, column, selected, cell, onClose }: {
   vars: ReturnType<typeof variables>; row?: AxisValue; column?: AxisValue; selected: { row: string; column: string }; cell?: MatrixCell; onClose: () => void;
 }) {
   const { t, label } = useApp();
-  const [data, setData] = useState<{ claims: CellClaim[]; total: number; confidence: { level: string; explanation: string[] } | null } | null>(null);
+  // `for`: the cell (row~column) the data belongs to, so that a stale list is never taken as current.
+  const [data, setData] = useState<{ for: string; claims: CellClaim[]; total: number; confidence: { level: string; explanation: string[] } | null } | null>(null);
+  const cellId = encodeCell(selected.row, selected.column);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     let live = true;
     setData(null);
     setError(null);
     if (!cell || cell.claimCount === 0) {
-      setData({ claims: [], total: 0, confidence: null });
+      setData({ for: cellId, claims: [], total: 0, confidence: null });
       return;
     }
     type Resp = { matrix: { cells: { row: string; column: string; confidence: { level: string; explanation: string[] }; claims: { totalCount: number; edges: { via: CellClaim['via']; node: CellClaim }[] } }[] } };
     gql<Resp>(MATRIX_CELL_QUERY, vars).then((r) => {
       if (!live) return;
       const c = r.data?.matrix.cells.find((x) => x.row === selected.row && x.column === selected.column);
-      if (c) setData({ claims: c.claims.edges.map((e) => ({ ...e.node, via: e.via })), total: c.claims.totalCount, confidence: c.confidence });
+      if (c) setData({ for: cellId, claims: c.claims.edges.map((e) => ({ ...e.node, via: e.via })), total: c.claims.totalCount, confidence: c.confidence });
       else setError(r.error ?? { kind: 'graphql', code: 'NOT_FOUND', message: 'not found', messages: [] });
     });
     return () => {
@@ -382,7 +384,7 @@ function CellDetails({ vars, row, column, selected, cell, onClose }: {
     };
   }, [selected.row, selected.column, cell]);
   return (
-    <section class="cell-details" aria-labelledby="cell-h" data-testid="cell-details">
+    <section class="cell-details" aria-labelledby="cell-h" data-testid="cell-details" data-loaded={data?.for === cellId ? cellId : undefined}>
       <h2 id="cell-h" tabIndex={-1}>
         {t('matrix.cellTitle', { row: row?.label ?? '', col: column?.label ?? '' })}
       </h2>

@@ -453,39 +453,35 @@ func TestCompare(t *testing.T) {
 	if diff := cmp.Diff([]string{"kring:method/buddy", "kring:method/fgc"}, c.ItemIDs); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
 	}
-	got := map[string][]string{}
-	for _, r := range c.Rows {
-		got[r.Property] = r.Values
+	// The facts; their wording is the presenting layer's (resolvers, TestCompareAPI).
+	buddy, fgc := c.Items[0], c.Items[1]
+	var wms []string
+	for _, w := range fgc.WorkModels {
+		wms = append(wms, w.Code)
 	}
-	want := map[string][]string{
-		"kind":               {"METHOD", "METHOD"},
-		"status":             {"CONFIRMED", "CONFIRMED"},
-		"workModels":         {"WM2 personal friend (primary)", "WM1 competentie; WM3 netwerk"},
-		"actors":             {"VOLUNTEER_KEY_FIGURE (KEY_FIGURE)", "INFORMAL_NETWORK_MEMBER; PROFESSIONAL"},
-		"targetGroups":       {"mensen in armoede", ""},
-		"supportFunctions":   {"COMPANIONSHIP_BELONGING", ""},
-		"regions":            {"BE_VLG", ""},
-		"outcomes":           {"eenzaamheid: POSITIVE (RCT); participatie: NONE (QUALITATIVE); participatie: POSITIVE (QUASI_EXPERIMENTAL)", "eenzaamheid: MIXED (PRE_POST); perceived support: POSITIVE (RCT)"},
-		"initiativeOutcomes": {"eenzaamheid: POSITIVE (QUASI_EXPERIMENTAL) [Buddy Gent]; participatie: POSITIVE (PRE_POST) [Buddy Gent]", ""},
-		"preconditions":      {"goede match", "financiering"},
-		"strengths":          {"laagdrempelig", ""},
-		"weaknesses":         {"", ""},
-		"opportunities":      {"", ""},
-		"threats":            {"", ""},
-		"assessments":        {"PERSONAL: ERVARINGSDESKUNDIGEN=HIGH, PRAKTIJKDESKUNDIGEN=LOW; DURABLE: ERVARINGSDESKUNDIGEN=MEDIUM, PRAKTIJKDESKUNDIGEN=MEDIUM; COST: ERVARINGSDESKUNDIGEN=UNKNOWN, PRAKTIJKDESKUNDIGEN=HIGH, VRIJWILLIGERS=LOW", ""},
-		"evidenceLevel":      {"MOVISIE: GOED_ONDERBOUWD", "NJI: EFFECTIEF_EERSTE_AANWIJZINGEN"},
-		"claimCount":         {"3", "2"},
-		"sourceCount":        {"2", "2"},
+	if diff := cmp.Diff([]string{"WM1", "WM3"}, wms); diff != "" {
+		t.Errorf("fgc work models (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("rows (-want +got):\n%s", diff)
+	var own, via []string
+	for _, sc := range buddy.Claims {
+		if sc.Via == "" {
+			own = append(own, graph.ShortID(sc.Claim.ID))
+		} else {
+			via = append(via, graph.ShortID(sc.Claim.ID)+"@"+graph.ShortID(sc.Via))
+		}
 	}
-	csv := c.CSV()
-	if !strings.HasPrefix(csv, "property,buddy scheme,Family Group Conference\r\nkind,METHOD,METHOD\r\n") {
-		t.Errorf("CSV starts %q", csv[:min(len(csv), 80)])
+	if diff := cmp.Diff([]string{"claim/c1", "claim/c2", "claim/c3"}, own); diff != "" {
+		t.Errorf("buddy's own claims (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(csv, "\r\nwork models,WM2 personal friend (primary),WM1 competentie; WM3 netwerk\r\n") {
-		t.Errorf("CSV lacks the work-model row:\n%s", csv)
+	if diff := cmp.Diff([]string{"claim/c6@initiative/buddy-gent", "claim/c8@initiative/buddy-gent"}, via); diff != "" {
+		t.Errorf("buddy's claims through implementations (-want +got):\n%s", diff)
+	}
+	// Sources of buddy and its links and claims: s1 (assignment, involvement, c1, c2), s2.
+	if diff := cmp.Diff([]string{"kring:source/s1", "kring:source/s2"}, buddy.SourceIDs); diff != "" {
+		t.Errorf("buddy's sources (-want +got):\n%s", diff)
+	}
+	if len(buddy.Judgements) != 3 || len(fgc.Preconditions) != 1 || fgc.Preconditions[0].Label(graph.NL) != "financiering" {
+		t.Errorf("judgements %d, fgc preconditions %+v", len(buddy.Judgements), fgc.Preconditions)
 	}
 	for _, bad := range []struct {
 		ids  []string

@@ -15,6 +15,20 @@ func (r *comparisonResolver) Items(ctx context.Context, obj *graph.Comparison) (
 	return nodes[*graph.Method](ctx, obj.ItemIDs)
 }
 
+// Rows is the resolver for the rows field.
+func (r *comparisonResolver) Rows(ctx context.Context, obj *graph.Comparison) ([]*ComparisonRow, error) {
+	return comparisonRows(ctx, r.store, obj)
+}
+
+// CSV is the resolver for the csv field.
+func (r *comparisonResolver) CSV(ctx context.Context, obj *graph.Comparison) (string, error) {
+	rows, err := comparisonRows(ctx, r.store, obj)
+	if err != nil {
+		return "", err
+	}
+	return comparisonCSV(obj, rows), nil
+}
+
 // Explanation is the resolver for the explanation field.
 func (r *confidenceResolver) Explanation(ctx context.Context, obj *graph.Confidence, lang graph.Lang) ([]string, error) {
 	return explain(obj, lang), nil

@@ -105,7 +105,7 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 			http.Error(w, fmt.Sprintf("lang must be NL or EN, not %q", l), http.StatusBadRequest)
 			return
 		}
-		c, err := st.Compare(r.Context(), ids, lang)
+		table, err := compareTable(r.Context(), st, ids, lang)
 		if err != nil {
 			code, msg := classify(err)
 			status := http.StatusInternalServerError
@@ -124,7 +124,7 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="kring-compare.csv"`)
-		w.Write([]byte("\ufeff" + c.CSV()))
+		w.Write([]byte("\ufeff" + table))
 	})
 }
 

@@ -1,10 +1,14 @@
 package resolvers_test
 
 import (
+	"encoding/csv"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"kring/graph"
+	"kring/graph/graphtest"
 	"kring/resolvers"
 )
 
@@ -217,5 +221,103 @@ func TestNegativeRCTCell(t *testing.T) {
 		return strings.HasPrefix(l, "Eigen Kracht-conferentie (familiegroepsconferentie),opvoeding") || strings.Contains(l, ",gerandomiseerd gecontroleerd onderzoek,laag")
 	}) {
 		t.Errorf("csv lacks the FGC line in Dutch:\n%s", d.Matrix.CSV)
+	}
+}
+
+// TestCompareRowsAreTheCSV: on the bundled KB, Comparison.rows and Comparison.csv carry the same
+// values (the page renders rows), worded in Dutch without raw codes.
+func TestCompareRowsAreTheCSV(t *testing.T) {
+	h := resolvers.NewHandler(resolvers.New(starter(t), nil), resolvers.Options{})
+	var d struct {
+		Compare struct {
+			Rows []struct {
+				Property, Label string
+				Values          []string
+			}
+			CSV string
+		}
+	}
+	anQuery(t, h, `{ compare(ids: ["method/family-group-conferencing", "initiative/fgc-amsterdam-rct"]) { rows { property label values } csv } }`, nil, &d)
+	lines := strings.Split(strings.TrimSuffix(d.Compare.CSV, "\r\n"), "\r\n")
+	if len(lines) != len(d.Compare.Rows)+1 {
+		t.Fatalf("csv has %d lines for %d rows", len(lines), len(d.Compare.Rows))
+	}
+	code := regexp.MustCompile(`\b[A-Z]+_[A-Z_]+\b|\b(POSITIVE|NEGATIVE|CONFIRMED|INFERRED|CANDIDATE|METHOD|INITIATIVE)\b`)
+	rows := map[string][]string{}
+	for i, r := range d.Compare.Rows {
+		rows[r.Property] = r.Values
+		rec, err := csv.NewReader(strings.NewReader(lines[i+1])).Read()
+		if err != nil || !slices.Equal(rec, append([]string{r.Label}, r.Values...)) {
+			t.Errorf("csv line %d = %q; want the row %s %v", i+1, lines[i+1], r.Label, r.Values)
+		}
+		for _, v := range r.Values {
+			if m := code.FindString(v); m != "" {
+				t.Errorf("row %s shows the code %s: %q", r.Property, m, v)
+			}
+		}
+	}
+	if !strings.Contains(rows["initiativeOutcomes"][0], "uithuisplaatsing: negatief (gerandomiseerd gecontroleerd onderzoek) [FGC in de jeugdhulp (Amsterdamse RCT)]") {
+		t.Errorf("FGC's initiative outcomes = %q; want the Amsterdam RCT's negative result", rows["initiativeOutcomes"][0])
+	}
+	if rows["initiativeClaimCount"][0] != "3" || rows["claimCount"][1] != "3" {
+		t.Errorf("claim counts: %v own, %v through initiatives", rows["claimCount"], rows["initiativeClaimCount"])
+	}
+}
+
+// TestSearchSynonyms: Dutch and English words for single-parent families find each other
+// (query expansion, graph/search_synonyms.go). The bundled KB has no single-parent items yet, so
+// the test adds a target group and a method to it, each worded one way only.
+func TestSearchSynonyms(t *testing.T) {
+	st := starter(t)
+	n := graphtest.Node
+	graphtest.MustApply(t, st, &graph.Changeset{BatchID: "single-parents", LoadedAt: "2026-01-02T00:00:00Z", Nodes: []graph.NodeSpec{
+		n(graph.TypeSource, "source/test-single-parents", "type", "GREY_BE", "title", "Testbron", "status", "CONFIRMED"),
+		n(graph.TypeTargetGroup, "targetgroup/test-eenoudergezinnen", "label", map[string]any{"nl": "eenoudergezinnen in armoede"},
+			"status", "CONFIRMED", "sources", []any{"source/test-single-parents"}),
+		n(graph.TypeMethod, "method/test-lone-parents", "name", map[string]any{"en": "Network circles"},
+			"description", map[string]any{"en": "Group meetings for lone parents on a low income."}, "status", "CANDIDATE", "sources", []any{"source/test-single-parents"}),
+	}})
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"alleenstaande moeder", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+		{"eenoudergezin", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+		{"alleenstaande ouders", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+		{"single mother", []string{"kring:targetgroup/test-eenoudergezinnen", "kring:method/test-lone-parents"}},
+	} {
+		var d struct {
+			Search struct {
+				Edges []struct {
+					Node       struct{ ID string }
+					Highlights []struct{ Fragments []string }
+				}
+			}
+		}
+		anQuery(t, h, `query($q: String!) { search(text: $q, first: 50) { edges { node { id } highlights { fragments } } } }`, map[string]any{"q": tc.text}, &d)
+		var got []string
+		for _, e := range d.Search.Edges {
+			got = append(got, e.Node.ID)
+		}
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("search %q = %v; want %s", tc.text, got, w)
+			}
+		}
+	}
+	// Recommendations are found, also with the type filter.
+	var d struct {
+		Search struct {
+			TotalCount int
+			Nodes      []struct {
+				Typename string `json:"__typename"`
+				ID       string
+			}
+		}
+	}
+	anQuery(t, h, `{ search(text: "buddy vriend hulpverlener", types: [POLICY_RECOMMENDATION]) { totalCount nodes { __typename id } } }`, nil, &d)
+	if d.Search.TotalCount != 1 || d.Search.Nodes[0].ID != "kring:recommendation/buddies-act-as-friends" || d.Search.Nodes[0].Typename != "PolicyRecommendation" {
+		t.Errorf("search for the buddy recommendation = %+v", d.Search)
 	}
 }

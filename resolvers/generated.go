@@ -770,6 +770,8 @@ type CharacteristicResolver interface {
 }
 type ComparisonResolver interface {
 	Items(ctx context.Context, obj *graph.Comparison) ([]*graph.Method, error)
+	Rows(ctx context.Context, obj *graph.Comparison) ([]*ComparisonRow, error)
+	CSV(ctx context.Context, obj *graph.Comparison) (string, error)
 }
 type ConceptResolver interface {
 	Broader(ctx context.Context, obj *graph.Concept) (*graph.Concept, error)
@@ -4705,13 +4707,23 @@ type PathResult {
 
 "One property of the compared items, one value per item (several values joined by '; ')."
 type ComparisonRow {
-  "A stable key: kind, status, workModels, actors, targetGroups, supportFunctions, regions, outcomes, initiativeOutcomes (the outcome claims of the initiatives implementing a method), preconditions, strengths, weaknesses, opportunities, threats, assessments, evidenceLevel, claimCount, sourceCount."
+  """
+  A stable key: kind, status, workModels, actors, targetGroups, supportFunctions, regions,
+  outcomes (its own outcome claims), initiativeOutcomes (the outcome claims of the initiatives
+  implementing a method), preconditions, strengths, weaknesses, opportunities, threats,
+  assessments, evidenceLevel, confidence (Method.confidence), claimCount (own claims),
+  initiativeClaimCount, sourceCount (distinct sources of the item itself and of all its links
+  and claims: more than Method.sources, which lists the item's own).
+  """
   property: String!
   label(lang: Lang! = NL): String!
   values: [String!]!
 }
 
-"Methods or initiatives side by side."
+"""
+Methods or initiatives side by side. rows and csv are laid out from one computation and carry
+the same values; every value is worded in the compare query's lang (labels, no codes).
+"""
 type Comparison {
   "The compared items, in the order asked (repeated ids once)."
   items: [Method!]!
@@ -5739,6 +5751,13 @@ extend type Query {
   lower weight, so "buddy" finds "buddywerking". Names (name, label, title, aliases) weigh three
   times as much as other text. Both languages are always searched: with ` + "`" + `lang` + "`" + ` the fields of
   that language weigh twice as much as the other's; without it both weigh the same.
+
+  Synonyms widen the query (graph/search_synonyms.go, Dutch and English): a word or phrase of a
+  synonym set in the text also searches for the others of its set, at half the weight, a phrase
+  matching a field that has all its words; "alleenstaande moeder", "eenoudergezin", "single
+  parent" and "lone parent" find each other, as do vrijwilliger/volunteer, maatje/buddy,
+  eenzaamheid/loneliness, sociaal isolement/social isolation and a few more. Recommendations
+  are searched too (type POLICY_RECOMMENDATION).
 
   ` + "`" + `types` + "`" + ` keeps only nodes of those types. ` + "`" + `first` + "`" + ` is 20 by default and at most 100; ` + "`" + `after` + "`" + ` is
   a cursor of an earlier page. An empty text or an out-of-range ` + "`" + `first` + "`" + ` is BAD_USER_INPUT.
@@ -11137,11 +11156,11 @@ func (ec *executionContext) _Comparison_rows(ctx context.Context, field graphql.
 			return ec.fieldContext_Comparison_rows(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
+			return ec.Resolvers.Comparison().Rows(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ComparisonRow) graphql.Marshaler {
-			return ec.marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparisonRowᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*ComparisonRow) graphql.Marshaler {
+			return ec.marshalNComparisonRow2ᚕᚖkringᚋresolversᚐComparisonRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11151,8 +11170,8 @@ func (ec *executionContext) fieldContext_Comparison_rows(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Comparison",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ComparisonRow(ctx, field)
 		},
@@ -11169,7 +11188,7 @@ func (ec *executionContext) _Comparison_csv(ctx context.Context, field graphql.C
 			return ec.fieldContext_Comparison_csv(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CSV(), nil
+			return ec.Resolvers.Comparison().CSV(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11180,10 +11199,10 @@ func (ec *executionContext) _Comparison_csv(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Comparison_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Comparison", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Comparison", field, true, true, "String")
 }
 
-func (ec *executionContext) _ComparisonRow_property(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparisonRow_property(ctx context.Context, field graphql.CollectedField, obj *ComparisonRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11206,7 +11225,7 @@ func (ec *executionContext) fieldContext_ComparisonRow_property(_ context.Contex
 	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
 }
 
-func (ec *executionContext) _ComparisonRow_label(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparisonRow_label(ctx context.Context, field graphql.CollectedField, obj *ComparisonRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11250,7 +11269,7 @@ func (ec *executionContext) fieldContext_ComparisonRow_label(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ComparisonRow_values(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparisonRow_values(ctx context.Context, field graphql.CollectedField, obj *ComparisonRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25414,15 +25433,17 @@ func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSe
 					return ec._Comparison_items(ctx, field, obj)
 				})
 		case "rows":
-			out.Values[i] = ec._Comparison_rows(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_rows(ctx, field, obj)
+				})
 		case "csv":
-			out.Values[i] = ec._Comparison_csv(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_csv(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25442,7 +25463,7 @@ func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSe
 
 var comparisonRowImplementors = []string{"ComparisonRow"}
 
-func (ec *executionContext) _ComparisonRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ComparisonRow) graphql.Marshaler {
+func (ec *executionContext) _ComparisonRow(ctx context.Context, sel ast.SelectionSet, obj *ComparisonRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29807,11 +29828,11 @@ func (ec *executionContext) marshalNComparison2ᚖkringᚋgraphᚐComparison(ctx
 	return ec._Comparison(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ComparisonRow) graphql.Marshaler {
+func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋresolversᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*ComparisonRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNComparisonRow2ᚖkringᚋgraphᚐComparisonRow(ctx, sel, v[i])
+		return ec.marshalNComparisonRow2ᚖkringᚋresolversᚐComparisonRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29823,7 +29844,7 @@ func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparis
 	return ret
 }
 
-func (ec *executionContext) marshalNComparisonRow2ᚖkringᚋgraphᚐComparisonRow(ctx context.Context, sel ast.SelectionSet, v *graph.ComparisonRow) graphql.Marshaler {
+func (ec *executionContext) marshalNComparisonRow2ᚖkringᚋresolversᚐComparisonRow(ctx context.Context, sel ast.SelectionSet, v *ComparisonRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ComparisonRow!")
 		return graphql.Null

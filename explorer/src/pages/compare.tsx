@@ -158,12 +158,9 @@ function MethodTypeahead({ exclude, disabled, onPick }: { exclude: string[]; dis
   );
 }
 
-/** One value of the comparison table; statuses and kinds shown as labels, not codes. */
-function Value({ property, value }: { property: string; value: string }) {
-  const { t } = useApp();
+/** One value of the comparison table, as the API words it (several values, joined by "; ", as a list). */
+function Value({ value }: { value: string }) {
   if (!value) return <span class="muted">—</span>;
-  if (property === 'status' && ['CONFIRMED', 'INFERRED', 'CANDIDATE'].includes(value)) return <StatusBadge status={value} />;
-  if (property === 'kind' && ['METHOD', 'INITIATIVE'].includes(value)) return <>{t(`kind.${value}`)}</>;
   const parts = value.split('; ');
   if (parts.length === 1) return <>{value}</>;
   return (
@@ -224,7 +221,7 @@ export function ComparePage() {
                     <th scope="row">{r.label}</th>
                     {items.map((m, i) => (
                       <td key={m.id}>
-                        <Value property={r.property} value={r.values[i] ?? ''} />
+                        <Value value={r.values[i] ?? ''} />
                       </td>
                     ))}
                   </tr>

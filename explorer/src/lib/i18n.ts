@@ -261,7 +261,6 @@ export const STRINGS: Record<string, Entry> = {
   'cmp.noMatch': { nl: 'Geen methode of initiatief gevonden.', en: 'No method or initiative found.' },
   'cmp.suggestions': { nl: '{n} suggesties', en: '{n} suggestions' },
   'cmp.suggestions.one': { nl: '{n} suggestie', en: '{n} suggestion' },
-  'cmp.added': { nl: '{name} toegevoegd.', en: '{name} added.' },
   // --- end of issue 11 (ui-matrix) -----------------------------------------------------------
 
   'axis.WORK_MODEL': { nl: 'Werkmodel', en: 'Work model' },

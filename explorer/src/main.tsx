@@ -10,6 +10,7 @@ import { WorkModelPage } from './pages/workmodel';
 import { MethodPage } from './pages/method';
 import { OutcomePage } from './pages/outcome';
 import { MatrixPage } from './pages/matrix';
+import { CataloguePage } from './pages/catalogue';
 import { GraphPage } from './pages/graph';
 import { SearchPage } from './pages/search';
 import { ComparePage } from './pages/compare';
@@ -30,6 +31,8 @@ function Page({ route }: { route: Route }) {
       return <OutcomePage id={route.id!} />;
     case 'matrix':
       return <MatrixPage />;
+    case 'catalogue':
+      return <CataloguePage />;
     case 'graph':
       return <GraphPage />;
     case 'search':
@@ -50,6 +53,7 @@ function Page({ route }: { route: Route }) {
 const NAV: [string, string][] = [
   ['/', 'nav.home'],
   ['/search', 'nav.search'],
+  ['/catalogus', 'nav.catalogue'],
   ['/matrix', 'nav.matrix'],
   ['/graph', 'nav.graph'],
   ['/compare', 'nav.compare'],

@@ -5,9 +5,10 @@ import { HOME_QUERY } from './pages/home';
 import { WORKMODEL_QUERY } from './pages/workmodel';
 import { METHOD_QUERY } from './pages/method';
 import { OUTCOME_QUERY } from './pages/outcome';
-import { CLIENT_CLAIMS_QUERY } from './pages/matrix';
+import { MATRIX_CELL_QUERY, MATRIX_CSV_QUERY, MATRIX_QUERY } from './pages/matrix';
 import { FALLBACK_QUERY } from './pages/search';
-import { COMPARE_QUERY } from './pages/compare';
+import { CATALOGUE_CSV_QUERY, CATALOGUE_OPTIONS_QUERY, CATALOGUE_QUERY } from './pages/catalogue';
+import { COMPARE_QUERY, COMPARE_SEARCH_QUERY } from './pages/compare';
 import { SOURCES_QUERY, SOURCE_QUERY } from './pages/sources';
 import { BATCHES_QUERY } from './pages/batches';
 import { NEIGHBOURHOOD_QUERY } from './graph/model';
@@ -37,10 +38,17 @@ describe.skipIf(!url)('page queries against a live server', () => {
       ['method', METHOD_QUERY, { id: m, lang: 'NL' }],
       ['initiative', METHOD_QUERY, { id: i, lang: 'NL' }],
       ['outcome', OUTCOME_QUERY, { id: o, lang: 'NL' }],
-      ['matrix', CLIENT_CLAIMS_QUERY, { filter: null, after: null, lang: 'NL' }],
-      ['matrix-filter', CLIENT_CLAIMS_QUERY, { filter: { direction: ['POSITIVE'], minDesign: 'QUALITATIVE', status: ['CONFIRMED'] }, after: null, lang: 'NL' }],
+      ['matrix', MATRIX_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL' }],
+      ['matrix-filter', MATRIX_QUERY, { rows: 'ACTOR_TYPE', cols: 'REGION', filter: { direction: ['POSITIVE'], minDesign: 'QUALITATIVE', confirmedOnly: true }, terms: 'AS_CODED', via: false, lang: 'EN' }],
+      ['matrix-csv', MATRIX_CSV_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL' }],
+      ['matrix-cell', MATRIX_CELL_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL' }],
+      ['catalogue-options', CATALOGUE_OPTIONS_QUERY, { lang: 'NL' }],
+      ['catalogue', CATALOGUE_QUERY, { where: null, orderBy: [{ by: 'CONFIDENCE', direction: 'DESC', lang: 'NL' }], after: null, lang: 'NL' }],
+      ['catalogue-filter', CATALOGUE_QUERY, { where: { is: { outcomeDomain: 'LONELINESS_ISOLATION', minConfidence: 'LOW', status: ['CONFIRMED'] } }, orderBy: null, after: null, lang: 'EN' }],
+      ['catalogue-csv', CATALOGUE_CSV_QUERY, { where: { is: { kind: 'METHOD' } }, orderBy: [{ by: 'NAME', direction: 'ASC', lang: 'NL' }], lang: 'NL' }],
       ['search', FALLBACK_QUERY, { q: 'buddy', lang: 'NL' }],
       ['compare', COMPARE_QUERY, { ids: [m, i], lang: 'NL' }],
+      ['compare-search', COMPARE_SEARCH_QUERY, { text: 'buddy', lang: 'NL' }],
       ['sources', SOURCES_QUERY, { filter: null, after: null }],
       ['source', SOURCE_QUERY, { id: s, lang: 'NL' }],
       ['batches', BATCHES_QUERY, {}],

@@ -12,6 +12,7 @@ export type RouteName =
   | 'initiative'
   | 'outcome'
   | 'matrix'
+  | 'catalogue'
   | 'graph'
   | 'search'
   | 'compare'
@@ -34,6 +35,7 @@ export interface Route {
 const STATIC: Record<string, RouteName> = {
   '/': 'home',
   '/matrix': 'matrix',
+  '/catalogus': 'catalogue',
   '/graph': 'graph',
   '/search': 'search',
   '/compare': 'compare',

@@ -294,8 +294,8 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 	sums := make([]string, 0, len(lit))
 	for _, in := range lit {
 		sum := sha256.Sum256(in.file.Data)
-		litFiles = append(litFiles, graph.BatchFile{Name: filepath.Base(in.file.Name), SHA256: hex.EncodeToString(sum[:])})
-		names = append(names, filepath.Base(in.file.Name))
+		litFiles = append(litFiles, graph.BatchFile{Name: CleanFileName(in.file.Name), SHA256: hex.EncodeToString(sum[:])})
+		names = append(names, CleanFileName(in.file.Name))
 		sums = append(sums, hex.EncodeToString(sum[:]))
 	}
 	// The batch id depends on the contents only (not on names or order): the same files make

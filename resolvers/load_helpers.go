@@ -24,9 +24,10 @@ func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o l
 		if err != nil {
 			return nil, fmt.Errorf("read upload %q: %w", u.Filename, err)
 		}
-		name := u.Filename
-		if name == "" {
-			name = fmt.Sprintf("upload-%d", i+1)
+		// Plain text: the last path component, no control characters, at most 200 characters.
+		name := fmt.Sprintf("upload-%d", i+1)
+		if u.Filename != "" {
+			name = loaders.CleanFileName(u.Filename)
 		}
 		files = append(files, loaders.File{Name: name, Data: data})
 	}

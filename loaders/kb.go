@@ -362,4 +362,3 @@ func didYouMean(got string, candidates []string) string {
 	}
 	return ""
 }
-

@@ -27,8 +27,9 @@ import (
 //     fingerprint differs from the store's, Open rebuilds it from the read model.
 //   - After every successful Cayley transaction, write calls update, which re-derives the
 //     documents of the nodes the write may have changed (affectedDocs), indexes or deletes them
-//     and sets the new fingerprint — all in one bleve batch, which scorch applies (and
-//     persists) atomically. This happens before the new read model is swapped in, so a node
+//     and sets the new fingerprint — in one bleve batch, which scorch applies (and persists)
+//     atomically; a write touching more than searchBatchDocs documents sends several batches,
+//     the first deleting the fingerprint and the last setting the new one. This happens before the new read model is swapped in, so a node
 //     that readers can see is already searchable; Search drops hits that the read model it
 //     serves from does not know (a node removed between the two steps).
 //   - If the batch fails, the write still succeeds (its quads are committed), SearchStale
@@ -472,14 +473,30 @@ func affectedDocs(old, nx *index, adds, removes []qt) map[string]bool {
 // documents the write may have changed are re-derived. It never fails the write (the quads are
 // committed by then); a failure marks the index stale instead (see the comment at the top of
 // this file).
+// searchBatchDocs is the most documents one bleve batch holds: a batch keeps every analysed
+// document in memory until it is applied (100,000 sources in one batch held 430 MB).
+const searchBatchDocs = 5000
+
 func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) {
 	ids := affectedDocs(old, nx, adds, removes)
 	for id := range si.pending {
 		ids[id] = true
 	}
 	b := si.bi.NewBatch()
+	if len(ids) > searchBatchDocs {
+		// Sent in several batches: no fingerprint until the last one is in, so that a crash in
+		// between makes the next Open rebuild.
+		b.DeleteInternal(fingerprintKey)
+	}
 	var err error
+	k := 0
 	for id := range ids {
+		if k++; k%searchBatchDocs == 0 {
+			if err = si.bi.Batch(b); err != nil {
+				break
+			}
+			b.Reset()
+		}
 		n := nx.nodes[id]
 		if n == nil {
 			b.Delete(id)

@@ -129,14 +129,15 @@ func BenchmarkLoadBibTeX(b *testing.B) {
 // sampleLiveHeap returns the largest live heap (as of the last GC) seen until stop is closed.
 func sampleLiveHeap(stop <-chan struct{}) uint64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	var max uint64
+	var max, profiled uint64
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
 		metrics.Read(s)
 		if v := s[0].Value.Uint64(); v > max {
 			max = v
-			if path := os.Getenv("KRING_BENCH_PEAK_PROFILE"); path != "" && v > 64<<20 {
+			if path := os.Getenv("KRING_BENCH_PEAK_PROFILE"); path != "" && v > 64<<20 && v > profiled+profiled/10 {
+				profiled = v
 				// The heap profile at the largest live heap so far (-inuse_space shows what
 				// holds the peak).
 				if f, err := os.Create(path); err == nil {

@@ -66,3 +66,22 @@ func TestControlCharacters(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanFileName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"lit.bib", "lit.bib"},
+		{"../../etc/passwd", "passwd"},
+		{`C:\Users\an\lit.bib`, "lit.bib"},
+		{"a\x00b\x1b[31m\tc.bib", "a\uFFFDb\uFFFD[31m\uFFFDc.bib"},
+		{"<b>x</b>.bib", "b>.bib"},
+		{"<i onclick=x>.bib", "<i onclick=x>.bib"},
+		{"  ", "upload"},
+		{"dir/..", "upload"},
+		{"bad\xffutf8.bib", "bad\uFFFDutf8.bib"},
+		{strings.Repeat("é", 250) + ".ris", strings.Repeat("é", 195) + "….ris"},
+	} {
+		if got := loaders.CleanFileName(tc.in); got != tc.want {
+			t.Errorf("CleanFileName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"kring/graph"
 )
@@ -83,6 +85,13 @@ const (
 // was rejected.
 func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Report, error) {
 	rep := newReport(o.DryRun)
+	size := 0
+	for _, f := range files {
+		size += len(f.Data)
+	}
+	if size >= bigInput {
+		defer tightGC()()
+	}
 	status := string(graph.Candidate)
 	if o.Status != "" {
 		status = graph.NormalizeCode(o.Status)
@@ -199,6 +208,38 @@ func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Repor
 		}
 	}
 	return rep.normalize(), nil
+}
+
+// bigInput is the input size (bytes) from which a load runs with a tighter garbage collector.
+const bigInput = 8 << 20
+
+var gcMu struct {
+	sync.Mutex
+	n   int // big loads running
+	old int // the GC percent before the first
+}
+
+// tightGC makes the garbage collector run when the heap has grown by a quarter (GOGC=25) rather
+// than doubled, until the returned func is called: a big batch is one transaction whose live
+// data (read model, Cayley's and bbolt's transaction state) is most of the heap, and doubling it
+// is what would otherwise set the peak. It costs some CPU.
+func tightGC() func() {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcMu.n == 0 {
+		gcMu.old = debug.SetGCPercent(25)
+		if gcMu.old >= 0 && gcMu.old < 25 {
+			debug.SetGCPercent(gcMu.old) // already tighter (GOGC set lower, or off)
+		}
+	}
+	gcMu.n++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcMu.n--; gcMu.n == 0 {
+			debug.SetGCPercent(gcMu.old)
+		}
+	}
 }
 
 // Input formats, as DetectFormat names them.

@@ -4901,7 +4901,11 @@ type LoadProgress {
   phase: String!
   "The file being read, in phase read."
   file: String!
-  "Steps done of total: files read, records checked; 0 of 1, then 1 of 1, for the write. total is 0 when unknown."
+  """
+  read: files read of total; check: the round (0, then 1, 2, ... when records with problems were
+  left out and the rest is checked again; total 0); write: 0 of 1 while the transaction runs,
+  1 of 1 when it is done.
+  """
   done: Int!
   total: Int!
 }

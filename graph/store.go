@@ -422,6 +422,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	if dryRun || rep.NoChange {
 		return rep, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // past the deadline (or cancelled): not written
+	}
 	if err := s.write(ix, adds, removes, addQuads); err != nil {
 		return nil, err
 	}

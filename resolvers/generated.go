@@ -4836,10 +4836,12 @@ extend type Mutation {
   references that cannot be classified (books, chapters, reports); status the status of imported
   references and rows (CANDIDATE by default). Needs role CURATOR or ADMIN.
 
-  A load answers within the request deadline (15 s by default) or is stopped (code TIMEOUT,
-  nothing written). For big files (tens of thousands of records) send async: true: the files
-  are read and the load runs as a job in the server; the answer comes at once with ` + "`" + `job` + "`" + ` set
-  (state QUEUED or RUNNING) and every other field empty. Poll ` + "`" + `loadJob(id: job.id)` + "`" + ` for its
+  A load runs under the request's deadline (15 s by default): past it, a load whose transaction
+  has not started is stopped with nothing written, but the transaction itself (tens of seconds
+  for a big batch) cannot be interrupted. For big files (thousands of records and more) send
+  async: true: the files are read and the load runs as a job in the server, under no request
+  deadline; the answer comes at once with ` + "`" + `job` + "`" + ` set (state QUEUED or RUNNING) and every other
+  field empty. Poll ` + "`" + `loadJob(id: job.id)` + "`" + ` for its
   progress and, once state is SUCCEEDED, the report; FAILED jobs carry the coded error. Jobs
   run one at a time, in the order sent.
   """

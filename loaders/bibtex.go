@@ -666,6 +666,13 @@ func (p *bibParser) finish() ([]Reference, error) {
 	}
 	var refs []Reference
 	for _, e := range p.entries {
+		// A control character that came in through a @string macro (or a crossref): the raw
+		// scan reported it where it stands, this entry has it too.
+		for _, f := range e.fields {
+			if i, r := badRune(f.value); i >= 0 && !e.bad {
+				p.addAt(e, f.line, f.col, f.name, "%s (from a @string macro or crossref)", controlMessage(r))
+			}
+		}
 		ref := p.convert(e)
 		if !e.bad {
 			refs = append(refs, ref)

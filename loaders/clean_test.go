@@ -37,6 +37,9 @@ func TestControlCharacters(t *testing.T) {
 		{"bibtex lone CR", "a.bib", bib("one\rtwo"), []string{"a.bib:3:15: title: control character U+000D (CR) not followed by a newline is not allowed: use LF or CRLF line ends"}},
 		{"bibtex tab and newline", "a.bib", bib("one\ttwo\n  three"), nil},
 		{"bibtex CRLF", "a.bib", strings.ReplaceAll(bib("x"), "\n", "\r\n"), nil},
+		{"bibtex macro", "a.bib", "@string{bad = \"x\x00y\"}\n" + strings.Replace(bib("x"), "{x}", "bad", 1), []string{
+			"a.bib:1:17: control character U+0000 (NUL) is not allowed: remove it",
+			"a.bib:4:3: title: control character U+0000 (NUL) is not allowed: remove it (from a @string macro or crossref)"}},
 		{"ris NUL", "a.ris", ris("Net\x00works"), []string{"a.ris:3:10: TI: control character U+0000 (NUL) is not allowed: remove it"}},
 		{"ris C1 in continuation", "a.ris", strings.Replace(ris("x"), "JO  -", "  more\u009b\r\nJO  -", 1), []string{"a.ris:4:7: TI: control character U+009B (C1 control) is not allowed: remove it"}},
 		{"ris CRLF", "a.ris", ris("Networks"), nil},

@@ -222,7 +222,8 @@ var gcMu struct {
 // tightGC makes the garbage collector run when the heap has grown by a quarter (GOGC=25) rather
 // than doubled, until the returned func is called: a big batch is one transaction whose live
 // data (read model, Cayley's and bbolt's transaction state) is most of the heap, and doubling it
-// is what would otherwise set the peak. It costs some CPU.
+// is what would otherwise set the peak. It costs CPU: for 100,000 BibTeX entries (kring load)
+// the peak RSS was 1.66 GB at GOGC=25 (110 s), 1.99 GB at 50 (85 s), 3.77 GB before (89 s).
 func tightGC() func() {
 	gcMu.Lock()
 	defer gcMu.Unlock()

@@ -423,7 +423,7 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		return rep, nil
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err // past the deadline (or cancelled): not written
+		return nil, err // cancelled (e.g. SIGINT) before anything was written
 	}
 	if err := s.write(ix, adds, removes, addQuads); err != nil {
 		return nil, err

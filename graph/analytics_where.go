@@ -275,6 +275,16 @@ func (e *whereEval) disagree(m *Method, d *DisagreementWhere) bool {
 	return false
 }
 
+// claimCountAll is a method's claim count with scope ALL: its own claims and those of the
+// initiatives implementing it (what Method.claimCount and the catalogue show).
+func (an *analytics) claimCountAll(m *methodRow) int {
+	n := len(m.claims)
+	for _, im := range m.implementers {
+		n += len(an.methods[im].claims)
+	}
+	return n
+}
+
 // sortMethods sorts ms by the order keys, then by id.
 func (an *analytics) sortMethods(ms []*Method, order []*MethodOrder) {
 	if len(order) == 0 {
@@ -305,7 +315,7 @@ func (an *analytics) sortMethods(ms []*Method, order []*MethodOrder) {
 			case OrderByName:
 				c = cmp.Compare(names[o.Lang][a.ID], names[o.Lang][b.ID])
 			case OrderByClaimCount:
-				c = cmp.Compare(len(row(a).claims), len(row(b).claims))
+				c = cmp.Compare(an.claimCountAll(row(a)), an.claimCountAll(row(b)))
 			case OrderBySourceCount:
 				c = cmp.Compare(row(a).sources, row(b).sources)
 			case OrderByStrongestDesign:

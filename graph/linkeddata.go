@@ -49,7 +49,8 @@ func (s *Store) Export(ctx context.Context, w io.Writer, format, batch string) e
 		return err
 	}
 	var qw quad.WriteCloser
-	bw := bufio.NewWriter(w)
+	ce := &controlEscaper{w: w} // export_clean.go
+	bw := bufio.NewWriter(ce)
 	if format == FormatJSONLD {
 		qw = jsonld.NewWriter(bw)
 	} else {
@@ -68,7 +69,10 @@ func (s *Store) Export(ctx context.Context, w io.Writer, format, batch string) e
 	if err := qw.Close(); err != nil {
 		return fmt.Errorf("graph: export: %w", err)
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return ce.flush()
 }
 
 // exportQuads returns the stored quads (of one batch, when batch is not empty) in export order.

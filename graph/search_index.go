@@ -31,8 +31,10 @@ import (
 //     fingerprint differs from the store's, Open rebuilds it from the read model.
 //   - Every write (store.go) derives its next read model and, from it, calls update, which
 //     re-derives the documents of the nodes the write may have changed (affectedDocs), indexes
-//     or deletes them and sets the new fingerprint, all in one bleve batch that scorch applies
-//     and persists atomically. This runs while the write's Cayley transaction is being built;
+//     or deletes them and sets the new fingerprint, in one bleve batch that scorch applies
+//     and persists atomically (a write touching more than searchBatchDocs documents sends
+//     several: the first deletes the fingerprint, the last sets the new one). This runs
+//     while the write's Cayley transaction is being built;
 //     Cayley commits only once the bleve batch has succeeded, and the new read model is
 //     swapped in after both. So a node that readers can see is already searchable; Search
 //     drops hits that the read model it serves from does not know.
@@ -508,17 +510,34 @@ func affectedDocs(old, nx *index, adds, removes []qt) map[string]bool {
 	return ids
 }
 
+// searchBatchDocs is the most documents one bleve batch holds: a batch keeps every analysed
+// document in memory until it is applied (100,000 sources in one batch held 430 MB).
+const searchBatchDocs = 5000
+
 // update brings the index in step with a write: old and nx are the read models before and
 // after it, adds and removes the quads it changed, token the store's new state token. Only the
-// documents the write may have changed are re-derived, in one bleve batch. Writer only. On
-// failure the index must be reset before it is used again (see the top of this file).
+// documents the write may have changed are re-derived, in bleve batches of searchBatchDocs at
+// most. Writer only. On failure the index must be reset before it is used again (see the top
+// of this file).
 func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) error {
 	if si.bi == nil {
 		return si.unavailable("writing the search index")
 	}
 	ids := affectedDocs(old, nx, adds, removes)
 	b := si.bi.NewBatch()
+	if len(ids) > searchBatchDocs {
+		// Sent in several batches: no fingerprint until the last one is in, so that a crash in
+		// between makes the next Open rebuild.
+		b.DeleteInternal(fingerprintKey)
+	}
+	k := 0
 	for id := range ids {
+		if k++; k%searchBatchDocs == 0 {
+			if err := si.batch(b); err != nil {
+				return storageErrorIn("writing the search index", si.path, err, si.faults)
+			}
+			b.Reset()
+		}
 		n := nx.nodes[id]
 		if n == nil {
 			b.Delete(id)

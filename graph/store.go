@@ -778,21 +778,25 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		}
 		searchErr = s.search.update(ix, nx, adds, removes, token) // before readers see nx
 	}()
-	tx := cayley.NewTransaction()
+	// The deltas are built directly: adds and removes are distinct already, and
+	// Transaction.AddQuad would keep a map of every delta (130 MB for a million quads).
+	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(removes)+len(adds)+2)}
+	del := func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete}) }
+	add := func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add}) }
 	for _, q := range removes {
-		tx.RemoveQuad(s.t.quadOf(q))
+		del(s.t.quadOf(q))
 	}
 	for i, q := range adds {
 		if addQuads != nil {
-			tx.AddQuad(addQuads[i])
+			add(addQuads[i])
 		} else {
-			tx.AddQuad(s.t.quadOf(q))
+			add(s.t.quadOf(q))
 		}
 	}
 	if s.token != "" {
-		tx.RemoveQuad(tokenQuad(s.token))
+		del(tokenQuad(s.token))
 	}
-	tx.AddQuad(tokenQuad(token))
+	add(tokenQuad(token))
 	<-done
 	if searchErr != nil {
 		s.log.Error("write rejected: the search index failed", "err", searchErr, "cause", errors.Unwrap(searchErr))

@@ -50,6 +50,7 @@ func ParseBibTeX(file string, r io.Reader) ([]Reference, error) {
 	}
 	p := newBibParser(file, validUTF8(string(data)))
 	p.parse()
+	p.checkControls()
 	return p.finish()
 }
 
@@ -66,6 +67,8 @@ type bibEntry struct {
 	typ       string // lowercase
 	key       string
 	line, col int
+	start     int // byte offsets of the '@' and after the entry
+	end       int
 	fields    []bibField
 	bad       bool
 }
@@ -405,8 +408,9 @@ func (p *bibParser) recoverTo(close byte) {
 // parseEntry reads @type{key, name = value, ...}.
 func (p *bibParser) parseEntry(typ string, at int) {
 	line, col := p.lineCol(at)
-	e := &bibEntry{typ: typ, line: line, col: col}
+	e := &bibEntry{typ: typ, line: line, col: col, start: at}
 	p.entries = append(p.entries, e)
+	defer func() { e.end = p.pos }()
 	close := closer(p.src[p.pos])
 	p.pos++
 	p.skipSpace()
@@ -662,6 +666,13 @@ func (p *bibParser) finish() ([]Reference, error) {
 	}
 	var refs []Reference
 	for _, e := range p.entries {
+		// A control character that came in through a @string macro (or a crossref): the raw
+		// scan reported it where it stands, this entry has it too.
+		for _, f := range e.fields {
+			if i, r := badRune(f.value); i >= 0 && !e.bad {
+				p.addAt(e, f.line, f.col, f.name, "%s (from a @string macro or crossref)", controlMessage(r))
+			}
+		}
 		ref := p.convert(e)
 		if !e.bad {
 			refs = append(refs, ref)
@@ -675,6 +686,52 @@ func (p *bibParser) finish() ([]Reference, error) {
 		return a.Column < b.Column
 	})
 	return refs, p.problems.Err()
+}
+
+// maxControlProblems is how many control characters of one file are reported one by one.
+const maxControlProblems = 20
+
+// checkControls reports every character a field may not hold (see badRune), at its line and
+// column, with the field of the entry it is in; the entry is left out. Characters outside any
+// entry (in comments, @string or @preamble) are reported too: a macro takes them into fields.
+func (p *bibParser) checkControls() {
+	n := 0
+	for off := 0; off < len(p.src); {
+		i, r := badRune(p.src[off:])
+		if i < 0 {
+			break
+		}
+		off += i
+		n++
+		if n <= maxControlProblems {
+			e, field := p.entryAt(off)
+			p.addf(e, off, field, "%s", controlMessage(r))
+		} else if e, _ := p.entryAt(off); e != nil {
+			e.bad = true
+		}
+		off += utf8.RuneLen(r)
+	}
+	if n > maxControlProblems {
+		p.problems.Addf(p.file, 0, 0, "", "%d more control characters not listed", n-maxControlProblems)
+	}
+}
+
+// entryAt returns the entry that holds byte offset off and the field whose value holds it
+// ("key" before the first field), or nil.
+func (p *bibParser) entryAt(off int) (*bibEntry, string) {
+	i := sort.Search(len(p.entries), func(i int) bool { return p.entries[i].start > off }) - 1
+	if i < 0 || off >= p.entries[i].end {
+		return nil, ""
+	}
+	e := p.entries[i]
+	field := "key"
+	for _, f := range e.fields {
+		if f.valueOff > off {
+			break
+		}
+		field = f.name
+	}
+	return e, field
 }
 
 // convert maps an entry to a Reference, recording problems with field values.

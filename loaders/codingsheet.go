@@ -43,6 +43,7 @@ type sheetRow struct {
 	file  string
 	line  int
 	cells map[string]sheetCell
+	bad   bool // a cell holds a control character
 }
 
 func (r *sheetRow) get(col string) (string, graph.Pos, bool) {
@@ -103,6 +104,11 @@ func readSheet(file string, data []byte) ([]sheetRow, graph.Problems) {
 	for i, h := range head {
 		line, col := cr.FieldPos(i)
 		name, ok := known[normColumn(h)]
+		if j, r := badRune(h); j >= 0 {
+			l, c := advance(line, col, h[:j])
+			ps.Addf(file, l, c, "", "column name: %s", controlMessage(r))
+			continue
+		}
 		switch {
 		case strings.TrimSpace(h) == "":
 			continue
@@ -145,6 +151,17 @@ func readSheet(file string, data []byte) ([]sheetRow, graph.Problems) {
 		line, _ := cr.FieldPos(0)
 		row := sheetRow{file: file, line: line, cells: map[string]sheetCell{}}
 		for i, v := range rec {
+			if j, r := badRune(v); j >= 0 {
+				fl, fc := cr.FieldPos(i)
+				l, c := advance(fl, fc, v[:j])
+				name := ""
+				if i < len(cols) {
+					name = cols[i]
+				}
+				ps.Addf(file, l, c, name, "%s", controlMessage(r))
+				row.bad = true
+				continue
+			}
 			v = strings.TrimSpace(v)
 			if v == "" {
 				continue
@@ -160,8 +177,8 @@ func readSheet(file string, data []byte) ([]sheetRow, graph.Problems) {
 			_, col := cr.FieldPos(i)
 			row.cells[cols[i]] = sheetCell{value: v, pos: graph.Pos{File: file, Line: line, Column: col}}
 		}
-		if len(row.cells) == 0 {
-			continue // an empty row
+		if len(row.cells) == 0 || row.bad {
+			continue // an empty row, or one with a control character (a problem)
 		}
 		rows = append(rows, row)
 	}

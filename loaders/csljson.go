@@ -53,6 +53,12 @@ func (p *cslParser) line(off int) int {
 	return sort.Search(len(p.lineStarts), func(i int) bool { return p.lineStarts[i] > off })
 }
 
+// col returns the 1-based column (in characters) of byte offset off.
+func (p *cslParser) col(off int) int {
+	l := p.line(off)
+	return utf8.RuneCount(p.data[p.lineStarts[l-1]:off]) + 1
+}
+
 // skipSep returns the offset of the first byte at or after off that is not white space, ',' or ':'.
 func skipSep(data []byte, off int) int {
 	for off < len(data) {
@@ -187,7 +193,15 @@ func (p *cslParser) item(raw json.RawMessage, off, n int) (Reference, bool) {
 			addf(p.line(koff), "", "item %d: %v", n, err)
 			return ref, false
 		}
-		fields = append(fields, cslField{name: tok.(string), raw: v, line: p.line(koff)})
+		name := tok.(string)
+		// JSON escapes (\u0000) carry control characters that raw JSON cannot hold: the decoded
+		// name and value must not have them either.
+		if r, ok := controlIn(name, v); ok {
+			p.problems.Addf(p.file, p.line(koff), p.col(koff), name, "%s", controlMessage(r))
+			bad = true
+			continue
+		}
+		fields = append(fields, cslField{name: name, raw: v, line: p.line(koff)})
 	}
 
 	sawType := false
@@ -295,6 +309,50 @@ func (p *cslParser) item(raw json.RawMessage, off, n int) (Reference, bool) {
 		ref.DOI = doiFromURL(ref.URL)
 	}
 	return ref, !bad
+}
+
+// controlIn returns the first character a field may not hold (see badRune) in a field name or
+// in any string of its JSON value.
+func controlIn(name string, raw json.RawMessage) (rune, bool) {
+	if i, r := badRune(name); i >= 0 {
+		return r, true
+	}
+	if i, r := badRune(string(raw)); i >= 0 {
+		return r, true // JSON lets DEL, C1 controls and U+2028/9 stand unescaped
+	}
+	if !bytes.Contains(raw, []byte(`\u`)) {
+		return 0, false // no escape, and raw JSON strings cannot hold C0 controls
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return 0, false
+	}
+	var walk func(v any) (rune, bool)
+	walk = func(v any) (rune, bool) {
+		switch v := v.(type) {
+		case string:
+			if i, r := badRune(v); i >= 0 {
+				return r, true
+			}
+		case []any:
+			for _, e := range v {
+				if r, ok := walk(e); ok {
+					return r, ok
+				}
+			}
+		case map[string]any:
+			for k, e := range v {
+				if r, ok := walk(k); ok {
+					return r, ok
+				}
+				if r, ok := walk(e); ok {
+					return r, ok
+				}
+			}
+		}
+		return 0, false
+	}
+	return walk(v)
 }
 
 // cslNumeric are the fields that CSL tools write as a string or a number.

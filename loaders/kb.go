@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,7 +26,37 @@ func ReadKB(file string, r io.Reader) (*graph.Changeset, error) {
 	}
 	var ps graph.Problems
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	// Raw control characters: YAML rejects some with an unclear message and takes others (NEL,
+	// U+2028) for line breaks. Each is replaced by U+FFFD for parsing and reported with the key
+	// of the value it is in.
+	type hit struct {
+		line, col int
+		r         rune
+	}
+	var hits []hit
+	parsed := data
+	if i, _ := badRune(string(data)); i >= 0 {
+		var b strings.Builder
+		src := string(data)
+		line, col, last := 1, 1, 0
+		for off := 0; off < len(src); {
+			j, r := badRune(src[off:])
+			if j < 0 {
+				break
+			}
+			off += j
+			line, col = advance(line, col, src[last:off])
+			hits = append(hits, hit{line, col, r})
+			b.WriteString(src[last:off])
+			b.WriteString("\uFFFD")
+			off += utf8.RuneLen(r)
+			last = off
+			col++
+		}
+		b.WriteString(src[last:])
+		parsed = []byte(b.String())
+	}
+	if err := yaml.Unmarshal(parsed, &doc); err != nil {
 		line := 0
 		msg := err.Error()
 		// yaml.v3 says "yaml: line N: ..."
@@ -39,17 +70,31 @@ func ReadKB(file string, r io.Reader) (*graph.Changeset, error) {
 		return nil, ps.Err()
 	}
 	sum := sha256.Sum256(data)
-	cs := &graph.Changeset{Files: []graph.BatchFile{{Name: baseName(file), SHA256: hex.EncodeToString(sum[:])}}, Pos: graph.Pos{File: file, Line: 1}}
+	cs := &graph.Changeset{Files: []graph.BatchFile{{Name: CleanFileName(file), SHA256: hex.EncodeToString(sum[:])}}, Pos: graph.Pos{File: file, Line: 1}}
 	if len(doc.Content) == 0 {
 		ps.Addf(file, 1, 0, "", "empty file")
 		return nil, ps.Err()
 	}
 	root := doc.Content[0]
+	for k, h := range hits {
+		if k == maxControlProblems {
+			ps.Addf(file, 0, 0, "", "%d more control characters not listed", len(hits)-k)
+			break
+		}
+		ps.Addf(file, h.line, h.col, keyAt(root, h.line, h.col, ""), "%s", controlMessage(h.r))
+	}
+	if len(ps) > 0 {
+		return nil, ps.Err()
+	}
 	if root.Kind != yaml.MappingNode {
 		ps.Addf(file, root.Line, root.Column, "", "expected a mapping with format, batch and sections")
 		return nil, ps.Err()
 	}
 	rd := kbReader{file: file, ps: &ps, cs: cs}
+	rd.checkControls(root, "")
+	if len(ps) > 0 {
+		return nil, ps.Err()
+	}
 	sawFormat := false
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -94,6 +139,59 @@ type kbReader struct {
 	file string
 	ps   *graph.Problems
 	cs   *graph.Changeset
+}
+
+// checkControls reports every key and scalar value (YAML escapes decoded) that holds a character
+// a field may not hold (see badRune), at the node's line and column, with the key it is under.
+func (rd *kbReader) checkControls(n *yaml.Node, field string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			name := k.Value
+			if j, r := badRune(k.Value); j >= 0 {
+				rd.ps.Addf(rd.file, k.Line, k.Column, field, "key: %s", controlMessage(r))
+				name = field
+			}
+			rd.checkControls(v, name)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, c := range n.Content {
+			rd.checkControls(c, field)
+		}
+	case yaml.ScalarNode:
+		if j, r := badRune(n.Value); j >= 0 {
+			line, col := n.Line, n.Column
+			if n.Style == 0 && !strings.Contains(n.Value[:j], "\n") {
+				col += utf8.RuneCountInString(n.Value[:j]) // a plain scalar stands as written
+			}
+			rd.ps.Addf(rd.file, line, col, field, "%s", controlMessage(r))
+		}
+	}
+}
+
+// keyAt returns the key of the last value that starts at or before line, col (the one a
+// character there belongs to).
+func keyAt(n *yaml.Node, line, col int, field string) string {
+	before := func(m *yaml.Node) bool { return m.Line < line || m.Line == line && m.Column <= col }
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if !before(k) {
+				break
+			}
+			field = keyAt(v, line, col, k.Value)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if !before(c) {
+				break
+			}
+			field = keyAt(c, line, col, field)
+		}
+	}
+	return field
 }
 
 func (rd *kbReader) batch(v *yaml.Node) {
@@ -263,11 +361,4 @@ func didYouMean(got string, candidates []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return ""
-}
-
-func baseName(p string) string {
-	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
-		return p[i+1:]
-	}
-	return p
 }

@@ -294,10 +294,9 @@ func sameIdentity(field string, a, b any) bool {
 type srcEntry struct {
 	id     string
 	stored *graph.SourceRecord // the stored source it matched, or nil
-	// fields of the node, by name, with the position of the record that gave each; order keeps
-	// the schema order of the first record.
-	fields map[string]graph.FieldValue
-	order  []string
+	// fields of the node, with the position of the record that gave each, in the schema order
+	// of the first record (a slice: a map per source cost 800 bytes a source).
+	fields []graph.FieldValue
 	// records are the references (in this load) merged into the work, first one first.
 	records []*Reference
 	doi     string // normalised DOI key, when known
@@ -307,20 +306,31 @@ type srcEntry struct {
 }
 
 func (e *srcEntry) set(f graph.FieldValue) {
-	if _, ok := e.fields[f.Name]; !ok {
-		e.order = append(e.order, f.Name)
+	for i := range e.fields {
+		if e.fields[i].Name == f.Name {
+			e.fields[i] = f
+			return
+		}
 	}
-	e.fields[f.Name] = f
+	e.fields = append(e.fields, f)
+}
+
+// field returns the entry's field called name.
+func (e *srcEntry) field(name string) (graph.FieldValue, bool) {
+	for _, f := range e.fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return graph.FieldValue{}, false
 }
 
 // node returns the entry's node spec.
 func (e *srcEntry) node() graph.NodeSpec {
 	first := e.records[0]
-	ns := graph.NodeSpec{Type: graph.TypeSource, ID: e.id, Pos: graph.Pos{File: first.File, Line: first.Line}}
-	for _, name := range e.order {
-		ns.Fields = append(ns.Fields, e.fields[name])
-	}
-	return ns
+	// The fields are shared (capped, so that an append copies): assemble copies what it keeps.
+	return graph.NodeSpec{Type: graph.TypeSource, ID: e.id, Pos: graph.Pos{File: first.File, Line: first.Line},
+		Fields: e.fields[:len(e.fields):len(e.fields)]}
 }
 
 func shortIDs(ids []string) []string {
@@ -357,7 +367,7 @@ func newSourceIndex(stored []graph.SourceRecord, batch string) *sourceIndex {
 	si := &sourceIndex{byKey: map[string]*srcEntry{}, byID: map[string]*srcEntry{}, byCite: map[string]*srcEntry{}, citeSkipped: map[string]string{}, batch: batch}
 	for i := range stored {
 		r := &stored[i]
-		e := &srcEntry{id: graph.ShortID(r.ID), stored: r, fields: map[string]graph.FieldValue{}}
+		e := &srcEntry{id: graph.ShortID(r.ID), stored: r}
 		e.doi, e.tyf = storedKeys(r)
 		si.byID[e.id] = e
 		if e.doi != "" {
@@ -410,7 +420,7 @@ func (si *sourceIndex) add(r *Reference, fallback, status string) sourceResult {
 			var origin string
 			if v, ok := e.storedValue(f.Name); ok {
 				have, origin = v, "stored, from "+strings.Join(shortIDs(e.stored.Batches), ", ")
-			} else if hf, ok := e.fields[f.Name]; ok {
+			} else if hf, ok := e.field(f.Name); ok {
 				have, origin = hf.Value, fmt.Sprintf("%s:%d", hf.Pos.File, hf.Pos.Line)
 			}
 			if have != nil && !sameIdentity(f.Name, have, f.Value) {
@@ -447,7 +457,7 @@ func (si *sourceIndex) add(r *Reference, fallback, status string) sourceResult {
 		// adds what the store lacks. What a batch states of a stored source thus depends on its
 		// records alone, so that loading it again changes nothing.
 		for _, f := range sourceFields(r) {
-			if _, ok := e.fields[f.Name]; ok {
+			if _, ok := e.field(f.Name); ok {
 				continue
 			}
 			if v, ok := e.storedValue(f.Name); ok {
@@ -471,7 +481,7 @@ func (si *sourceIndex) add(r *Reference, fallback, status string) sourceResult {
 	}
 	preferred := preferredSourceSlug(r)
 	id := uniqueID(preferred, func(id string) bool { return si.byID[id] != nil })
-	e := &srcEntry{id: id, fields: map[string]graph.FieldValue{}, records: []*Reference{r}}
+	e := &srcEntry{id: id, records: []*Reference{r}}
 	for _, f := range ns.Fields {
 		e.set(f)
 	}

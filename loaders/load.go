@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"kring/graph"
 )
@@ -83,6 +85,13 @@ const (
 // was rejected.
 func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Report, error) {
 	rep := newReport(o.DryRun)
+	size := 0
+	for _, f := range files {
+		size += len(f.Data)
+	}
+	if size >= bigInput {
+		defer tightGC()()
+	}
 	status := string(graph.Candidate)
 	if o.Status != "" {
 		status = graph.NormalizeCode(o.Status)
@@ -201,6 +210,40 @@ func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Repor
 	return rep.normalize(), nil
 }
 
+// bigInput is the input size (bytes) from which a load runs with a tighter garbage collector.
+const bigInput = 8 << 20
+
+var gcMu struct {
+	sync.Mutex
+	n   int // big loads running
+	old int // the GC percent before the first
+}
+
+// tightGC makes the garbage collector run when the heap has grown by half (GOGC=50) rather than
+// doubled, until the returned func is called: a big batch is one transaction whose live data
+// (read model, Cayley's and bbolt's transaction state) is most of the heap, and doubling it is
+// what would otherwise set the peak. Measured with kring load of 100,000 BibTeX entries: peak
+// RSS 1.99 GB in 85 s at GOGC=50, 1.66 GB in 110 s at 25 (load 1.9× a raw Cayley write of the
+// same quads: too slow), 3.77 GB in 89 s before (GOGC=100, before the other savings).
+func tightGC() func() {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcMu.n == 0 {
+		gcMu.old = debug.SetGCPercent(50)
+		if gcMu.old >= 0 && gcMu.old < 50 {
+			debug.SetGCPercent(gcMu.old) // already tighter (GOGC set lower, or off)
+		}
+	}
+	gcMu.n++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcMu.n--; gcMu.n == 0 {
+			debug.SetGCPercent(gcMu.old)
+		}
+	}
+}
+
 // Input formats, as DetectFormat names them.
 const (
 	FormatKB      = "kring-batch"
@@ -294,8 +337,8 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 	sums := make([]string, 0, len(lit))
 	for _, in := range lit {
 		sum := sha256.Sum256(in.file.Data)
-		litFiles = append(litFiles, graph.BatchFile{Name: filepath.Base(in.file.Name), SHA256: hex.EncodeToString(sum[:])})
-		names = append(names, filepath.Base(in.file.Name))
+		litFiles = append(litFiles, graph.BatchFile{Name: CleanFileName(in.file.Name), SHA256: hex.EncodeToString(sum[:])})
+		names = append(names, CleanFileName(in.file.Name))
 		sums = append(sums, hex.EncodeToString(sum[:]))
 	}
 	// The batch id depends on the contents only (not on names or order): the same files make

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"kring/graph"
 )
@@ -57,6 +58,7 @@ type risField struct {
 // risRecord is one TY..ER record as read.
 type risRecord struct {
 	line   int
+	end    int // the last line (ER, or the line before the next TY, or the last line)
 	fields []risField
 	bad    bool
 }
@@ -81,9 +83,17 @@ func (p *risParser) parse(src string) {
 	var cur *risRecord
 	outside := false // the previous line was reported as outside a record
 	lines := strings.Split(src, "\n")
+	type hit struct {
+		line, col int
+		r         rune
+	}
+	var hits []hit
 	for i, line := range lines {
 		n := i + 1
-		line = strings.TrimRight(line, "\r")
+		line = strings.TrimSuffix(line, "\r")
+		if j, r := badRune(line); j >= 0 {
+			hits = append(hits, hit{n, utf8.RuneCountInString(line[:j]) + 1, r})
+		}
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -111,9 +121,11 @@ func (p *risParser) parse(src string) {
 		switch {
 		case m != nil && m[1] == "TY":
 			p.addf(cur, cur.line, "ER", "record is not closed with ER before the next TY at line %d", n)
+			cur.end = n - 1
 			cur = &risRecord{line: n, fields: []risField{{tag: "TY", value: strings.TrimSpace(m[2]), line: n}}}
 			p.records = append(p.records, cur)
 		case m != nil && m[1] == "ER":
+			cur.end = n
 			cur = nil
 		case m != nil:
 			cur.fields = append(cur.fields, risField{tag: m[1], value: strings.TrimSpace(m[2]), line: n})
@@ -131,6 +143,30 @@ func (p *risParser) parse(src string) {
 	}
 	if cur != nil {
 		p.addf(cur, cur.line, "ER", "record has no ER end tag before the end of the file")
+		cur.end = len(lines)
+	}
+	// Characters a field may not hold (see badRune), with the tag of the value they are in.
+	for k, h := range hits {
+		if k == maxControlProblems {
+			p.problems.Addf(p.file, 0, 0, "", "%d more control characters not listed", len(hits)-k)
+		}
+		var rec *risRecord
+		tag := ""
+		if i := sort.Search(len(p.records), func(i int) bool { return p.records[i].line > h.line }) - 1; i >= 0 && h.line <= p.records[i].end {
+			rec = p.records[i]
+			for _, f := range rec.fields {
+				if f.line <= h.line {
+					tag = f.tag
+				}
+			}
+			if h.line == rec.end && strings.HasPrefix(lines[h.line-1], "ER  -") {
+				tag = "ER"
+			}
+			rec.bad = true
+		}
+		if k < maxControlProblems {
+			p.problems.Addf(p.file, h.line, h.col, tag, "%s", controlMessage(h.r))
+		}
 	}
 }
 

@@ -283,15 +283,41 @@ type ComplexityRoot struct {
 		Written   func(childComplexity int) int
 	}
 
+	LoadJob struct {
+		CreatedAt  func(childComplexity int) int
+		Error      func(childComplexity int) int
+		Files      func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LoadedBy   func(childComplexity int) int
+		Progress   func(childComplexity int) int
+		Report     func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
+		State      func(childComplexity int) int
+	}
+
+	LoadJobError struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	LoadMerge struct {
 		Record func(childComplexity int) int
 		Source func(childComplexity int) int
 		With   func(childComplexity int) int
 	}
 
+	LoadProgress struct {
+		Done  func(childComplexity int) int
+		File  func(childComplexity int) int
+		Phase func(childComplexity int) int
+		Total func(childComplexity int) int
+	}
+
 	LoadReport struct {
 		Batches  func(childComplexity int) int
 		DryRun   func(childComplexity int) int
+		Job      func(childComplexity int) int
 		Merged   func(childComplexity int) int
 		Notes    func(childComplexity int) int
 		Problems func(childComplexity int) int
@@ -410,7 +436,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) int
+		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status, async *bool) int
 		RollbackBatch func(childComplexity int, id string, dryRun bool) int
 	}
 
@@ -574,6 +600,7 @@ type ComplexityRoot struct {
 		FindMethods     func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) int
 		Frameworks      func(childComplexity int) int
 		Initiatives     func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
+		LoadJob         func(childComplexity int, id string) int
 		Matrix          func(childComplexity int, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter, terms *graph.TermMode, viaImplementations *bool) int
 		Method          func(childComplexity int, id string) int
 		Methods         func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
@@ -841,7 +868,7 @@ type MethodResolver interface {
 }
 type MutationResolver interface {
 	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
-	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) (*LoadReport, error)
+	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status, async *bool) (*LoadReport, error)
 }
 type OrganisationResolver interface {
 	Region(ctx context.Context, obj *graph.Organisation) (*graph.Concept, error)
@@ -903,6 +930,7 @@ type QueryResolver interface {
 	Frameworks(ctx context.Context) ([]*graph.Framework, error)
 	Preconditions(ctx context.Context, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) (*PreconditionConnection, error)
 	Precondition(ctx context.Context, id string) (*graph.Precondition, error)
+	LoadJob(ctx context.Context, id string) (*LoadJob, error)
 	Methods(ctx context.Context, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) (*MethodConnection, error)
 	Method(ctx context.Context, id string) (*graph.Method, error)
 	Initiatives(ctx context.Context, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) (*MethodConnection, error)
@@ -2007,6 +2035,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoadBatchReport.Written(childComplexity), true
 
+	case "LoadJob.createdAt":
+		if e.ComplexityRoot.LoadJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.CreatedAt(childComplexity), true
+	case "LoadJob.error":
+		if e.ComplexityRoot.LoadJob.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.Error(childComplexity), true
+	case "LoadJob.files":
+		if e.ComplexityRoot.LoadJob.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.Files(childComplexity), true
+	case "LoadJob.finishedAt":
+		if e.ComplexityRoot.LoadJob.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.FinishedAt(childComplexity), true
+	case "LoadJob.id":
+		if e.ComplexityRoot.LoadJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.ID(childComplexity), true
+	case "LoadJob.loadedBy":
+		if e.ComplexityRoot.LoadJob.LoadedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.LoadedBy(childComplexity), true
+	case "LoadJob.progress":
+		if e.ComplexityRoot.LoadJob.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.Progress(childComplexity), true
+	case "LoadJob.report":
+		if e.ComplexityRoot.LoadJob.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.Report(childComplexity), true
+	case "LoadJob.startedAt":
+		if e.ComplexityRoot.LoadJob.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.StartedAt(childComplexity), true
+	case "LoadJob.state":
+		if e.ComplexityRoot.LoadJob.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJob.State(childComplexity), true
+
+	case "LoadJobError.code":
+		if e.ComplexityRoot.LoadJobError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJobError.Code(childComplexity), true
+	case "LoadJobError.message":
+		if e.ComplexityRoot.LoadJobError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadJobError.Message(childComplexity), true
+
 	case "LoadMerge.record":
 		if e.ComplexityRoot.LoadMerge.Record == nil {
 			break
@@ -2026,6 +2128,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoadMerge.With(childComplexity), true
 
+	case "LoadProgress.done":
+		if e.ComplexityRoot.LoadProgress.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadProgress.Done(childComplexity), true
+	case "LoadProgress.file":
+		if e.ComplexityRoot.LoadProgress.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadProgress.File(childComplexity), true
+	case "LoadProgress.phase":
+		if e.ComplexityRoot.LoadProgress.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadProgress.Phase(childComplexity), true
+	case "LoadProgress.total":
+		if e.ComplexityRoot.LoadProgress.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadProgress.Total(childComplexity), true
+
 	case "LoadReport.batches":
 		if e.ComplexityRoot.LoadReport.Batches == nil {
 			break
@@ -2038,6 +2165,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LoadReport.DryRun(childComplexity), true
+	case "LoadReport.job":
+		if e.ComplexityRoot.LoadReport.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Job(childComplexity), true
 	case "LoadReport.merged":
 		if e.ComplexityRoot.LoadReport.Merged == nil {
 			break
@@ -2673,7 +2806,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.LoadBatch(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["description"].(*string), args["skipInvalid"].(*bool), args["sourceType"].(*graph.SourceType), args["status"].(*graph.Status)), true
+		return e.ComplexityRoot.Mutation.LoadBatch(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["description"].(*string), args["skipInvalid"].(*bool), args["sourceType"].(*graph.SourceType), args["status"].(*graph.Status), args["async"].(*bool)), true
 	case "Mutation.rollbackBatch":
 		if e.ComplexityRoot.Mutation.RollbackBatch == nil {
 			break
@@ -3474,6 +3607,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["filter"].(*graph.MethodFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.loadJob":
+		if e.ComplexityRoot.Query.LoadJob == nil {
+			break
+		}
+
+		args, err := ec.field_Query_loadJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LoadJob(childComplexity, args["id"].(string)), true
 	case "Query.matrix":
 		if e.ComplexityRoot.Query.Matrix == nil {
 			break
@@ -4712,11 +4856,12 @@ input DisagreementWhere {
   groups: [StakeholderGroup!]
 }
 
-"Keys to sort methods by. Counts are of the method's own outcome claims and the distinct sources they cite."
+"Keys to sort methods by. SOURCE_COUNT counts the distinct sources of the method's own outcome claims."
 enum MethodOrderField {
   ID
   "The name in the order's lang, case- and accent-insensitively."
   NAME
+  "Its outcome claims with scope ALL (its own and those of the initiatives implementing it), as Method.claimCount."
   CLAIM_COUNT
   SOURCE_COUNT
   "The strongest study design among its claims."
@@ -5113,6 +5258,15 @@ extend type Mutation {
   comes back with ` + "`" + `rejected: true` + "`" + ` and its ` + "`" + `problems` + "`" + `, not as an error. sourceType is the type of
   references that cannot be classified (books, chapters, reports); status the status of imported
   references and rows (CANDIDATE by default). Needs role CURATOR or ADMIN.
+
+  A load runs under the request's deadline (15 s by default): past it, a load whose transaction
+  has not started is stopped with nothing written, but the transaction itself (tens of seconds
+  for a big batch) cannot be interrupted. For big files (thousands of records and more) send
+  async: true: the files are read and the load runs as a job in the server, under no request
+  deadline; the answer comes at once with ` + "`" + `job` + "`" + ` set (state QUEUED or RUNNING) and every other
+  field empty. Poll ` + "`" + `loadJob(id: job.id)` + "`" + ` for its
+  progress and, once state is SUCCEEDED, the report; FAILED jobs carry the coded error. Jobs
+  run one at a time, in the order sent.
   """
   loadBatch(
     files: [Upload!]!
@@ -5121,7 +5275,70 @@ extend type Mutation {
     skipInvalid: Boolean = false
     sourceType: SourceType
     status: Status
+    async: Boolean = false
   ): LoadReport! @hasRole(roles: [CURATOR, ADMIN])
+}
+
+extend type Query {
+  """
+  A load started with loadBatch(async: true). Jobs are kept in the memory of the server process
+  only: a restart forgets them (a load that was running is rolled back, never half-written);
+  finished jobs are kept for an hour (the last 20 at most). Null when the id is unknown or
+  forgotten. Needs role CURATOR or ADMIN.
+  """
+  loadJob(id: ID!): LoadJob @hasRole(roles: [CURATOR, ADMIN])
+}
+
+"The state of a load job."
+enum LoadJobState {
+  "Waiting for the job before it to finish."
+  QUEUED
+  RUNNING
+  "The load ran to its end: ` + "`" + `report` + "`" + ` says what it did, also when it was rejected (report.rejected, report.problems)."
+  SUCCEEDED
+  "The load could not run to its end (storage fault, server shutting down, ...): ` + "`" + `error` + "`" + ` says why; nothing was written."
+  FAILED
+}
+
+"A load running in the server (loadBatch with async: true)."
+type LoadJob {
+  id: ID!
+  state: LoadJobState!
+  "The names of the files, as stored."
+  files: [String!]!
+  "Who started it (the token's name)."
+  loadedBy: String!
+  "RFC 3339 times."
+  createdAt: String!
+  startedAt: String
+  finishedAt: String
+  "How far it is (the last step reported)."
+  progress: LoadProgress!
+  "The report, once state is SUCCEEDED."
+  report: LoadReport
+  "Why it failed, once state is FAILED."
+  error: LoadJobError
+}
+
+"One step of a load."
+type LoadProgress {
+  "read (the files), check (records and the batch) or write (the transaction); empty while queued."
+  phase: String!
+  "The file being read, in phase read."
+  file: String!
+  """
+  read: files read of total; check: the round (0, then 1, 2, ... when records with problems were
+  left out and the rest is checked again; total 0); write: 0 of 1 while the transaction runs,
+  1 of 1 when it is done.
+  """
+  done: Int!
+  total: Int!
+}
+
+"Why a load job failed: code is an error code of the API (extensions.code: TIMEOUT, UNAVAILABLE, STORAGE_FULL, INTERNAL, ...)."
+type LoadJobError {
+  code: String!
+  message: String!
 }
 
 "What a load did (or, in a dry run, would do)."
@@ -5139,6 +5356,8 @@ type LoadReport {
   merged: [LoadMerge!]!
   "Remarks that need no action."
   notes: [Problem!]!
+  "With loadBatch(async: true): the job that runs the load (the other fields are then empty)."
+  job: LoadJob
 }
 
 "What one batch of a load changed."
@@ -6460,6 +6679,42 @@ func (ec *executionContext) childFields_LoadBatchReport(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type LoadBatchReport", field.Name)
 }
 
+func (ec *executionContext) childFields_LoadJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LoadJob_id(ctx, field)
+	case "state":
+		return ec.fieldContext_LoadJob_state(ctx, field)
+	case "files":
+		return ec.fieldContext_LoadJob_files(ctx, field)
+	case "loadedBy":
+		return ec.fieldContext_LoadJob_loadedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LoadJob_createdAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_LoadJob_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_LoadJob_finishedAt(ctx, field)
+	case "progress":
+		return ec.fieldContext_LoadJob_progress(ctx, field)
+	case "report":
+		return ec.fieldContext_LoadJob_report(ctx, field)
+	case "error":
+		return ec.fieldContext_LoadJob_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadJob", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadJobError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_LoadJobError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_LoadJobError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadJobError", field.Name)
+}
+
 func (ec *executionContext) childFields_LoadMerge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -6470,6 +6725,20 @@ func (ec *executionContext) childFields_LoadMerge(ctx context.Context, field gra
 		return ec.fieldContext_LoadMerge_with(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoadMerge", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phase":
+		return ec.fieldContext_LoadProgress_phase(ctx, field)
+	case "file":
+		return ec.fieldContext_LoadProgress_file(ctx, field)
+	case "done":
+		return ec.fieldContext_LoadProgress_done(ctx, field)
+	case "total":
+		return ec.fieldContext_LoadProgress_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadProgress", field.Name)
 }
 
 func (ec *executionContext) childFields_LoadReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6488,6 +6757,8 @@ func (ec *executionContext) childFields_LoadReport(ctx context.Context, field gr
 		return ec.fieldContext_LoadReport_merged(ctx, field)
 	case "notes":
 		return ec.fieldContext_LoadReport_notes(ctx, field)
+	case "job":
+		return ec.fieldContext_LoadReport_job(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoadReport", field.Name)
 }
@@ -7995,6 +8266,14 @@ func (ec *executionContext) field_Mutation_loadBatch_args(ctx context.Context, r
 		return nil, err
 	}
 	args["status"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "async",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["async"] = arg6
 	return args, nil
 }
 
@@ -8477,6 +8756,20 @@ func (ec *executionContext) field_Query_initiatives_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_loadJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -13518,6 +13811,309 @@ func (ec *executionContext) fieldContext_LoadBatchReport_types(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _LoadJob_id(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadJob_state(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v LoadJobState) graphql.Marshaler {
+			return ec.marshalNLoadJobState2kringᚋresolversᚐLoadJobState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "LoadJobState")
+}
+
+func (ec *executionContext) _LoadJob_files(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadJob_loadedBy(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_loadedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_loadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadJob_progress(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *LoadProgress) graphql.Marshaler {
+			return ec.marshalNLoadProgress2ᚖkringᚋresolversᚐLoadProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadJob_report(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Report, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *LoadReport) graphql.Marshaler {
+			return ec.marshalOLoadReport2ᚖkringᚋresolversᚐLoadReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadJob_error(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJob_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *LoadJobError) graphql.Marshaler {
+			return ec.marshalOLoadJobError2ᚖkringᚋresolversᚐLoadJobError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJob_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadJobError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadJobError_code(ctx context.Context, field graphql.CollectedField, obj *LoadJobError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJobError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJobError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJobError", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadJobError_message(ctx context.Context, field graphql.CollectedField, obj *LoadJobError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadJobError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadJobError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadJobError", field, false, false, "String")
+}
+
 func (ec *executionContext) _LoadMerge_source(ctx context.Context, field graphql.CollectedField, obj *LoadMerge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13585,6 +14181,98 @@ func (ec *executionContext) _LoadMerge_with(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_LoadMerge_with(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoadMerge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadProgress_phase(ctx context.Context, field graphql.CollectedField, obj *LoadProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadProgress_phase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadProgress_phase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadProgress_file(ctx context.Context, field graphql.CollectedField, obj *LoadProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadProgress_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadProgress_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadProgress_done(ctx context.Context, field graphql.CollectedField, obj *LoadProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadProgress_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadProgress_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadProgress_total(ctx context.Context, field graphql.CollectedField, obj *LoadProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadProgress_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadProgress_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadProgress", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LoadReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
@@ -13788,6 +14476,38 @@ func (ec *executionContext) fieldContext_LoadReport_notes(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Problem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadReport_job(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *LoadJob) graphql.Marshaler {
+			return ec.marshalOLoadJob2ᚖkringᚋresolversᚐLoadJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadJob(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16389,7 +17109,7 @@ func (ec *executionContext) _Mutation_loadBatch(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().LoadBatch(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["description"].(*string), fc.Args["skipInvalid"].(*bool), fc.Args["sourceType"].(*graph.SourceType), fc.Args["status"].(*graph.Status))
+			return ec.Resolvers.Mutation().LoadBatch(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["description"].(*string), fc.Args["skipInvalid"].(*bool), fc.Args["sourceType"].(*graph.SourceType), fc.Args["status"].(*graph.Status), fc.Args["async"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -19809,6 +20529,68 @@ func (ec *executionContext) fieldContext_Query_precondition(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_precondition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_loadJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_loadJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LoadJob(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"CURATOR", "ADMIN"})
+				if err != nil {
+					var zeroVal *LoadJob
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *LoadJob
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *LoadJob) graphql.Marshaler {
+			return ec.marshalOLoadJob2ᚖkringᚋresolversᚐLoadJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_loadJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_loadJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26629,6 +27411,122 @@ func (ec *executionContext) _LoadBatchReport(ctx context.Context, sel ast.Select
 	return out
 }
 
+var loadJobImplementors = []string{"LoadJob"}
+
+func (ec *executionContext) _LoadJob(ctx context.Context, sel ast.SelectionSet, obj *LoadJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadJob")
+		case "id":
+			out.Values[i] = ec._LoadJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._LoadJob_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._LoadJob_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedBy":
+			out.Values[i] = ec._LoadJob_loadedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._LoadJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._LoadJob_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "finishedAt":
+			out.Values[i] = ec._LoadJob_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "progress":
+			out.Values[i] = ec._LoadJob_progress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "report":
+			out.Values[i] = ec._LoadJob_report(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._LoadJob_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadJobErrorImplementors = []string{"LoadJobError"}
+
+func (ec *executionContext) _LoadJobError(ctx context.Context, sel ast.SelectionSet, obj *LoadJobError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadJobErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadJobError")
+		case "code":
+			out.Values[i] = ec._LoadJobError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._LoadJobError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loadMergeImplementors = []string{"LoadMerge"}
 
 func (ec *executionContext) _LoadMerge(ctx context.Context, sel ast.SelectionSet, obj *LoadMerge) graphql.Marshaler {
@@ -26652,6 +27550,54 @@ func (ec *executionContext) _LoadMerge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "with":
 			out.Values[i] = ec._LoadMerge_with(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadProgressImplementors = []string{"LoadProgress"}
+
+func (ec *executionContext) _LoadProgress(ctx context.Context, sel ast.SelectionSet, obj *LoadProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadProgress")
+		case "phase":
+			out.Values[i] = ec._LoadProgress_phase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._LoadProgress_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._LoadProgress_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LoadProgress_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26716,6 +27662,11 @@ func (ec *executionContext) _LoadReport(ctx context.Context, sel ast.SelectionSe
 		case "notes":
 			out.Values[i] = ec._LoadReport_notes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "job":
+			out.Values[i] = ec._LoadReport_job(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -28526,6 +29477,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_precondition(ctx, field)
+				})
+		case "loadJob":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_loadJob(ctx, field)
 				})
 		case "methods":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -30803,6 +31760,16 @@ func (ec *executionContext) marshalNLoadBatchReport2ᚖkringᚋresolversᚐLoadB
 	return ec._LoadBatchReport(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNLoadJobState2kringᚋresolversᚐLoadJobState(ctx context.Context, v any) (LoadJobState, error) {
+	var res LoadJobState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLoadJobState2kringᚋresolversᚐLoadJobState(ctx context.Context, sel ast.SelectionSet, v LoadJobState) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNLoadMerge2ᚕᚖkringᚋresolversᚐLoadMergeᚄ(ctx context.Context, sel ast.SelectionSet, v []*LoadMerge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30825,6 +31792,14 @@ func (ec *executionContext) marshalNLoadMerge2ᚖkringᚋresolversᚐLoadMerge(c
 		return graphql.Null
 	}
 	return ec._LoadMerge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadProgress2ᚖkringᚋresolversᚐLoadProgress(ctx context.Context, sel ast.SelectionSet, v *LoadProgress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadProgress!")
+		return graphql.Null
+	}
+	return ec._LoadProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLoadReport2ᚖkringᚋresolversᚐLoadReport(ctx context.Context, sel ast.SelectionSet, v *LoadReport) graphql.Marshaler {
@@ -32452,6 +33427,27 @@ func (ec *executionContext) marshalOLang2ᚖkringᚋgraphᚐLang(ctx context.Con
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOLoadJob2ᚖkringᚋresolversᚐLoadJob(ctx context.Context, sel ast.SelectionSet, v *LoadJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoadJobError2ᚖkringᚋresolversᚐLoadJobError(ctx context.Context, sel ast.SelectionSet, v *LoadJobError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadJobError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoadReport2ᚖkringᚋresolversᚐLoadReport(ctx context.Context, sel ast.SelectionSet, v *LoadReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMethod2ᚖkringᚋgraphᚐMethod(ctx context.Context, sel ast.SelectionSet, v *graph.Method) graphql.Marshaler {

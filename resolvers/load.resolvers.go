@@ -13,6 +13,11 @@ import (
 )
 
 // LoadBatch is the resolver for the loadBatch field.
-func (r *mutationResolver) LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) (*LoadReport, error) {
-	return r.loadBatch(ctx, files, loadOptions(dryRun, description, skipInvalid, sourceType, status))
+func (r *mutationResolver) LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status, async *bool) (*LoadReport, error) {
+	return r.loadBatch(ctx, files, loadOptions(dryRun, description, skipInvalid, sourceType, status), async != nil && *async)
+}
+
+// LoadJob is the resolver for the loadJob field.
+func (r *queryResolver) LoadJob(ctx context.Context, id string) (*LoadJob, error) {
+	return r.jobs.get(id), nil
 }

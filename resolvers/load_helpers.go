@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // loadBatch reads the uploads and loads them with loaders.Load, as the CLI does. A rejected
-// load is a report with problems, not an error.
-func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o loaders.Options) (*LoadReport, error) {
+// load is a report with problems, not an error. With async the load is queued as a job
+// (load_jobs.go) and the report only names it.
+func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o loaders.Options, async bool) (*LoadReport, error) {
 	files := make([]loaders.File, 0, len(uploads))
 	for i, u := range uploads {
 		if u == nil || u.File == nil {
@@ -24,16 +26,29 @@ func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o l
 		if err != nil {
 			return nil, fmt.Errorf("read upload %q: %w", u.Filename, err)
 		}
-		name := u.Filename
-		if name == "" {
-			name = fmt.Sprintf("upload-%d", i+1)
+		// Plain text: the last path component, no control characters, at most 200 characters.
+		name := fmt.Sprintf("upload-%d", i+1)
+		if u.Filename != "" {
+			name = loaders.CleanFileName(u.Filename)
 		}
 		files = append(files, loaders.File{Name: name, Data: data})
 	}
 	if p := PrincipalFrom(ctx); p != nil && o.LoadedBy == "" {
 		o.LoadedBy = p.Name
 	}
+	if async {
+		j, err := r.jobs.submit(files, o)
+		if err != nil {
+			return nil, err
+		}
+		out := toLoadReport(&loaders.Report{DryRun: o.DryRun})
+		out.Job = j.model()
+		return out, nil
+	}
 	rep, err := loaders.Load(ctx, r.store, files, o)
+	if size(files) >= bigLoad {
+		defer func() { go debug.FreeOSMemory() }() // give back what the load used now, not over minutes
+	}
 	var ve *graph.ValidationError
 	if err != nil && !errors.As(err, &ve) {
 		return nil, err

@@ -39,6 +39,32 @@ type LoadBatchReport struct {
 	Types     []*LoadTypeDiff `json:"types"`
 }
 
+// A load running in the server (loadBatch with async: true).
+type LoadJob struct {
+	ID    string       `json:"id"`
+	State LoadJobState `json:"state"`
+	// The names of the files, as stored.
+	Files []string `json:"files"`
+	// Who started it (the token's name).
+	LoadedBy string `json:"loadedBy"`
+	// RFC 3339 times.
+	CreatedAt  string  `json:"createdAt"`
+	StartedAt  *string `json:"startedAt,omitempty"`
+	FinishedAt *string `json:"finishedAt,omitempty"`
+	// How far it is (the last step reported).
+	Progress *LoadProgress `json:"progress"`
+	// The report, once state is SUCCEEDED.
+	Report *LoadReport `json:"report,omitempty"`
+	// Why it failed, once state is FAILED.
+	Error *LoadJobError `json:"error,omitempty"`
+}
+
+// Why a load job failed: code is an error code of the API (extensions.code: TIMEOUT, UNAVAILABLE, STORAGE_FULL, INTERNAL, ...).
+type LoadJobError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
 // A literature record merged into a work.
 type LoadMerge struct {
 	Source string `json:"source"`
@@ -46,6 +72,19 @@ type LoadMerge struct {
 	Record string `json:"record"`
 	// The record it merged with (file:line), or the stored source's batches.
 	With string `json:"with"`
+}
+
+// One step of a load.
+type LoadProgress struct {
+	// read (the files), check (records and the batch) or write (the transaction); empty while queued.
+	Phase string `json:"phase"`
+	// The file being read, in phase read.
+	File string `json:"file"`
+	// read: files read of total; check: the round (0, then 1, 2, ... when records with problems were
+	// left out and the rest is checked again; total 0); write: 0 of 1 while the transaction runs,
+	// 1 of 1 when it is done.
+	Done  int `json:"done"`
+	Total int `json:"total"`
 }
 
 // What a load did (or, in a dry run, would do).
@@ -63,6 +102,8 @@ type LoadReport struct {
 	Merged []*LoadMerge `json:"merged"`
 	// Remarks that need no action.
 	Notes []*graph.Problem `json:"notes"`
+	// With loadBatch(async: true): the job that runs the load (the other fields are then empty).
+	Job *LoadJob `json:"job,omitempty"`
 }
 
 // The diff of one node type: nodes new, updated or unchanged; literature records merged into a work
@@ -173,6 +214,69 @@ type WorkModelConnection struct {
 type WorkModelEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *graph.WorkModel `json:"node"`
+}
+
+// The state of a load job.
+type LoadJobState string
+
+const (
+	// Waiting for the job before it to finish.
+	LoadJobStateQueued  LoadJobState = "QUEUED"
+	LoadJobStateRunning LoadJobState = "RUNNING"
+	// The load ran to its end: `report` says what it did, also when it was rejected (report.rejected, report.problems).
+	LoadJobStateSucceeded LoadJobState = "SUCCEEDED"
+	// The load could not run to its end (storage fault, server shutting down, ...): `error` says why; nothing was written.
+	LoadJobStateFailed LoadJobState = "FAILED"
+)
+
+var AllLoadJobState = []LoadJobState{
+	LoadJobStateQueued,
+	LoadJobStateRunning,
+	LoadJobStateSucceeded,
+	LoadJobStateFailed,
+}
+
+func (e LoadJobState) IsValid() bool {
+	switch e {
+	case LoadJobStateQueued, LoadJobStateRunning, LoadJobStateSucceeded, LoadJobStateFailed:
+		return true
+	}
+	return false
+}
+
+func (e LoadJobState) String() string {
+	return string(e)
+}
+
+func (e *LoadJobState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LoadJobState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LoadJobState", str)
+	}
+	return nil
+}
+
+func (e LoadJobState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LoadJobState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LoadJobState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Roles of API tokens.

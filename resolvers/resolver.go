@@ -10,6 +10,7 @@ import (
 type Resolver struct {
 	store *graph.Store
 	log   *slog.Logger
+	jobs  *loadJobs // load_jobs.go
 }
 
 // New returns a Resolver over store.
@@ -17,5 +18,5 @@ func New(store *graph.Store, log *slog.Logger) *Resolver {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Resolver{store: store, log: log}
+	return &Resolver{store: store, log: log, jobs: newLoadJobs(store, log)}
 }

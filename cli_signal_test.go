@@ -150,8 +150,16 @@ func TestHeldDataDir(t *testing.T) {
 	kb := filepath.Join(tmp, "extra.yaml")
 	os.WriteFile(kb, []byte("format: kring-batch/1\nbatch: {id: extra}\nsources:\n  - {id: source/held, type: PRESS, title: Held, status: CONFIRMED}\n"), 0o644)
 	c = startChild(t, []string{"KRING_TOKEN=" + tok}, "load", "--url", url, kb)
-	if code := c.wait(20 * time.Second); code != 0 || !strings.Contains(c.stdout.String(), "batch/extra: loaded") {
-		t.Errorf("load --url: exit %d\nstdout %s\nstderr %s", code, c.stdout.String(), c.stderr.String())
+	if code := c.wait(20 * time.Second); code != 0 || !strings.Contains(c.stdout.String(), "batch/extra: loaded") ||
+		!strings.Contains(c.stderr.String(), "running as job") {
+		t.Errorf("load --url: exit %d (want 0, the batch loaded through a job)\nstdout %s\nstderr %s", code, c.stdout.String(), c.stderr.String())
+	}
+	// A rejected batch through the API: exit 1 and the problem with its place, as a local load.
+	bad := filepath.Join(tmp, "bad.yaml")
+	os.WriteFile(bad, []byte("format: kring-batch/1\nbatch: {id: bad}\nsources:\n  - {id: source/bad, type: NOT_A_TYPE, title: Bad, status: CONFIRMED}\n"), 0o644)
+	c = startChild(t, []string{"KRING_TOKEN=" + tok}, "load", "--url", url, bad)
+	if code := c.wait(20 * time.Second); code != 1 || !strings.Contains(c.stdout.String()+c.stderr.String(), "bad.yaml:4") {
+		t.Errorf("load --url of a bad batch: exit %d (want 1 and the problem at bad.yaml:4)\nstdout %s\nstderr %s", code, c.stdout.String(), c.stderr.String())
 	}
 	c = startChild(t, nil, "load", "--url", url, kb) // no token
 	if code := c.wait(20 * time.Second); code == 0 || !strings.Contains(c.stderr.String(), "token") {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"kring/graph"
 	"kring/loaders"
@@ -109,17 +110,35 @@ func (r *remote) export(ctx context.Context, w io.Writer, format, batch string) 
 }
 
 // loadBatchMutation asks for every field of the load report (the JSON of a loaders.Report).
+// The load runs as a job in the server (async: true), so that no request deadline or dropped
+// connection can leave the client without an answer; loadJobQuery polls it.
 const loadBatchMutation = `mutation Load($files: [Upload!]!, $dryRun: Boolean, $description: String, $skipInvalid: Boolean, $sourceType: SourceType, $status: Status) {
-  loadBatch(files: $files, dryRun: $dryRun, description: $description, skipInvalid: $skipInvalid, sourceType: $sourceType, status: $status) {
-    dryRun
-    batches { batch kind files { name sha256 } written noChange added removed unchanged
-      types { type new updated unchanged duplicate conflict skipped } }
-    skipped { file line column field message }
-    problems { file line column field message }
-    merged { source record with }
-    notes { file line column field message }
+  loadBatch(files: $files, dryRun: $dryRun, description: $description, skipInvalid: $skipInvalid, sourceType: $sourceType, status: $status, async: true) {
+    job { id state }
   }
 }`
+
+// loadJobQuery asks for a load job's state, progress, report (every field of a loaders.Report)
+// and error.
+const loadJobQuery = `query Job($id: ID!) {
+  loadJob(id: $id) {
+    id state
+    progress { phase file done total }
+    error { code message }
+    report {
+      dryRun
+      batches { batch kind files { name sha256 } written noChange added removed unchanged
+        types { type new updated unchanged duplicate conflict skipped } }
+      skipped { file line column field message }
+      problems { file line column field message }
+      merged { source record with }
+      notes { file line column field message }
+    }
+  }
+}`
+
+// jobPoll is how often `kring load --url` asks for its job's progress.
+const jobPoll = 300 * time.Millisecond
 
 // load sends files to the loadBatch mutation as a GraphQL multipart request and returns the
 // report as `kring load` prints it.
@@ -186,26 +205,105 @@ func (r *remote) load(ctx context.Context, files []loaders.File, o loaders.Optio
 	}
 	var out struct {
 		Data struct {
-			LoadBatch *loaders.Report `json:"loadBatch"`
+			LoadBatch *struct {
+				Job *struct {
+					ID    string `json:"id"`
+					State string `json:"state"`
+				} `json:"job"`
+			} `json:"loadBatch"`
 		} `json:"data"`
-		Errors []struct {
-			Message    string         `json:"message"`
-			Extensions map[string]any `json:"extensions"`
-		} `json:"errors"`
+		Errors gqlErrors `json:"errors"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, fmt.Errorf("server at %s: %s: %s", r.url, resp.Status, strings.TrimSpace(string(body)))
 	}
-	if len(out.Errors) > 0 || out.Data.LoadBatch == nil {
-		var msgs []string
-		for _, e := range out.Errors {
-			msgs = append(msgs, fmt.Sprintf("%s (%v)", e.Message, e.Extensions["code"]))
+	if len(out.Errors) > 0 || out.Data.LoadBatch == nil || out.Data.LoadBatch.Job == nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("kring load: server at %s refused the load: %s", r.url, out.Errors)}
+	}
+	return r.waitJob(ctx, out.Data.LoadBatch.Job.ID, stderr)
+}
+
+// gqlErrors are the errors of a GraphQL response, printed with their codes.
+type gqlErrors []struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (es gqlErrors) String() string {
+	var msgs []string
+	for _, e := range es {
+		msgs = append(msgs, fmt.Sprintf("%s (%v)", e.Message, e.Extensions["code"]))
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// waitJob polls a load job until it ends, printing its progress, and returns its report. When
+// ctx ends first (SIGINT), it returns at once: the job goes on in the server, and the message
+// says how to follow it.
+func (r *remote) waitJob(ctx context.Context, id string, stderr io.Writer) (*loaders.Report, error) {
+	fmt.Fprintf(stderr, "kring load: running as job %s in the server\n", id)
+	body, _ := json.Marshal(map[string]any{"query": loadJobQuery, "variables": map[string]any{"id": id}})
+	last := ""
+	for {
+		status, b, err := r.graphQL(ctx, body)
+		if ctx.Err() != nil {
+			return nil, &exitError{code: 130, msg: fmt.Sprintf("kring load: interrupted; job %s goes on in the server (it commits whole or not at all): ask for loadJob(id: %q)", id, id)}
 		}
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("kring load: server at %s refused the load: %s", r.url, strings.Join(msgs, "; "))}
+		if err != nil {
+			return nil, err
+		}
+		var out struct {
+			Data struct {
+				LoadJob *struct {
+					State    string `json:"state"`
+					Progress struct {
+						Phase string `json:"phase"`
+						File  string `json:"file"`
+						Done  int    `json:"done"`
+						Total int    `json:"total"`
+					} `json:"progress"`
+					Error *struct {
+						Code    string `json:"code"`
+						Message string `json:"message"`
+					} `json:"error"`
+					Report *loaders.Report `json:"report"`
+				} `json:"loadJob"`
+			} `json:"data"`
+			Errors gqlErrors `json:"errors"`
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, fmt.Errorf("server at %s: HTTP %d: %s", r.url, status, strings.TrimSpace(string(b)))
+		}
+		j := out.Data.LoadJob
+		if len(out.Errors) > 0 || j == nil {
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("kring load: job %s at %s: %s", id, r.url, out.Errors)}
+		}
+		if p := j.Progress; p.Phase != "" {
+			line := fmt.Sprintf("%s %s %d/%d", p.Phase, p.File, p.Done, p.Total)
+			if line != last {
+				fmt.Fprintf(stderr, "kring load: %s\n", strings.Join(strings.Fields(line), " "))
+				last = line
+			}
+		}
+		switch j.State {
+		case "SUCCEEDED":
+			if j.Report == nil {
+				return nil, fmt.Errorf("server at %s: job %s succeeded without a report", r.url, id)
+			}
+			for _, b := range j.Report.Batches {
+				b.Batch = graph.ShortID(b.Batch)
+			}
+			return j.Report, nil
+		case "FAILED":
+			msg := "no reason given"
+			if j.Error != nil {
+				msg = fmt.Sprintf("%s (%s)", j.Error.Message, j.Error.Code)
+			}
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("kring load: job %s at %s failed: %s", id, r.url, msg)}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(jobPoll):
+		}
 	}
-	rep := out.Data.LoadBatch
-	for _, b := range rep.Batches {
-		b.Batch = graph.ShortID(b.Batch)
-	}
-	return rep, nil
 }

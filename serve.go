@@ -110,7 +110,9 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 		return nil
 	}
 	defer st.Close()
-	g.open(routes(st, log, o))
+	res := resolvers.New(st, log)
+	defer res.Close() // before st.Close: a load job in flight is cancelled (never half-written)
+	g.open(routesWith(res, st, log, o))
 	info := st.Info()
 	log.Info("serving", "addr", url, "backend", sf.backend, "data", sf.data, "quads", st.QuadCount(), "write_tokens", len(tokens),
 		"read_only", sf.readOnly, "from_snapshot", info.FromSnapshot, "search_in_memory", info.SearchInMemory, "ready_after", time.Since(start).Round(time.Millisecond))
@@ -194,12 +196,18 @@ func newMux(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler
 
 // routes wires the HTTP routes: the GraphQL API, export, health, GraphiQL and the explorer.
 func routes(st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
+	return routesWith(resolvers.New(st, log), st, log, o)
+}
+
+// routesWith is routes with the API's resolver given, so that serve can close it (ending the
+// load jobs it runs) before the store closes.
+func routesWith(r *resolvers.Resolver, st *graph.Store, log *slog.Logger, o resolvers.Options) http.Handler {
 	mux := http.NewServeMux()
 	if o.Metrics == nil {
 		o.Metrics = resolvers.NewMetrics(st)
 	}
 	mux.Handle("GET /metrics", o.Metrics.Handler()) // Prometheus text format
-	mux.Handle("/graphql", resolvers.NewHandler(resolvers.New(st, log), o))
+	mux.Handle("/graphql", resolvers.NewHandler(r, o))
 	mux.Handle("GET /compare.csv", resolvers.CompareCSV(st, log))
 	mux.Handle("GET /export", exportHandler(st, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

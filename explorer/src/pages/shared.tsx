@@ -1,7 +1,8 @@
 // Record sections shared by work-model, method and outcome pages.
 
 import { Fragment } from 'preact';
-import { DirectionBadge, NodeLink, Scroll, SourceLinks, StatusBadge, useApp, type SourceRef } from '../ui';
+import { DirectionBadge, NodeLink, Scroll, SourceLinks, StatusBadge, useApp, useFeatures, type SourceRef } from '../ui';
+import { userNote } from '../lib/text';
 
 export const SRC = 'id title year url status';
 export const ASSESSMENTS = `assessments { id criterion value stakeholderGroup method(lang: $lang) date text(lang: $lang) status note sources { ${SRC} } }`;
@@ -44,24 +45,61 @@ export interface BatchRef {
   loadedAt: string;
 }
 
+/**
+ * A curator note, in the page language only: where the server has `note(lang:)` it already
+ * returns null for a note without text in that language; an older server's notes are English
+ * and show on English pages only. Internal references ("§6 item 12") are left out.
+ */
 export function Note({ note }: { note?: string | null }) {
   const { t } = useApp();
-  if (!note) return null;
+  const text = useNoteText(note);
+  if (!text) return null;
   return (
     <p class="note">
       <span class="visually-hidden">{t('f.note')}: </span>
-      {note}
+      {text}
     </p>
   );
 }
 
-/** Assessments grouped per stakeholder group. */
-export function Assessments({ items }: { items: Assessment[] }) {
-  const { t, label } = useApp();
-  if (items.length === 0) return <p class="muted">{t('none')}</p>;
+/** The text of a curator note as the page may show it (see Note), or null. */
+export function useNoteText(note?: string | null): string | null {
+  const { lang } = useApp();
+  const f = useFeatures();
+  const text = userNote(note);
+  if (!text || !f || (!f.noteLang && lang !== 'en')) return null;
+  return text;
+}
+
+/**
+ * Assessments grouped per stakeholder group. Placeholders (value UNKNOWN: the study's judgements
+ * are not public) collapse into one sentence instead of table rows.
+ */
+export function Assessments({ items: all }: { items: Assessment[] }) {
+  const { t, label, href } = useApp();
+  if (all.length === 0) return <p class="muted">{t('none')}</p>;
+  const items = all.filter((a) => a.value !== 'UNKNOWN');
+  const unknown = all.length - items.length;
+  const unknownSources = [...new Map(all.filter((a) => a.value === 'UNKNOWN').flatMap((a) => a.sources).map((x) => [x.id, x])).values()];
+  const placeholders =
+    unknown > 0 ? (
+      <p class="unavailable" data-testid="judgements-unavailable">
+        {items.length === 0 ? t('judgement.unavailable.long', { n: unknown }) : t('judgement.unavailable')}{' '}
+        <a href={href('/over')}>{t('judgement.about')}</a>
+        {unknownSources.length > 0 && (
+          <span class="small">
+            {' '}
+            (<SourceLinks sources={unknownSources} />)
+          </span>
+        )}
+      </p>
+    ) : null;
+  if (items.length === 0) return placeholders;
   const groups = new Map<string, Assessment[]>();
   for (const a of items) groups.set(a.stakeholderGroup, [...(groups.get(a.stakeholderGroup) ?? []), a]);
   return (
+    <>
+    {placeholders}
     <Scroll label={t('sec.assessments')}>
       <table class="data">
         <thead>
@@ -102,6 +140,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
         </tbody>
       </table>
     </Scroll>
+    </>
   );
 }
 
@@ -181,6 +220,37 @@ export interface ClaimRowView {
   sources: SourceRef[];
   method?: { id: string; name: string; kind: string };
   outcome?: { id: string; label: string; domain: string };
+  /** Set when the claim counts here through an implementing initiative (roll-up). */
+  via?: { id: string; name: string; kind?: string } | null;
+  confidence?: ConfidenceView | null;
+}
+
+export interface ConfidenceView {
+  level: string;
+  reasons?: string[];
+  explanation: string[];
+}
+
+/** The confidence fields of a claim (OutcomeClaim.confidence), explained in the page language. */
+export const CONFIDENCE = 'confidence { level reasons explanation(lang: $lang) }';
+
+/** A claim's confidence: its level as a word (not only a colour) and the reasons as sentences. */
+export function ConfidenceBadge({ c }: { c?: ConfidenceView | null }) {
+  const { t } = useApp();
+  if (!c) return null;
+  const level = t(`conf.${c.level}`);
+  return (
+    <div class="confidence" data-confidence={c.level}>
+      <span class={`conf conf-${c.level.toLowerCase().replace('_', '-')}`}>{t('conf.label', { level })}</span>
+      {c.explanation.length > 0 && (
+        <ul class="small conf-why">
+          {c.explanation.map((e, i) => (
+            <li key={i}>{e}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
 
 export const CLAIM_FIELDS = `id direction design sampleSize effectSize effectMetric timeframe population(lang: $lang) text(lang: $lang) status note sources { ${SRC} }`;
@@ -189,6 +259,8 @@ export const CLAIM_FIELDS = `id direction design sampleSize effectSize effectMet
 export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'outcome' | 'method' | 'both' }) {
   const { t, label } = useApp();
   if (claims.length === 0) return <p class="muted">{t('method.claimsEmpty')}</p>;
+  const showVia = claims.some((c) => c.via !== undefined);
+  const showConf = claims.some((c) => !!c.confidence);
   return (
     <Scroll label={t('sec.claims')}>
       <table class="data claims">
@@ -196,8 +268,10 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
           <tr>
             {show !== 'outcome' && <th scope="col">{t('f.method')}</th>}
             {show !== 'method' && <th scope="col">{t('f.outcome')}</th>}
+            {showVia && <th scope="col">{t('f.viaLabel')}</th>}
             <th scope="col">{t('f.direction')}</th>
             <th scope="col">{t('f.design')}</th>
+            {showConf && <th scope="col">{t('f.confidence')}</th>}
             <th scope="col">{t('f.what')}</th>
             <th scope="col">{t('f.status')}</th>
             <th scope="col">{t('f.sources')}</th>
@@ -205,7 +279,7 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
         </thead>
         <tbody>
           {claims.map((c) => (
-            <tr key={c.id} data-claim={c.id}>
+            <tr key={`${c.id}|${c.via?.id ?? ''}`} data-claim={c.id} data-via={c.via?.id}>
               {show !== 'outcome' && (
                 <td>{c.method && <NodeLink id={c.method.id}>{c.method.name}</NodeLink>}</td>
               )}
@@ -213,6 +287,17 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
                 <td>
                   {c.outcome && <NodeLink id={c.outcome.id}>{c.outcome.label}</NodeLink>}
                   {c.outcome && <div class="muted small">{label('OutcomeDomain', c.outcome.domain)}</div>}
+                </td>
+              )}
+              {showVia && (
+                <td>
+                  {c.via ? (
+                    <span class="via">
+                      {t('f.via', { name: '' }).trim()} <NodeLink id={c.via.id}>{c.via.name}</NodeLink>
+                    </span>
+                  ) : (
+                    <span class="muted">{t('f.own')}</span>
+                  )}
                 </td>
               )}
               <td>
@@ -229,6 +314,11 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
                 ) : null}
                 {c.timeframe && c.timeframe !== 'UNKNOWN' ? <div class="small">{label('Timeframe', c.timeframe)}</div> : null}
               </td>
+              {showConf && (
+                <td>
+                  <ConfidenceBadge c={c.confidence} />
+                </td>
+              )}
               <td>
                 {c.text}
                 {c.population && <div class="small muted">{c.population}</div>}

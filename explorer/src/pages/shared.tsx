@@ -3,6 +3,7 @@
 import { Fragment } from 'preact';
 import { DirectionBadge, NodeLink, Scroll, SourceLinks, StatusBadge, useApp, useFeatures, type SourceRef } from '../ui';
 import { userNote } from '../lib/text';
+import { STRINGS, translate } from '../lib/i18n';
 
 export const SRC = 'id title year url status';
 export const ASSESSMENTS = `assessments { id criterion value stakeholderGroup method(lang: $lang) date text(lang: $lang) status note sources { ${SRC} } }`;
@@ -62,13 +63,30 @@ export function Note({ note }: { note?: string | null }) {
   );
 }
 
+/**
+ * Replaces vocabulary codes in free text written by curators ("status CANDIDATE", "NEGATIVE
+ * records ...") by their labels in the page language; other words stay as they are.
+ */
+export function useReadable(): (s: string) => string {
+  const { lang, concepts } = useApp();
+  return (s: string) =>
+    s.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b/g, (m) => {
+      if (m.length < 4) return m;
+      for (const key of [`status.${m}`, `dir.${m}`]) if (STRINGS[key]) return translate(lang, key);
+      for (const scheme of Object.values(concepts)) if (scheme[m]) return scheme[m];
+      const k = Object.keys(STRINGS).find((x) => x.startsWith('enum.') && x.endsWith(`.${m}`));
+      return k ? translate(lang, k) : m;
+    });
+}
+
 /** The text of a curator note as the page may show it (see Note), or null. */
 export function useNoteText(note?: string | null): string | null {
   const { lang } = useApp();
   const f = useFeatures();
+  const readable = useReadable();
   const text = userNote(note);
   if (!text || !f || (!f.noteLang && lang !== 'en')) return null;
-  return text;
+  return readable(text);
 }
 
 /**

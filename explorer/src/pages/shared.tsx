@@ -299,16 +299,16 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
           {claims.map((c) => (
             <tr key={`${c.id}|${c.via?.id ?? ''}`} data-claim={c.id} data-via={c.via?.id}>
               {show !== 'outcome' && (
-                <td>{c.method && <NodeLink id={c.method.id}>{c.method.name}</NodeLink>}</td>
+                <td data-label={t('f.method')}>{c.method && <NodeLink id={c.method.id}>{c.method.name}</NodeLink>}</td>
               )}
               {show !== 'method' && (
-                <td>
+                <td data-label={t('f.outcome')}>
                   {c.outcome && <NodeLink id={c.outcome.id}>{c.outcome.label}</NodeLink>}
                   {c.outcome && <div class="muted small">{label('OutcomeDomain', c.outcome.domain)}</div>}
                 </td>
               )}
               {showVia && (
-                <td>
+                <td data-label={t('f.viaLabel')}>
                   {c.via ? (
                     <span class="via">
                       {t('f.via', { name: '' }).trim()} <NodeLink id={c.via.id}>{c.via.name}</NodeLink>
@@ -318,10 +318,10 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
                   )}
                 </td>
               )}
-              <td>
+              <td data-label={t('f.direction')}>
                 <DirectionBadge direction={c.direction} />
               </td>
-              <td>
+              <td data-label={t('f.design')}>
                 {c.design ? label('StudyDesign', c.design) : t('unknown')}
                 {c.sampleSize ? <div class="small">n = {c.sampleSize}</div> : null}
                 {c.effectSize != null ? (
@@ -333,19 +333,19 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
                 {c.timeframe && c.timeframe !== 'UNKNOWN' ? <div class="small">{label('Timeframe', c.timeframe)}</div> : null}
               </td>
               {showConf && (
-                <td>
+                <td data-label={t('f.confidence')}>
                   <ConfidenceBadge c={c.confidence} />
                 </td>
               )}
-              <td>
+              <td data-label={t('f.what')}>
                 {c.text}
                 {c.population && <div class="small muted">{c.population}</div>}
                 <Note note={c.note} />
               </td>
-              <td>
+              <td data-label={t('f.status')}>
                 <StatusBadge status={c.status} />
               </td>
-              <td>
+              <td data-label={t('f.sources')}>
                 <SourceLinks sources={c.sources} />
               </td>
             </tr>

@@ -469,6 +469,17 @@ test('method page: FGC shows the Amsterdam RCT claims, each marked as through th
     assert(/via/.test(cell), `row ${i} says "via": ${cell.slice(0, 120)}`);
   }
   assert((await page.locator(`section#outcomes tr[data-via="${FGC_RCT}"] a[href^="/initiative/"]`).count()) === n, 'each via label links to the initiative');
+  // Where the API rates claims: each shows its level as a word with the reasons in Dutch.
+  const claimFields = (await gql(`{ __type(name: "OutcomeClaim") { fields { name } } }`)).__type.fields.map((f) => f.name);
+  if (claimFields.includes('confidence')) {
+    for (let i = 0; i < n; i++) {
+      const c = via.nth(i).locator('[data-confidence]');
+      assert((await c.count()) === 1, `row ${i}: confidence shown`);
+      const txt = (await c.textContent()) ?? '';
+      assert(/betrouwbaarheid: (hoog|matig|laag|zeer laag)/.test(txt), `row ${i}: confidence level in words: ${txt}`);
+      assert((await c.locator('li').count()) > 0, `row ${i}: confidence explained`);
+    }
+  } else console.log('    the server has no OutcomeClaim.confidence yet: confidence not checked');
   // Direction is text and a symbol, not only colour.
   const dirs = await page.locator('section#outcomes [data-direction]').allTextContents();
   assert(dirs.every((d) => /[+0−±]\s*\S/.test(d.trim())), `directions as symbol + word: ${dirs.join(' | ')}`);

@@ -277,7 +277,7 @@ export const CLAIM_FIELDS = `id direction design sampleSize effectSize effectMet
 export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'outcome' | 'method' | 'both' }) {
   const { t, label } = useApp();
   if (claims.length === 0) return <p class="muted">{t('method.claimsEmpty')}</p>;
-  const showVia = claims.some((c) => c.via !== undefined);
+  const showVia = claims.some((c) => !!c.via);
   const showConf = claims.some((c) => !!c.confidence);
   return (
     <Scroll label={t('sec.claims')}>

@@ -529,7 +529,7 @@ export const STRINGS: Record<string, Entry> = {
   'rec.noClaims': { nl: 'Geen beweringen over uitkomsten die deze aanbeveling onderbouwen.', en: 'No outcome claims support this recommendation.' },
   'rec.methodEvidence': { nl: 'Bekijk het bewijs bij {name}', en: 'See the evidence for {name}' },
 
-  'search.highlightIn': { nl: 'gevonden in: {field}', en: 'found in: {field}' },
+  'search.highlightIn': { nl: 'gevonden in {field}', en: 'found in {field}' },
   'search.facet.serverTypes': { nl: 'Soort (aantal treffers)', en: 'Type (number of hits)' },
   'search.facet.all': { nl: 'alle soorten', en: 'all types' },
   'search.field.name': { nl: 'naam', en: 'name' },

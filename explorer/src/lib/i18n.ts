@@ -404,6 +404,7 @@ export const STRINGS: Record<string, Entry> = {
     nl: 'Eigen beweringen over deze methode, en beweringen over initiatieven die haar toepassen (gemarkeerd met “via”).',
     en: 'Claims about this method itself, and claims about initiatives that implement it (marked “via”).',
   },
+  'method.bestConfidence': { nl: 'Betrouwbaarheid (beste bewering)', en: 'Confidence (best claim)' },
   'method.claims.own': { nl: '{n} eigen', en: '{n} own' },
   'method.claims.viaCount': { nl: '{n} via toepassingen', en: '{n} through implementations' },
   'judgement.unavailable': { nl: 'Nog niet publiek beschikbaar.', en: 'Not yet publicly available.' },

@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ExtLink, NodeLink, QueryView, Section, SourceLinks, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, Dl, type SourceRef } from '../ui';
 import type { Features } from '../lib/features';
 import {
-  ASSESSMENTS, Assessments, BATCHES, BatchLinks, CHARACTERISTICS, CLAIM_FIELDS, CONFIDENCE, ClaimsTable, Inline, Note, Preconditions, REQUIREMENTS, SRC, Swot,
-  type Assessment, type BatchRef, type Characteristic, type ClaimRowView, type Requirement,
+  ASSESSMENTS, Assessments, BATCHES, BatchLinks, CHARACTERISTICS, CLAIM_FIELDS, CONFIDENCE, ConfidenceBadge, ClaimsTable, Inline, Note, Preconditions, REQUIREMENTS, SRC, Swot,
+  type Assessment, type BatchRef, type Characteristic, type ClaimRowView, type ConfidenceView, type Requirement,
 } from './shared';
 import { GraphExplorer } from '../graph/explorer';
 import { GTYPES, STATUSES } from '../graph/model';
@@ -34,7 +34,7 @@ export function methodClaims(f: Features): { claims: string; implementedBy: stri
 
 export function methodQuery(f: Features): string {
   const c = methodClaims(f);
-  return METHOD_QUERY.replace('@CLAIMS@', c.claims).replace('@IMPLEMENTED_BY@', c.implementedBy);
+  return METHOD_QUERY.replace('@CLAIMS@', c.claims).replace('@IMPLEMENTED_BY@', c.implementedBy).replace('@CONFIDENCE@', f.confidence ? CONFIDENCE : '');
 }
 
 type ClaimNode = ClaimRowView & { outcome: { id: string; label: string; domain: string } };
@@ -68,6 +68,7 @@ export const METHOD_QUERY = `query Method($id: ID!, $lang: Lang!) {
       ${ASSESSMENTS}
       evidenceRatings { id registry level date url status note sources { ${SRC} } }
       @CLAIMS@
+      @CONFIDENCE@
       implements { ${M} }
       @IMPLEMENTED_BY@
       similarTo { ${M} }
@@ -118,6 +119,8 @@ export interface MethodRecord {
   characteristics: Characteristic[];
   assessments: Assessment[];
   evidenceRatings: { id: string; registry: string; level: string; date?: string | null; url?: string | null; status: string; note?: string | null; sources: SourceRef[] }[];
+  /** Best confidence among its claims (scope ALL), where the API rates claims. */
+  confidence?: ConfidenceView | null;
   claims: { totalCount: number; nodes?: ClaimNode[]; edges?: { via?: MethodRef | null; node: ClaimNode }[] };
   implements: MethodRef[];
   implementedBy: (MethodRef & { claims?: { totalCount: number; nodes: ClaimNode[] } })[];
@@ -228,6 +231,7 @@ export function MethodPage({ id }: { id: string }) {
                 [t('f.networkStrategies'), m.networkStrategies.length > 0 && <Inline items={m.networkStrategies} render={(c) => c.label} />],
                 [t('f.socialCapital'), m.socialCapital.length > 0 && <Inline items={m.socialCapital} render={(c) => c.label} />],
                 [t('f.gottlieb'), m.gottliebLevel?.label],
+                [t('method.bestConfidence'), m.confidence && <ConfidenceBadge c={m.confidence} />],
                 [t('f.implements'), m.implements.length > 0 && <Inline items={m.implements} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
                 [t('f.implementedBy'), m.implementedBy.length > 0 && <Inline items={m.implementedBy} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
                 [t('f.similarTo'), m.similarTo.length > 0 && <Inline items={m.similarTo} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],

@@ -78,8 +78,70 @@ func axisIndex(a Axis) (int, error) {
 // AxisValue is one value of an axis: a node id (work models, methods, target groups, outcomes)
 // or a vocabulary code (the other axes).
 type AxisValue struct {
-	Key  string
-	text TextValue
+	Key string
+	// IsNone marks the explicit "none" value: claims whose subject (or the claim itself) has no
+	// value on the axis count there, so that no claim is dropped. Its key is NoneKey.
+	IsNone bool
+	// Status is the status of the node behind the value (work models, methods, target groups,
+	// outcomes); nil for vocabulary codes and the none value.
+	Status *Status
+	// Broader is the broader term the value rolls up into (vocabulary axes), or nil.
+	Broader *string
+	// Depth is 0 for top terms, 1 for their narrower terms, and so on.
+	Depth int
+	text  TextValue
+}
+
+// NoneKey is the key of an axis's "none" value.
+const NoneKey = "none"
+
+// noneLabels name the none value of each axis.
+var noneLabels = [numAxes]TextValue{
+	axWorkModel:            {"geen werkmodel", "no work model"},
+	axMethod:               {"geen methodiek", "no method"},
+	axActorType:            {"geen actortype", "no actor type"},
+	axTargetGroup:          {"geen doelgroep", "no target group"},
+	axSupportFunction:      {"geen steunfunctie", "no support function"},
+	axOutcomeDomain:        {"geen uitkomstdomein", "no outcome domain"},
+	axOutcome:              {"geen uitkomst", "no outcome"},
+	axPreconditionCategory: {"geen randvoorwaarde", "no precondition"},
+	axSourceType:           {"geen bron", "no source"},
+	axRegion:               {"geen regio", "no region"},
+}
+
+// TermMode tells whether vocabulary terms count as coded or also under their broader terms.
+type TermMode string
+
+// Term modes.
+const (
+	TermsRolledUp TermMode = "ROLLED_UP"
+	TermsAsCoded  TermMode = "AS_CODED"
+)
+
+// MatrixOptions are the roll-up choices of a matrix or of claim statistics. The zero value is
+// the default: terms rolled up, claims of initiatives counted for the methods they implement.
+type MatrixOptions struct {
+	// AsCoded counts each claim under its vocabulary terms as coded only; otherwise also under
+	// every broader term (VOLUNTEER_KEY_FIGURE also under VOLUNTEER, BE_VLG also under BE).
+	AsCoded bool
+	// NoVia leaves out the roll-up through implementations: otherwise an initiative's claims also
+	// count for the methods it implements (METHOD axis) and for their work models (WORK_MODEL).
+	NoVia bool
+}
+
+// variant returns which of a method row's value lists (0 or 1) axis ax reads under o.
+func (o MatrixOptions) variant(ax int) int {
+	switch {
+	case ax == axWorkModel || ax == axMethod:
+		if !o.NoVia {
+			return 1
+		}
+	case axisSchemes[ax] != "":
+		if !o.AsCoded {
+			return 1
+		}
+	}
+	return 0
 }
 
 // Label returns the value's name or label in lang, or its code when it has none.
@@ -104,9 +166,17 @@ type analytics struct {
 	claims   []claimRow  // every outcome claim, in id order
 	methods  []methodRow // every method and initiative, in id order
 	methodOf map[string]int32
-	sources  []string // every source id, in id order
-	sourceOf map[string]int32
-	axes     [numAxes]axisValues
+	// claimOf maps claim ids to positions in claims, built on first use (claimIndex).
+	claimOfOnce sync.Once
+	claimOf     map[string]int32
+	sources     []string // every source id, in id order
+	sourceOf    map[string]int32
+	axes        [numAxes]axisValues
+	hasNone     [numAxes][2]bool // some claim has no value on the axis (in the variant)
+	// claimUp holds, by claim, the OUTCOME_DOMAIN and SOURCE_TYPE values rolled up to broader
+	// terms; nil while no claim has any (those vocabularies have no broader terms today), so that
+	// claim rows stay small.
+	claimUp [][2][]int32
 
 	// matrices caches computed matrices by their arguments: the read model is immutable, so a
 	// matrix stays valid as long as its index is the store's.
@@ -117,15 +187,18 @@ type analytics struct {
 type axisValues struct {
 	values []*AxisValue
 	index  map[string]int32 // key → position in values
+	none   *AxisValue       // the "none" value (not in values)
 }
 
 // claimRow is one outcome claim with its facets.
 type claimRow struct {
 	id        string
+	index     int32    // position in analytics.claims
 	method    int32    // subject, in analytics.methods; -1 when missing
 	one       [2]int32 // value on OUTCOME, value on OUTCOME_DOMAIN; -1 when missing
 	direction int8     // position in Vocabularies["Direction"], -1 when unknown
 	design    int8     // Rank("StudyDesign"), -1 when unknown
+	flags     uint8    // flagClaimNC, flagSourceNC (confidence.go)
 	hasDesign bool
 	level     int8 // the subject's best EvidenceRank, -1 when none (a copy, to keep tallies sequential)
 	status    Status
@@ -137,34 +210,63 @@ type claimRow struct {
 
 // methodRow is one method or initiative with its facets.
 type methodRow struct {
-	id      string
-	vals    [numAxes][]int32 // values on the axes that come from the subject
-	claims  []int32          // its outcome claims, in id order
-	sources int              // distinct sources cited by its outcome claims
-	design  int8             // strongest design among its claims, -1 when none
-	level   int8             // best EvidenceRank among its ratings, -1 when none
+	id string
+	// vals are the values on the axes that come from the subject, in two variants (see
+	// MatrixOptions.variant): [0] own and as coded, [1] with the roll-up (through
+	// implementations on WORK_MODEL and METHOD, broader terms on vocabulary axes). flags are
+	// their flags (flagLinkNC, flagVia), nil when all are 0.
+	vals         [numAxes][2][]int32
+	flags        [numAxes][2][]uint8
+	implements   []int32 // the method rows it implements
+	implementers []int32 // the method rows implementing it
+	claims       []int32 // its outcome claims, in id order
+	sources      int     // distinct sources cited by its outcome claims
+	design       int8    // strongest design among its claims, -1 when none
+	level        int8    // best EvidenceRank among its ratings, -1 when none
+	conf         int8    // best confidence rank among its claims, own and through implementers; -1 when none
+	confClaim    int32   // the claim with that confidence
+	confVia      bool    // that claim is an implementer's
 }
 
-// values returns the claim's values on axis ax (distinct; empty when it has none).
-func (an *analytics) values(ax int, c *claimRow) []int32 {
+// values returns the claim's values on axis ax in variant v (distinct; empty when it has none)
+// and their flags (nil when all 0).
+func (an *analytics) values(ax, v int, c *claimRow) ([]int32, []uint8) {
 	switch ax {
 	case axOutcome:
 		if c.one[0] >= 0 {
-			return c.one[0:1]
+			return c.one[0:1], nil
 		}
-		return nil
+		return nil, nil
 	case axOutcomeDomain:
-		if c.one[1] >= 0 {
-			return c.one[1:2]
+		if v == 1 && an.claimUp != nil {
+			if up := an.claimUp[c.index][0]; up != nil {
+				return up, nil
+			}
 		}
-		return nil
+		if c.one[1] >= 0 {
+			return c.one[1:2], nil
+		}
+		return nil, nil
 	case axSourceType:
-		return c.srcTypes
+		if v == 1 && an.claimUp != nil {
+			if up := an.claimUp[c.index][1]; up != nil {
+				return up, nil
+			}
+		}
+		return c.srcTypes, nil
 	}
 	if c.method < 0 {
-		return nil
+		return nil, nil
 	}
-	return an.methods[c.method].vals[ax]
+	m := &an.methods[c.method]
+	return m.vals[ax][v], m.flags[ax][v]
+}
+
+func flagAt(fl []uint8, i int) uint8 {
+	if fl == nil {
+		return 0
+	}
+	return fl[i]
 }
 
 // analytics returns the index's claim-facet model, building it on first use.
@@ -182,10 +284,13 @@ func buildAnalytics(ix *index) *analytics {
 	for i, id := range an.sources {
 		an.sourceOf[id] = int32(i)
 	}
-	// Source types, once per source rather than once per citing claim.
+	// Source types and statuses, once per source rather than once per citing claim.
 	srcType := make([]int32, len(an.sources))
+	srcNC := make([]bool, len(an.sources))
 	for i, id := range an.sources {
-		srcType[i] = an.key(axSourceType, ix.nodes[id].str("sourceType"))
+		n := ix.nodes[id]
+		srcType[i] = an.key(axSourceType, n.str("sourceType"))
+		srcNC[i] = Status(n.str("status")) != Confirmed
 	}
 
 	methodIDs := append(append([]string{}, ix.byType[TypeMethod]...), ix.byType[TypeInitiative]...)
@@ -194,7 +299,17 @@ func buildAnalytics(ix *index) *analytics {
 	an.methodOf = make(map[string]int32, len(methodIDs))
 	for i, id := range methodIDs {
 		an.methodOf[id] = int32(i)
+	}
+	for i, id := range methodIDs {
 		an.methods[i] = an.buildMethod(ix.nodes[id])
+	}
+	for i := range an.methods {
+		for _, m := range an.methods[i].implements {
+			an.methods[m].implementers = append(an.methods[m].implementers, int32(i))
+		}
+	}
+	for i := range an.methods {
+		an.rollUp(i)
 	}
 
 	claimIDs := ix.byType[TypeOutcomeClaim]
@@ -222,13 +337,31 @@ func buildAnalytics(ix *index) *analytics {
 			c.design = -1
 		}
 		c.status = Status(n.str("status"))
+		if c.status != Confirmed {
+			c.flags |= flagClaimNC
+		}
 		for _, sid := range n.outs("source") {
 			if s, ok := an.sourceOf[sid]; ok && !containsInt32(c.sources, s) {
 				c.sources = append(c.sources, s)
+				if srcNC[s] {
+					c.flags |= flagSourceNC
+				}
 				if t := srcType[s]; t >= 0 && !containsInt32(c.srcTypes, t) {
 					c.srcTypes = append(c.srcTypes, t)
 				}
 			}
+		}
+		c.index = int32(i)
+		var up [2][]int32
+		if c.one[1] >= 0 {
+			up[0] = an.broaderOf(axOutcomeDomain, c.one[1:2])
+		}
+		up[1] = an.broaderOf(axSourceType, c.srcTypes)
+		if up[0] != nil || up[1] != nil {
+			if an.claimUp == nil {
+				an.claimUp = make([][2][]int32, len(claimIDs))
+			}
+			an.claimUp[i] = up
 		}
 		c.n = n.optInt("sampleSize")
 		c.effect = n.optFloat("effectSize")
@@ -253,8 +386,89 @@ func buildAnalytics(ix *index) *analytics {
 				}
 			}
 		}
+		an.methodConfidence(m)
+	}
+	// Which axes have claims without a value, in each variant (their "none" row is always shown).
+	for i := range an.claims {
+		c := &an.claims[i]
+		for ax := range numAxes {
+			for v := range 2 {
+				if vs, _ := an.values(ax, v, c); len(vs) == 0 {
+					an.hasNone[ax][v] = true
+				}
+			}
+		}
 	}
 	return an
+}
+
+// methodConfidence sets m's confidence: the best of its claims' own confidences (Rate on each
+// claim alone), its implementers' claims included.
+func (an *analytics) methodConfidence(m *methodRow) {
+	m.conf, m.confClaim = -1, -1
+	try := func(ci int32, via bool) {
+		c := &an.claims[ci]
+		var a confidenceAcc
+		a.reset()
+		a.add(c.design, c.flags, c.direction)
+		if l := int8(ConfidenceRank(a.levelOf(len(c.sources)))); l > m.conf ||
+			(l == m.conf && c.design > an.claims[m.confClaim].design) {
+			m.conf, m.confClaim, m.confVia = l, ci, via
+		}
+	}
+	for _, ci := range m.claims {
+		try(ci, false)
+	}
+	for _, im := range m.implementers {
+		for _, ci := range an.methods[im].claims {
+			try(ci, true)
+		}
+	}
+}
+
+// claimConfidence is Rate for one claim on its own (no counting link).
+func (an *analytics) claimConfidence(c *claimRow) Confidence {
+	var a confidenceAcc
+	a.reset()
+	a.add(c.design, c.flags, c.direction)
+	return a.result(len(c.sources), sharedEnums)
+}
+
+var sharedEnums = newEnums()
+
+// broaderOf returns vals with every broader term of each added (in axis order), or nil when
+// none of them has a broader term (or the axis has no vocabulary).
+func (an *analytics) broaderOf(ax int, vals []int32) []int32 {
+	scheme := axisSchemes[ax]
+	if scheme == "" || len(Broader[scheme]) == 0 {
+		return nil
+	}
+	var out []int32
+	for _, v := range vals {
+		for b, ok := Broader[scheme][an.axes[ax].values[v].Key]; ok; b, ok = Broader[scheme][b] {
+			if k := an.key(ax, b); k >= 0 && !containsInt32(vals, k) && !containsInt32(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	out = append(append([]int32{}, vals...), out...)
+	slices.Sort(out)
+	return out
+}
+
+// claimIndex returns the position of claim id in an.claims.
+func (an *analytics) claimIndex(id string) (int32, bool) {
+	an.claimOfOnce.Do(func() {
+		an.claimOf = make(map[string]int32, len(an.claims))
+		for i := range an.claims {
+			an.claimOf[an.claims[i].id] = int32(i)
+		}
+	})
+	i, ok := an.claimOf[id]
+	return i, ok
 }
 
 // key returns the position of key among the values of axis ax, or -1.
@@ -270,7 +484,9 @@ func (an *analytics) buildAxes() {
 	nodeAxis := func(ax int, ids []string, textField string) {
 		vs := make([]*AxisValue, len(ids))
 		for i, id := range ids {
-			vs[i] = &AxisValue{Key: id, text: ix.nodes[id].text(textField)}
+			n := ix.nodes[id]
+			st := Status(n.str("status"))
+			vs[i] = &AxisValue{Key: id, text: n.text(textField), Status: &st}
 		}
 		an.axes[ax].values = vs
 	}
@@ -296,6 +512,12 @@ func (an *analytics) buildAxes() {
 			if c := ix.nodes[ConceptID(scheme, code)]; c != nil {
 				v.text = c.text("label")
 			}
+			if b, ok := Broader[scheme][code]; ok {
+				v.Broader = &b
+			}
+			for b, ok := Broader[scheme][code]; ok; b, ok = Broader[scheme][b] {
+				v.Depth++
+			}
 			vs[i] = v
 		}
 		an.axes[ax].values = vs
@@ -306,28 +528,46 @@ func (an *analytics) buildAxes() {
 		for i, v := range a.values {
 			a.index[v.Key] = int32(i)
 		}
+		a.none = &AxisValue{Key: NoneKey, IsNone: true, text: noneLabels[ax]}
 	}
 }
 
+// buildMethod returns n's row with its own values (variant 0); rollUp adds variant 1.
 func (an *analytics) buildMethod(n *node) methodRow {
 	ix := an.ix
 	m := methodRow{id: n.id, design: -1, level: -1}
-	add := func(ax int, key string) {
-		if v := an.key(ax, key); v >= 0 && !containsInt32(m.vals[ax], v) {
-			m.vals[ax] = append(m.vals[ax], v)
+	var flags [numAxes]map[int32]uint8 // link flags by value: CONFIRMED wins
+	add := func(ax int, key string, linkStatus Status) {
+		v := an.key(ax, key)
+		if v < 0 {
+			return
+		}
+		f := uint8(0)
+		if linkStatus != "" && linkStatus != Confirmed {
+			f = flagLinkNC
+		}
+		if !containsInt32(m.vals[ax][0], v) {
+			m.vals[ax][0] = append(m.vals[ax][0], v)
+			if flags[ax] == nil {
+				flags[ax] = map[int32]uint8{}
+			}
+			flags[ax][v] = f
+		} else {
+			flags[ax][v] &= f
 		}
 	}
-	add(axMethod, n.id)
+	add(axMethod, n.id, "")
 	for _, id := range n.ins("subject") {
 		c := ix.nodes[id]
+		st := Status(c.str("status"))
 		switch c.typ {
 		case TypeAssignment:
-			add(axWorkModel, c.ref("workModel"))
+			add(axWorkModel, c.ref("workModel"), st)
 		case TypeInvolvement:
-			add(axActorType, codeOf(c.ref("actorType")))
+			add(axActorType, codeOf(c.ref("actorType")), st)
 		case TypeRequirement:
 			if p := ix.nodes[c.ref("precondition")]; p != nil {
-				add(axPreconditionCategory, codeOf(p.ref("category")))
+				add(axPreconditionCategory, codeOf(p.ref("category")), st)
 			}
 		case TypeEvidenceRating:
 			if r := int8(EvidenceRank(EvidenceLevel(c.str("evidenceLevel")))); r > m.level {
@@ -336,19 +576,104 @@ func (an *analytics) buildMethod(n *node) methodRow {
 		}
 	}
 	for _, t := range n.outs("targetGroup") {
-		add(axTargetGroup, t)
+		add(axTargetGroup, t, "")
 	}
 	for _, c := range n.outs("supportFunction") {
-		add(axSupportFunction, codeOf(c))
+		add(axSupportFunction, codeOf(c), "")
 	}
 	for _, c := range n.outs("region") {
-		add(axRegion, codeOf(c))
+		add(axRegion, codeOf(c), "")
+	}
+	for _, id := range n.outs("implements") {
+		if i, ok := an.methodOf[id]; ok && id != n.id {
+			m.implements = append(m.implements, i)
+		}
 	}
 	// Values in axis order, so that lists built from them are ordered too.
 	for ax := range m.vals {
-		sort.Slice(m.vals[ax], func(i, j int) bool { return m.vals[ax][i] < m.vals[ax][j] })
+		vs := m.vals[ax][0]
+		slices.Sort(vs)
+		var fl []uint8
+		for i, v := range vs {
+			if f := flags[ax][v]; f != 0 {
+				if fl == nil {
+					fl = make([]uint8, len(vs))
+				}
+				fl[i] = f
+			}
+		}
+		m.flags[ax][0] = fl
+		m.vals[ax][1], m.flags[ax][1] = vs, fl
 	}
 	return m
+}
+
+// rollUp sets method row i's variant 1: through implementations on METHOD and WORK_MODEL (the
+// implemented methods and their work models, flagged flagVia, keeping the flags of those
+// methods' assignments), broader terms on the vocabulary axes (each keeping the best flags of
+// the narrower values it comes from). A value reached both directly and through an
+// implementation counts once, through its best path: a CONFIRMED link first, then the direct
+// one.
+func (an *analytics) rollUp(i int) {
+	m := &an.methods[i]
+	merge := func(ax int, extra map[int32]uint8) {
+		if len(extra) == 0 {
+			return
+		}
+		vs := append([]int32{}, m.vals[ax][0]...)
+		for v := range extra {
+			if !containsInt32(vs, v) {
+				vs = append(vs, v)
+			}
+		}
+		slices.Sort(vs)
+		fl := make([]uint8, len(vs))
+		own, ownFl := m.vals[ax][0], m.flags[ax][0]
+		for k, v := range vs {
+			j := slices.Index(own, v)
+			e, viaToo := extra[v]
+			switch {
+			case j < 0:
+				fl[k] = e
+			case viaToo && flagAt(ownFl, j)&flagLinkNC != 0 && e&flagLinkNC == 0:
+				fl[k] = e // a confirmed path through an implementation beats an unconfirmed own link
+			default:
+				fl[k] = flagAt(ownFl, j)
+			}
+		}
+		m.vals[ax][1], m.flags[ax][1] = vs, fl
+	}
+	best := func(x map[int32]uint8, v int32, f uint8) {
+		if old, ok := x[v]; !ok || bitsSet(f) < bitsSet(old) {
+			x[v] = f
+		}
+	}
+	if len(m.implements) > 0 {
+		viaM, viaW := map[int32]uint8{}, map[int32]uint8{}
+		for _, im := range m.implements {
+			t := &an.methods[im]
+			best(viaM, t.vals[axMethod][0][0], flagVia)
+			for k, w := range t.vals[axWorkModel][0] {
+				best(viaW, w, flagVia|flagAt(t.flags[axWorkModel][0], k))
+			}
+		}
+		merge(axMethod, viaM)
+		merge(axWorkModel, viaW)
+	}
+	for ax, scheme := range axisSchemes {
+		if scheme == "" || len(Broader[scheme]) == 0 {
+			continue
+		}
+		up := map[int32]uint8{}
+		for k, v := range m.vals[ax][0] {
+			for b, ok := Broader[scheme][an.axes[ax].values[v].Key]; ok; b, ok = Broader[scheme][b] {
+				if bv := an.key(ax, b); bv >= 0 {
+					best(up, bv, flagAt(m.flags[ax][0], k))
+				}
+			}
+		}
+		merge(ax, up)
+	}
 }
 
 func containsInt32(xs []int32, x int32) bool {
@@ -360,10 +685,12 @@ func containsInt32(xs []int32, x int32) bool {
 	return false
 }
 
-// claimMatcher is a ClaimFilter compiled against the analytics model. It must select exactly
-// the claims index.matchClaim selects (TestClaimMatcherAgreesWithClaims checks it).
+// claimMatcher is a ClaimFilter compiled against the analytics model: the one place that
+// decides whether a claim matches a filter (Store.Claims, ClaimsOf, the matrix, claim
+// statistics and FindMethods all use it). Vocabulary filters include narrower terms.
 type claimMatcher struct {
 	all         bool
+	confirmed   bool // ConfirmedOnly: the claim and its sources here; counting links in the callers
 	directions  []int8
 	statuses    []Status
 	domains     []int32
@@ -410,11 +737,12 @@ func (an *analytics) compile(f *ClaimFilter) *claimMatcher {
 	}
 	var domains, types []string
 	for _, d := range f.OutcomeDomain {
-		domains = append(domains, string(d))
+		domains = append(domains, Narrower("OutcomeDomain", string(d))...)
 	}
 	for _, t := range f.SourceType {
-		types = append(types, string(t))
+		types = append(types, Narrower("SourceType", string(t))...)
 	}
+	m.confirmed = f.ConfirmedOnly != nil && *f.ConfirmedOnly
 	m.domains = lookup(axOutcomeDomain, domains)
 	m.sourceTypes = lookup(axSourceType, types)
 	m.outcomes = lookup(axOutcome, fullIDs(f.Outcome))
@@ -441,6 +769,9 @@ func (m *claimMatcher) match(c *claimRow) bool {
 		return true
 	}
 	if m.empty {
+		return false
+	}
+	if m.confirmed && c.flags&(flagClaimNC|flagSourceNC) != 0 {
 		return false
 	}
 	if m.directions != nil && !containsInt8(m.directions, c.direction) {
@@ -496,13 +827,16 @@ type NumberSummary struct {
 
 // stats are the counts of a set of claims (a matrix cell, a claim group).
 type stats struct {
-	claims     int
-	sources    int
-	directions [numDirections]int
-	design     int8 // strongest, -1 when none
-	level      int8 // best evidence level of the subjects, -1 when none
-	sampleSize NumberSummary
-	effectSize NumberSummary
+	claims      int
+	sources     int
+	via         int // counted through an implementing initiative
+	unconfirmed int // claim, counting link or a source not CONFIRMED
+	conf        confidenceAcc
+	directions  [numDirections]int
+	design      int8 // strongest, -1 when none
+	level       int8 // best evidence level of the subjects, -1 when none
+	sampleSize  NumberSummary
+	effectSize  NumberSummary
 }
 
 // tally counts the claims of many sets (the cells of a matrix, the groups of claimStats) in one
@@ -544,7 +878,7 @@ func (an *analytics) newTally(maxSets int, numbers bool) *tally {
 
 // newSet adds a set and returns its number.
 func (t *tally) newSet() int {
-	t.sets = append(t.sets, tallySet{st: stats{design: -1, level: -1}})
+	t.sets = append(t.sets, tallySet{st: stats{design: -1, level: -1, conf: confidenceAcc{level: -1, design: -1}}})
 	if t.words > 0 {
 		n := len(t.bits)
 		t.bits = slices.Grow(t.bits, t.words)[:n+t.words]
@@ -553,12 +887,20 @@ func (t *tally) newSet() int {
 	return len(t.sets) - 1
 }
 
-// add counts claim ci in set k.
-func (t *tally) add(k int, ci int32, c *claimRow) {
+// add counts claim ci in set k; flags are the claim's with those of the values it counts
+// through.
+func (t *tally) add(k int, ci int32, c *claimRow, flags uint8) {
 	x := &t.sets[k]
 	t.pairs = append(t.pairs, [2]int32{int32(k), ci})
 	st := &x.st
 	st.claims++
+	if flags&flagVia != 0 {
+		st.via++
+	}
+	if flags&flagsNC != 0 {
+		st.unconfirmed++
+	}
+	st.conf.add(c.design, flags, c.direction)
 	if c.direction >= 0 && c.direction < numDirections {
 		st.directions[c.direction]++
 	}

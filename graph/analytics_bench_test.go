@@ -136,7 +136,7 @@ func BenchmarkMatrix(b *testing.B) {
 	const rawRuns = 3
 	start = time.Now()
 	for i := 0; i < rawRuns; i++ {
-		if _, _, err := graph.MatrixRaw(ctx, st, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); err != nil {
+		if _, _, err := graph.MatrixRaw(ctx, st, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil, graph.MatrixOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 //	method/fgc        → wm1, wm3; PROFESSIONAL, INFORMAL_NETWORK_MEMBER; rated EFFECTIEF_EERSTE_AANWIJZINGEN
 //	    c4 support POSITIVE RCT        n=200 d=0.3  [s3]
 //	    c5 lonely  MIXED    PRE_POST                [s3 s4]
-//	initiative/buddy-gent (implements buddy) → wm2; VOLUNTEER; not rated
+//	initiative/buddy-gent (implements buddy) → wm2 (INFERRED); VOLUNTEER; not rated
 //	    c6 part    POSITIVE PRE_POST   n=20         [s4]
 //	    c8 lonely  POSITIVE QUASI (CANDIDATE)       [s2 s3]
 //	method/timebank   (no work model); PEER
@@ -90,7 +90,7 @@ func analyticsFixture() *graph.Changeset {
 		claim("c5", "method/fgc", "lonely", "MIXED", "PRE_POST", "sources", src("s3", "s4")),
 
 		n(graph.TypeInitiative, "initiative/buddy-gent", "name", "Buddy Gent", "status", "CONFIRMED", "implements", []any{"method/buddy"}),
-		link(graph.TypeAssignment, "initiative/buddy-gent", "workModel", "workmodel/wm2", "basis", "CURATOR", "sources", src("s4")),
+		n(graph.TypeAssignment, "", "subject", "initiative/buddy-gent", "workModel", "workmodel/wm2", "basis", "CURATOR", "status", "INFERRED", "sources", src("s4")),
 		link(graph.TypeInvolvement, "initiative/buddy-gent", "type", "VOLUNTEER", "sources", src("s4")),
 		claim("c6", "initiative/buddy-gent", "part", "POSITIVE", "PRE_POST", "n", int64(20), "sources", src("s4")),
 		n(graph.TypeOutcomeClaim, "claim/c8", "subject", "initiative/buddy-gent", "outcome", "outcome/lonely", "direction", "POSITIVE",

@@ -58,10 +58,12 @@ func TestMatrix(t *testing.T) {
 	ctx := context.Background()
 	st := analyticsStore(t)
 	// Counted by hand from the fixture's picture (analytics_fixture_test.go). c7 (timebank) has
-	// no work model and is in no row.
+	// no work model and lands in the explicit "none" row, which is always shown since some claim
+	// of the graph has no work model.
 	lonelyWM1 := matrixCellRow{Row: "workmodel/wm1", Column: "LONELINESS_ISOLATION", Claims: 1, Sources: 2, Mixed: 1, Design: "PRE_POST", Level: "EFFECTIEF_EERSTE_AANWIJZINGEN", ClaimIDs: []string{"claim/c5"}}
 	supportWM1 := matrixCellRow{Row: "workmodel/wm1", Column: "PERCEIVED_SUPPORT", Claims: 1, Sources: 1, Positive: 1, Design: "RCT", Level: "EFFECTIEF_EERSTE_AANWIJZINGEN", ClaimIDs: []string{"claim/c4"}}
 	wm3 := func(c matrixCellRow) matrixCellRow { c.Row = "workmodel/wm3"; return c }
+	noneC7 := matrixCellRow{Row: "none", Column: "PARTICIPATION_CITIZENSHIP", Claims: 1, Sources: 1, Negative: 1, ClaimIDs: []string{"claim/c7"}}
 	tests := []struct {
 		name     string
 		f        *graph.ClaimFilter
@@ -72,21 +74,21 @@ func TestMatrix(t *testing.T) {
 			supportWM1, lonelyWM1,
 			{Row: "workmodel/wm2", Column: "LONELINESS_ISOLATION", Claims: 2, Sources: 3, Positive: 2, Design: "RCT", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c1", "claim/c8"}},
 			{Row: "workmodel/wm2", Column: "PARTICIPATION_CITIZENSHIP", Claims: 3, Sources: 3, Positive: 2, None: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2", "claim/c3", "claim/c6"}},
-			wm3(supportWM1), wm3(lonelyWM1),
-		}, 3*16 - 6},
+			wm3(supportWM1), wm3(lonelyWM1), noneC7,
+		}, 4*16 - 7},
 		{"confirmed only", &graph.ClaimFilter{Status: []graph.Status{graph.Confirmed}}, []matrixCellRow{
 			supportWM1, lonelyWM1,
 			{Row: "workmodel/wm2", Column: "LONELINESS_ISOLATION", Claims: 1, Sources: 1, Positive: 1, Design: "RCT", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c1"}},
 			{Row: "workmodel/wm2", Column: "PARTICIPATION_CITIZENSHIP", Claims: 3, Sources: 3, Positive: 2, None: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2", "claim/c3", "claim/c6"}},
-			wm3(supportWM1), wm3(lonelyWM1),
-		}, 3*16 - 6},
+			wm3(supportWM1), wm3(lonelyWM1), noneC7,
+		}, 4*16 - 7},
 		{"quasi-experimental or better", &graph.ClaimFilter{MinDesign: anPtr(graph.StudyDesign("QUASI_EXPERIMENTAL"))}, []matrixCellRow{
 			supportWM1,
 			{Row: "workmodel/wm2", Column: "LONELINESS_ISOLATION", Claims: 2, Sources: 3, Positive: 2, Design: "RCT", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c1", "claim/c8"}},
 			{Row: "workmodel/wm2", Column: "PARTICIPATION_CITIZENSHIP", Claims: 1, Sources: 2, Positive: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2"}},
 			wm3(supportWM1),
-		}, 3*16 - 4},
-		{"nothing matches", &graph.ClaimFilter{Method: []string{"method/none"}}, nil, 3 * 16},
+		}, 4*16 - 4},
+		{"nothing matches", &graph.ClaimFilter{Method: []string{"method/none"}}, nil, 4 * 16},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,7 +106,7 @@ func TestMatrix(t *testing.T) {
 			for _, r := range m.Rows {
 				rows = append(rows, r.Key+"="+r.Label(graph.EN))
 			}
-			if diff := cmp.Diff([]string{"kring:workmodel/wm1=competentie", "kring:workmodel/wm2=personal friend", "kring:workmodel/wm3=netwerk"}, rows); diff != "" {
+			if diff := cmp.Diff([]string{"kring:workmodel/wm1=competentie", "kring:workmodel/wm2=personal friend", "kring:workmodel/wm3=netwerk", "none=no work model"}, rows); diff != "" {
 				t.Errorf("rows (-want +got):\n%s", diff)
 			}
 			if len(m.Columns) != len(graph.Vocabularies["OutcomeDomain"]) {
@@ -122,8 +124,11 @@ func TestMatrixOtherAxes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Participation claims: c2 buddy [s1 ACADEMIC_ANGLO, s2 GREY_BE], c3 buddy [s2], c6 buddy-gent
-	// [s4 PRACTICE_HANDBOOK], c7 timebank [s2]. Actor types as coded: no roll-up to VOLUNTEER.
+	// [s4 PRACTICE_HANDBOOK], c7 timebank [s2]. Actor types rolled up: buddy's
+	// VOLUNTEER_KEY_FIGURE also counts under VOLUNTEER.
 	want := []matrixCellRow{
+		{Row: "VOLUNTEER", Column: "ACADEMIC_ANGLO", Claims: 1, Sources: 2, Positive: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2"}},
+		{Row: "VOLUNTEER", Column: "GREY_BE", Claims: 2, Sources: 2, Positive: 1, None: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2", "claim/c3"}},
 		{Row: "VOLUNTEER", Column: "PRACTICE_HANDBOOK", Claims: 1, Sources: 1, Positive: 1, Design: "PRE_POST", ClaimIDs: []string{"claim/c6"}},
 		{Row: "VOLUNTEER_KEY_FIGURE", Column: "ACADEMIC_ANGLO", Claims: 1, Sources: 2, Positive: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2"}},
 		{Row: "VOLUNTEER_KEY_FIGURE", Column: "GREY_BE", Claims: 2, Sources: 2, Positive: 1, None: 1, Design: "QUASI_EXPERIMENTAL", Level: "GOED_ONDERBOUWD", ClaimIDs: []string{"claim/c2", "claim/c3"}},
@@ -131,6 +136,51 @@ func TestMatrixOtherAxes(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, matrixCellRows(m)); diff != "" {
 		t.Errorf("ACTOR_TYPE × SOURCE_TYPE (-want +got):\n%s", diff)
+	}
+	// As coded: VOLUNTEER holds only buddy-gent's own VOLUNTEER claim.
+	m, err = st.MatrixWith(ctx, graph.AxisActorType, graph.AxisSourceType, &graph.ClaimFilter{Outcome: []string{"outcome/part"}}, graph.MatrixOptions{AsCoded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want[2:], matrixCellRows(m)); diff != "" {
+		t.Errorf("ACTOR_TYPE × SOURCE_TYPE as coded (-want +got):\n%s", diff)
+	}
+	var be *graph.AxisValue
+	if m, err = st.Matrix(ctx, graph.AxisRegion, graph.AxisOutcomeDomain, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Rows {
+		if r.Key == "BE_VLG" {
+			be = r
+		}
+	}
+	if be == nil || be.Broader == nil || *be.Broader != "BE" || be.Depth != 1 || be.Status != nil || be.IsNone {
+		t.Errorf("REGION row BE_VLG = %+v; want broader BE at depth 1", be)
+	}
+
+	// Confirmed only: buddy-gent's own WM2 assignment is INFERRED, but it implements buddy, whose
+	// WM2 assignment is CONFIRMED, so its claims stay in WM2, marked via.
+	yes := true
+	if m, err = st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcome, &graph.ClaimFilter{ConfirmedOnly: &yes, Method: []string{"initiative/buddy-gent"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 1 || m.Cells[0].Row != "kring:workmodel/wm2" || m.Cells[0].ViaCount != 1 || m.Cells[0].UnconfirmedCount != 0 {
+		t.Errorf("confirmed-only buddy-gent cells = %+v; want c6 in WM2 through buddy", matrixCellRows(m))
+	}
+	// Without the roll-up, its only work model is not confirmed: the claim lands in none.
+	if m, err = st.MatrixWith(ctx, graph.AxisWorkModel, graph.AxisOutcome, &graph.ClaimFilter{ConfirmedOnly: &yes, Method: []string{"initiative/buddy-gent"}}, graph.MatrixOptions{NoVia: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 1 || m.Cells[0].Row != "none" {
+		t.Errorf("confirmed-only buddy-gent cells without roll-up = %+v; want c6 in none", matrixCellRows(m))
+	}
+	// All statuses, without roll-up: c6 and c8 count in WM2, unconfirmed (the assignment; c8 is a
+	// CANDIDATE claim too).
+	if m, err = st.MatrixWith(ctx, graph.AxisWorkModel, graph.AxisMethod, &graph.ClaimFilter{Method: []string{"initiative/buddy-gent"}}, graph.MatrixOptions{NoVia: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 1 || m.Cells[0].UnconfirmedCount != 2 || m.Cells[0].Confidence().Reasons[1] != graph.ReasonClaimNotConfirmed {
+		t.Errorf("buddy-gent × WM2 = %+v, confidence %+v", matrixCellRows(m), m.Cells[0].Confidence())
 	}
 	if _, err := st.Matrix(ctx, "COLOUR", graph.AxisOutcome, nil); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("Matrix(unknown axis) error = %v; want ErrInvalid", err)
@@ -156,24 +206,28 @@ func testMatrixMatchesRaw(t *testing.T) {
 		{OutcomeDomain: []graph.OutcomeDomain{"LONELINESS_ISOLATION"}, MinDesign: anPtr(graph.StudyDesign("PRE_POST"))},
 		{Method: []string{"method/buddy", "kring:initiative/buddy-gent"}},
 	}
-	for _, r := range graph.Axes {
-		for _, c := range graph.Axes {
-			for i, f := range filters {
-				got, err := st.Matrix(ctx, r, c, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, ids, err := graph.MatrixRaw(ctx, st, r, c, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				opts := cmp.Options{cmpopts.IgnoreUnexported(graph.Matrix{}, graph.MatrixCell{}, graph.AxisValue{})}
-				if diff := cmp.Diff(want, got, opts); diff != "" {
-					t.Errorf("%s × %s, filter %d (-raw +fast):\n%s", r, c, i, diff)
-				}
-				for _, cell := range got.Cells {
-					if diff := cmp.Diff(ids[[2]string{cell.Row, cell.Column}], cell.ClaimIDs()); diff != "" {
-						t.Errorf("%s × %s, filter %d, cell %s/%s claims (-raw +fast):\n%s", r, c, i, cell.Row, cell.Column, diff)
+	yes := true
+	filters = append(filters, &graph.ClaimFilter{ConfirmedOnly: &yes})
+	for _, o := range []graph.MatrixOptions{{}, {AsCoded: true}, {NoVia: true}, {AsCoded: true, NoVia: true}} {
+		for _, r := range graph.Axes {
+			for _, c := range graph.Axes {
+				for i, f := range filters {
+					got, err := st.MatrixWith(ctx, r, c, f, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, ids, err := graph.MatrixRaw(ctx, st, r, c, f, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opts := cmp.Options{cmpopts.IgnoreUnexported(graph.Matrix{}, graph.MatrixCell{}, graph.AxisValue{})}
+					if diff := cmp.Diff(want, got, opts); diff != "" {
+						t.Errorf("%s × %s, filter %d, %+v (-raw +fast):\n%s", r, c, i, o, diff)
+					}
+					for _, cell := range got.Cells {
+						if diff := cmp.Diff(ids[[2]string{cell.Row, cell.Column}], cell.ClaimIDs()); diff != "" {
+							t.Errorf("%s × %s, filter %d, cell %s/%s claims (-raw +fast):\n%s", r, c, i, cell.Row, cell.Column, diff)
+						}
 					}
 				}
 			}
@@ -184,8 +238,8 @@ func testMatrixMatchesRaw(t *testing.T) {
 // TestClaimMatcherAgreesWithClaims: the analytics filter selects exactly what Store.Claims does.
 func TestClaimMatcherAgreesWithClaims(t *testing.T) {
 	// A new ClaimFilter field must be taught to claimMatcher (analytics.go) too.
-	if n := reflect.TypeOf(graph.ClaimFilter{}).NumField(); n != 7 {
-		t.Fatalf("ClaimFilter has %d fields; claimMatcher handles 7: update it and this test", n)
+	if n := reflect.TypeOf(graph.ClaimFilter{}).NumField(); n != 8 {
+		t.Fatalf("ClaimFilter has %d fields; claimMatcher handles 8: update it and this test", n)
 	}
 	ctx := context.Background()
 	st := analyticsStore(t)
@@ -436,39 +490,35 @@ func TestCompare(t *testing.T) {
 	if diff := cmp.Diff([]string{"kring:method/buddy", "kring:method/fgc"}, c.ItemIDs); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
 	}
-	got := map[string][]string{}
-	for _, r := range c.Rows {
-		got[r.Property] = r.Values
+	// The facts; their wording is the presenting layer's (resolvers, TestCompareAPI).
+	buddy, fgc := c.Items[0], c.Items[1]
+	var wms []string
+	for _, w := range fgc.WorkModels {
+		wms = append(wms, w.Code)
 	}
-	want := map[string][]string{
-		"kind":               {"METHOD", "METHOD"},
-		"status":             {"CONFIRMED", "CONFIRMED"},
-		"workModels":         {"WM2 personal friend (primary)", "WM1 competentie; WM3 netwerk"},
-		"actors":             {"VOLUNTEER_KEY_FIGURE (KEY_FIGURE)", "INFORMAL_NETWORK_MEMBER; PROFESSIONAL"},
-		"targetGroups":       {"mensen in armoede", ""},
-		"supportFunctions":   {"COMPANIONSHIP_BELONGING", ""},
-		"regions":            {"BE_VLG", ""},
-		"outcomes":           {"eenzaamheid: POSITIVE (RCT); participatie: NONE (QUALITATIVE); participatie: POSITIVE (QUASI_EXPERIMENTAL)", "eenzaamheid: MIXED (PRE_POST); perceived support: POSITIVE (RCT)"},
-		"initiativeOutcomes": {"eenzaamheid: POSITIVE (QUASI_EXPERIMENTAL) [Buddy Gent]; participatie: POSITIVE (PRE_POST) [Buddy Gent]", ""},
-		"preconditions":      {"goede match", "financiering"},
-		"strengths":          {"laagdrempelig", ""},
-		"weaknesses":         {"", ""},
-		"opportunities":      {"", ""},
-		"threats":            {"", ""},
-		"assessments":        {"PERSONAL: ERVARINGSDESKUNDIGEN=HIGH, PRAKTIJKDESKUNDIGEN=LOW; DURABLE: ERVARINGSDESKUNDIGEN=MEDIUM, PRAKTIJKDESKUNDIGEN=MEDIUM; COST: ERVARINGSDESKUNDIGEN=UNKNOWN, PRAKTIJKDESKUNDIGEN=HIGH, VRIJWILLIGERS=LOW", ""},
-		"evidenceLevel":      {"MOVISIE: GOED_ONDERBOUWD", "NJI: EFFECTIEF_EERSTE_AANWIJZINGEN"},
-		"claimCount":         {"3", "2"},
-		"sourceCount":        {"2", "2"},
+	if diff := cmp.Diff([]string{"WM1", "WM3"}, wms); diff != "" {
+		t.Errorf("fgc work models (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("rows (-want +got):\n%s", diff)
+	var own, via []string
+	for _, sc := range buddy.Claims {
+		if sc.Via == "" {
+			own = append(own, graph.ShortID(sc.Claim.ID))
+		} else {
+			via = append(via, graph.ShortID(sc.Claim.ID)+"@"+graph.ShortID(sc.Via))
+		}
 	}
-	csv := c.CSV()
-	if !strings.HasPrefix(csv, "property,buddy scheme,Family Group Conference\r\nkind,METHOD,METHOD\r\n") {
-		t.Errorf("CSV starts %q", csv[:min(len(csv), 80)])
+	if diff := cmp.Diff([]string{"claim/c1", "claim/c2", "claim/c3"}, own); diff != "" {
+		t.Errorf("buddy's own claims (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(csv, "\r\nwork models,WM2 personal friend (primary),WM1 competentie; WM3 netwerk\r\n") {
-		t.Errorf("CSV lacks the work-model row:\n%s", csv)
+	if diff := cmp.Diff([]string{"claim/c6@initiative/buddy-gent", "claim/c8@initiative/buddy-gent"}, via); diff != "" {
+		t.Errorf("buddy's claims through implementations (-want +got):\n%s", diff)
+	}
+	// Sources of buddy and its links and claims: s1 (assignment, involvement, c1, c2), s2.
+	if diff := cmp.Diff([]string{"kring:source/s1", "kring:source/s2"}, buddy.SourceIDs); diff != "" {
+		t.Errorf("buddy's sources (-want +got):\n%s", diff)
+	}
+	if len(buddy.Judgements) != 3 || len(fgc.Preconditions) != 1 || fgc.Preconditions[0].Label(graph.NL) != "financiering" {
+		t.Errorf("judgements %d, fgc preconditions %+v", len(buddy.Judgements), fgc.Preconditions)
 	}
 	for _, bad := range []struct {
 		ids  []string

@@ -56,6 +56,7 @@ const (
 	OrderBySourceCount     MethodOrderField = "SOURCE_COUNT"
 	OrderByStrongestDesign MethodOrderField = "STRONGEST_DESIGN"
 	OrderByEvidenceLevel   MethodOrderField = "EVIDENCE_LEVEL"
+	OrderByConfidence      MethodOrderField = "CONFIDENCE"
 )
 
 // SortDirection is ascending or descending.
@@ -85,7 +86,7 @@ func (s *Store) FindMethods(ctx context.Context, w *MethodWhere, order []*Method
 	}
 	for _, o := range order {
 		switch o.By {
-		case OrderByID, OrderByName, OrderByClaimCount, OrderBySourceCount, OrderByStrongestDesign, OrderByEvidenceLevel:
+		case OrderByID, OrderByName, OrderByClaimCount, OrderBySourceCount, OrderByStrongestDesign, OrderByEvidenceLevel, OrderByConfidence:
 		default:
 			return nil, fmt.Errorf("graph: unknown sort key %q: %w", o.By, ErrInvalid)
 		}
@@ -278,7 +279,7 @@ func (an *analytics) sortMethods(ms []*Method, order []*MethodOrder) {
 		if i, ok := an.methodOf[m.ID]; ok {
 			return &an.methods[i]
 		}
-		return &methodRow{design: -1, level: -1}
+		return &methodRow{design: -1, level: -1, conf: -1}
 	}
 	names := map[Lang]map[string]string{}
 	for _, o := range order {
@@ -306,6 +307,8 @@ func (an *analytics) sortMethods(ms []*Method, order []*MethodOrder) {
 				c = cmp.Compare(row(a).design, row(b).design)
 			case OrderByEvidenceLevel:
 				c = cmp.Compare(row(a).level, row(b).level)
+			case OrderByConfidence:
+				c = cmp.Compare(row(a).conf, row(b).conf)
 			}
 			if o.Direction == Desc {
 				c = -c
@@ -316,4 +319,150 @@ func (an *analytics) sortMethods(ms []*Method, order []*MethodOrder) {
 		}
 		return a.ID < b.ID
 	})
+}
+
+// ClaimScope tells which outcome claims of a method count.
+type ClaimScope string
+
+// Claim scopes.
+const (
+	ScopeOwn             ClaimScope = "OWN"
+	ScopeImplementations ClaimScope = "IMPLEMENTATIONS"
+	ScopeAll             ClaimScope = "ALL"
+)
+
+// ScopedClaim is a claim of a method in a scope: Via is the implementing initiative it comes
+// through ("" for the method's own claims).
+type ScopedClaim struct {
+	Claim *OutcomeClaim
+	Via   string
+}
+
+// MethodClaims returns the claims of method id in scope that match f: its own first (id
+// order), then each implementer's (implementers in id order, their claims in id order).
+func (s *Store) MethodClaims(ctx context.Context, id string, scope ClaimScope, f *ClaimFilter) ([]ScopedClaim, error) {
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	an := ix.analytics()
+	mi, ok := an.methodOf[FullID(id)]
+	if !ok {
+		return nil, fmt.Errorf("graph: method %q: %w", id, ErrNotFound)
+	}
+	match := an.compile(f)
+	out := []ScopedClaim{}
+	add := func(claims []int32, via string) {
+		for _, ci := range claims {
+			if c := &an.claims[ci]; match.match(c) {
+				out = append(out, ScopedClaim{Claim: ix.build(ix.nodes[c.id]).(*OutcomeClaim), Via: via})
+			}
+		}
+	}
+	m := &an.methods[mi]
+	if scope != ScopeImplementations {
+		add(m.claims, "")
+	}
+	if scope != ScopeOwn {
+		for _, im := range m.implementers {
+			add(an.methods[im].claims, an.methods[im].id)
+		}
+	}
+	return out, nil
+}
+
+// MethodClaimCount counts the claims of method id in scope (0 for an unknown id).
+func (s *Store) MethodClaimCount(ctx context.Context, id string, scope ClaimScope) (int, error) {
+	ix, err := s.index(ctx)
+	if err != nil {
+		return 0, err
+	}
+	an := ix.analytics()
+	mi, ok := an.methodOf[FullID(id)]
+	if !ok {
+		return 0, nil
+	}
+	m := &an.methods[mi]
+	n := 0
+	if scope != ScopeImplementations {
+		n += len(m.claims)
+	}
+	if scope != ScopeOwn {
+		for _, im := range m.implementers {
+			n += len(an.methods[im].claims)
+		}
+	}
+	return n, nil
+}
+
+// MethodConfidence returns the best confidence among the claims of method id, its
+// implementers' included (each claim rated on its own by Rate, VIA_IMPLEMENTATION added for an
+// implementer's claim); nil when it has none.
+func (s *Store) MethodConfidence(ctx context.Context, id string) (*Confidence, error) {
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	an := ix.analytics()
+	mi, ok := an.methodOf[FullID(id)]
+	if !ok || an.methods[mi].confClaim < 0 {
+		return nil, nil
+	}
+	m := &an.methods[mi]
+	c := &an.claims[m.confClaim]
+	var a confidenceAcc
+	a.reset()
+	flags := c.flags
+	if m.confVia {
+		flags |= flagVia
+	}
+	a.add(c.design, flags, c.direction)
+	r := a.result(len(c.sources), sharedEnums)
+	return &r, nil
+}
+
+// ClaimConfidence rates claim id on its own (Rate: its design, its status, its sources' statuses
+// and number; no counting link).
+func (s *Store) ClaimConfidence(ctx context.Context, id string) (*Confidence, error) {
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	an := ix.analytics()
+	ci, ok := an.claimIndex(FullID(id))
+	if !ok {
+		return nil, fmt.Errorf("graph: claim %q: %w", id, ErrNotFound)
+	}
+	r := an.claimConfidence(&an.claims[ci])
+	return &r, nil
+}
+
+// hasDomain reports whether a claim of m, own or of an implementer, is in one of domains
+// (narrower terms included).
+func (an *analytics) hasDomain(m *methodRow, domains []OutcomeDomain) bool {
+	var want []int32
+	for _, d := range domains {
+		for _, code := range Narrower("OutcomeDomain", string(d)) {
+			if k := an.key(axOutcomeDomain, code); k >= 0 {
+				want = append(want, k)
+			}
+		}
+	}
+	in := func(claims []int32) bool {
+		for _, ci := range claims {
+			if containsInt32(want, an.claims[ci].one[1]) {
+				return true
+			}
+		}
+		return false
+	}
+	if in(m.claims) {
+		return true
+	}
+	for _, im := range m.implementers {
+		if in(an.methods[im].claims) {
+			return true
+		}
+	}
+	return false
 }

@@ -576,6 +576,30 @@ func (n *node) optStr(p string) *string {
 	return nil
 }
 
+// note returns the node's curator note: a plain string is English, language-tagged values keep
+// their language.
+func (n *node) note() TextValue {
+	var t TextValue
+	n.vals("note", func(enc string) bool {
+		switch enc[0] {
+		case kLang:
+			lang, v, _ := strings.Cut(enc[1:], "\x00")
+			switch lang {
+			case "nl":
+				t.NL = v
+			case "en":
+				t.EN = v
+			}
+		case kString:
+			if t.EN == "" {
+				t.EN = enc[1:]
+			}
+		}
+		return true
+	})
+	return t
+}
+
 func (n *node) text(p string) TextValue {
 	var t TextValue
 	n.vals(p, func(enc string) bool {

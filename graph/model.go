@@ -42,10 +42,12 @@ type Claim interface {
 
 // Base holds what every node with a status carries.
 type Base struct {
-	ID        string
-	Type      NodeType `json:"-"`
-	Status    Status
-	Note      *string
+	ID     string
+	Type   NodeType `json:"-"`
+	Status Status
+	// NoteText is the curator's note. A note loaded as a plain string is English (curator
+	// notes are written in English); a note given per language keeps its languages.
+	NoteText  TextValue
 	SourceIDs []string
 	BatchIDs  []string
 	Texts     Texts `json:"-"`
@@ -58,6 +60,19 @@ func (b *Base) NodeID() string { return b.ID }
 func (b *Base) NodeType() NodeType { return b.Type }
 
 func (b *Base) claimBase() *Base { return b }
+
+// Note returns the curator's note in lang, without falling back to the other language: nil when
+// the note has no text in lang (so a Dutch page never shows an English note).
+func (b *Base) Note(lang Lang) *string {
+	s := b.NoteText.EN
+	if lang == NL {
+		s = b.NoteText.NL
+	}
+	if s == "" {
+		return nil
+	}
+	return &s
+}
 
 func (b *Base) text(name string, lang Lang) string { return b.Texts[name].In(lang) }
 func (b *Base) opt(name string, lang Lang) *string { return b.Texts[name].Opt(lang) }

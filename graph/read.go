@@ -31,7 +31,7 @@ func (ix *index) base(n *node) Base {
 		ID:        n.id,
 		Type:      n.typ,
 		Status:    Status(n.str("status")),
-		Note:      n.optStr("note"),
+		NoteText:  n.note(),
 		SourceIDs: n.refs("source"),
 		BatchIDs:  append([]string{}, n.batches()...),
 		Texts:     Texts{},
@@ -293,10 +293,16 @@ func (s *Store) WorkModels(ctx context.Context, f *WorkModelFilter) ([]*WorkMode
 
 // MethodFilter selects methods and initiatives; fields combine with AND, list values with OR.
 type MethodFilter struct {
-	Kind            *MethodKind
-	WorkModel       []string
-	ActorType       *ActorType
-	OutcomeDomain   *OutcomeDomain
+	Kind      *MethodKind
+	WorkModel []string
+	ActorType *ActorType
+	// OutcomeDomain: a claim of the method, own or of an implementing initiative, in one of
+	// these domains (narrower terms included).
+	OutcomeDomain []OutcomeDomain
+	// MinEvidenceLevel: its best evidence-registry rating is at least this level.
+	MinEvidenceLevel *EvidenceLevel
+	// MinConfidence: its confidence (MethodConfidence) is at least this level.
+	MinConfidence   *ConfidenceLevel
 	TargetGroup     *string
 	Region          *Region
 	Status          []Status
@@ -335,17 +341,20 @@ func (ix *index) matchMethod(m *Method, f *MethodFilter) bool {
 	if f.TargetGroup != nil && !containsString(m.TargetGroupIDs, FullID(*f.TargetGroup)) {
 		return false
 	}
-	if f.OutcomeDomain != nil {
-		found := false
-		for _, cid := range m.ClaimIDs {
-			if c := ix.nodes[cid]; c != nil {
-				if o := ix.nodes[c.ref("outcome")]; o != nil && codeOf(o.ref("domain")) == string(*f.OutcomeDomain) {
-					found = true
-					break
-				}
-			}
+	if len(f.OutcomeDomain) > 0 || f.MinEvidenceLevel != nil || f.MinConfidence != nil {
+		an := ix.analytics()
+		mi, ok := an.methodOf[m.ID]
+		if !ok {
+			return false
 		}
-		if !found {
+		row := &an.methods[mi]
+		if len(f.OutcomeDomain) > 0 && !an.hasDomain(row, f.OutcomeDomain) {
+			return false
+		}
+		if f.MinEvidenceLevel != nil && int(row.level) < EvidenceRank(*f.MinEvidenceLevel) {
+			return false
+		}
+		if f.MinConfidence != nil && int(row.conf) < ConfidenceRank(*f.MinConfidence) {
 			return false
 		}
 	}
@@ -458,11 +467,32 @@ type ClaimFilter struct {
 	Method        []string
 	Status        []Status
 	SourceType    []SourceType
+	// ConfirmedOnly keeps only claims whose own status and every cited source are CONFIRMED;
+	// where a claim counts through a link (the matrix, claim statistics), that link must be
+	// CONFIRMED too.
+	ConfirmedOnly *bool
 }
 
 // Claims returns the outcome claims matching f, in id order.
 func (s *Store) Claims(ctx context.Context, f *ClaimFilter) ([]*OutcomeClaim, error) {
-	return list(ctx, s, func(ix *index, c *OutcomeClaim) bool { return ix.matchClaim(c, f) }, TypeOutcomeClaim)
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	an := ix.analytics()
+	match := an.compile(f)
+	out := []*OutcomeClaim{}
+	for i := range an.claims {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil { // the request's deadline (a long scan stops)
+				return nil, err
+			}
+		}
+		if c := &an.claims[i]; match.match(c) {
+			out = append(out, ix.build(ix.nodes[c.id]).(*OutcomeClaim))
+		}
+	}
+	return out, nil
 }
 
 // ClaimsOf returns the claims among ids that match f (ids as held by a Method or Outcome).
@@ -471,46 +501,20 @@ func (s *Store) ClaimsOf(ctx context.Context, ids []string, f *ClaimFilter) ([]*
 	if err != nil {
 		return nil, err
 	}
+	an := ix.analytics()
+	match := an.compile(f)
 	out := []*OutcomeClaim{}
-	for _, id := range ids {
-		if n := ix.nodes[id]; n != nil {
-			if c, ok := ix.build(n).(*OutcomeClaim); ok && ix.matchClaim(c, f) {
-				out = append(out, c)
+	for i, id := range ids {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
+		}
+		if ci, ok := an.claimIndex(id); ok && match.match(&an.claims[ci]) {
+			out = append(out, ix.build(ix.nodes[id]).(*OutcomeClaim))
 		}
 	}
 	return out, nil
-}
-
-func (ix *index) matchClaim(c *OutcomeClaim, f *ClaimFilter) bool {
-	if f == nil {
-		return true
-	}
-	if !anyOf(f.Direction, c.Direction) || !anyOf(f.Status, c.Status) || !anyOf(f.OutcomeDomain, c.OutcomeDomain) {
-		return false
-	}
-	if f.MinDesign != nil && (c.Design == nil || Rank("StudyDesign", string(*c.Design)) < Rank("StudyDesign", string(*f.MinDesign))) {
-		return false
-	}
-	if len(f.Outcome) > 0 && !containsString(fullIDs(f.Outcome), c.OutcomeID) {
-		return false
-	}
-	if len(f.Method) > 0 && !containsString(fullIDs(f.Method), c.MethodID) {
-		return false
-	}
-	if len(f.SourceType) > 0 {
-		found := false
-		for _, sid := range c.SourceIDs {
-			if n := ix.nodes[sid]; n != nil && anyOf(f.SourceType, SourceType(n.str("sourceType"))) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // OutcomeFilter selects outcomes.

@@ -117,8 +117,11 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchResult, error
 		return nil, err
 	}
 	si := s.search
-	matchers := map[Lang]*termMatcher{NL: newTermMatcher(si.nl, text), EN: newTermMatcher(si.en, text)}
-	textQuery := si.query(text, q.Lang, matchers)
+	// Synonyms (search_synonyms.go) widen the query, and their words are highlighted too.
+	synonyms := synonymsOf(text)
+	marked := strings.Join(append([]string{text}, synonyms...), " ")
+	matchers := map[Lang]*termMatcher{NL: newTermMatcher(si.nl, marked), EN: newTermMatcher(si.en, marked)}
+	textQuery := si.query(text, q.Lang, matchers, synonyms)
 
 	var main query.Query = textQuery
 	if len(q.Types) > 0 {
@@ -200,13 +203,19 @@ func (s *Store) SearchStale() (bool, error) {
 const (
 	boostLang     = 2.0
 	boostPrefix   = 1.0 / 6
+	boostSynonym  = 0.5
 	maxPrefixTerm = 8 // prefix queries for this many query words at most
 )
 
 // query builds the text query: in each text field, the words as analysed by that field's
-// language (any of them), plus each longer word as a prefix.
-func (si *searchIndex) query(text string, lang Lang, matchers map[Lang]*termMatcher) query.Query {
+// language (any of them), plus each longer word of the text as a prefix, plus each synonym (all
+// its words in one field) with a lower weight.
+func (si *searchIndex) query(text string, lang Lang, matchers map[Lang]*termMatcher, synonyms []string) query.Query {
 	var qs []query.Query
+	prefixes := map[Lang][]string{}
+	for _, l := range searchedLangs {
+		prefixes[l] = newTermMatcher(si.analyzer(l), text).prefixes
+	}
 	for _, l := range searchedLangs {
 		lb := 1.0
 		if lang == l {
@@ -218,7 +227,14 @@ func (si *searchIndex) query(text string, lang Lang, matchers map[Lang]*termMatc
 			m.SetField(f)
 			m.SetBoost(g.weight * lb)
 			qs = append(qs, m)
-			for i, p := range matchers[l].prefixes {
+			for _, syn := range synonyms {
+				sq := bleve.NewMatchQuery(syn)
+				sq.SetField(f)
+				sq.SetOperator(query.MatchQueryOperatorAnd)
+				sq.SetBoost(g.weight * lb * boostSynonym)
+				qs = append(qs, sq)
+			}
+			for i, p := range prefixes[l] {
 				if i == maxPrefixTerm {
 					break
 				}

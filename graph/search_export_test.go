@@ -110,3 +110,6 @@ func FailCommitsForTest(s *Store) (restore func()) {
 	s.h.QuadWriter = failingWriter{w}
 	return func() { s.h.QuadWriter = w }
 }
+
+// SynonymsOfForTest exposes the query expansion (search_synonyms.go).
+func SynonymsOfForTest(text string) []string { return synonymsOf(text) }

@@ -344,7 +344,7 @@ func TestLoadCodingSheet(t *testing.T) {
 	}
 	// Row 4: the source named by DOI; the outcome the previous row created; a note.
 	c, err = graph.Typed[*graph.OutcomeClaim](ctx, st, "claim/masi2011-friendship-course-depressive-symptoms")
-	if err != nil || c.Note == nil || !strings.HasPrefix(*c.Note, "Masi") {
+	if err != nil || c.Note(graph.EN) == nil || !strings.HasPrefix(*c.Note(graph.EN), "Masi") {
 		t.Errorf("claim by DOI: %+v, %v", c, err)
 	}
 	// Row 5: requirement, weakness and assessment stated by practitioners.

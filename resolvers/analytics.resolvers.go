@@ -15,6 +15,25 @@ func (r *comparisonResolver) Items(ctx context.Context, obj *graph.Comparison) (
 	return nodes[*graph.Method](ctx, obj.ItemIDs)
 }
 
+// Rows is the resolver for the rows field.
+func (r *comparisonResolver) Rows(ctx context.Context, obj *graph.Comparison) ([]*ComparisonRow, error) {
+	return comparisonRows(ctx, r.store, obj)
+}
+
+// CSV is the resolver for the csv field.
+func (r *comparisonResolver) CSV(ctx context.Context, obj *graph.Comparison) (string, error) {
+	rows, err := comparisonRows(ctx, r.store, obj)
+	if err != nil {
+		return "", err
+	}
+	return comparisonCSV(obj, rows), nil
+}
+
+// Explanation is the resolver for the explanation field.
+func (r *confidenceResolver) Explanation(ctx context.Context, obj *graph.Confidence, lang graph.Lang) ([]string, error) {
+	return explain(obj, lang), nil
+}
+
 // Claims is the resolver for the claims field.
 func (r *evidenceSummaryResolver) Claims(ctx context.Context, obj *graph.EvidenceSummary) ([]*graph.OutcomeClaim, error) {
 	return nodes[*graph.OutcomeClaim](ctx, obj.ClaimIDs)
@@ -23,6 +42,11 @@ func (r *evidenceSummaryResolver) Claims(ctx context.Context, obj *graph.Evidenc
 // Sources is the resolver for the sources field.
 func (r *evidenceSummaryResolver) Sources(ctx context.Context, obj *graph.EvidenceSummary) ([]*graph.Source, error) {
 	return nodes[*graph.Source](ctx, obj.SourceIDs)
+}
+
+// CSV is the resolver for the csv field.
+func (r *matrixResolver) CSV(ctx context.Context, obj *graph.Matrix, lang graph.Lang) (string, error) {
+	return matrixCSV(ctx, r.store, obj, lang), nil
 }
 
 // Claims is the resolver for the claims field.
@@ -51,13 +75,13 @@ func (r *policyRecommendationResolver) Evidence(ctx context.Context, obj *graph.
 }
 
 // Matrix is the resolver for the matrix field.
-func (r *queryResolver) Matrix(ctx context.Context, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter) (*graph.Matrix, error) {
-	return r.store.Matrix(ctx, rows, columns, filter)
+func (r *queryResolver) Matrix(ctx context.Context, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter, terms *graph.TermMode, viaImplementations *bool) (*graph.Matrix, error) {
+	return r.store.MatrixWith(ctx, rows, columns, filter, matrixOptions(terms, viaImplementations))
 }
 
 // ClaimStats is the resolver for the claimStats field.
-func (r *queryResolver) ClaimStats(ctx context.Context, filter *graph.ClaimFilter, groupBy *graph.Axis) ([]*graph.ClaimGroup, error) {
-	return r.store.ClaimStats(ctx, filter, groupBy)
+func (r *queryResolver) ClaimStats(ctx context.Context, filter *graph.ClaimFilter, groupBy *graph.Axis, terms *graph.TermMode, viaImplementations *bool) ([]*graph.ClaimGroup, error) {
+	return r.store.ClaimStatsWith(ctx, filter, groupBy, matrixOptions(terms, viaImplementations))
 }
 
 // FindMethods is the resolver for the findMethods field.
@@ -79,6 +103,15 @@ func (r *queryResolver) Compare(ctx context.Context, ids []string, lang graph.La
 	return r.store.Compare(ctx, ids, lang)
 }
 
+// CatalogueCSV is the resolver for the catalogueCsv field.
+func (r *queryResolver) CatalogueCSV(ctx context.Context, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) (string, error) {
+	items, err := r.store.FindMethods(ctx, where, orderBy)
+	if err != nil {
+		return "", err
+	}
+	return catalogueCSV(ctx, r.store, items, lang)
+}
+
 // AssessmentsByGroup is the resolver for the assessmentsByGroup field.
 func (r *workModelResolver) AssessmentsByGroup(ctx context.Context, obj *graph.WorkModel, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error) {
 	return judgements(ctx, obj.AssessmentIDs, groups, onlyDisagreements)
@@ -87,8 +120,14 @@ func (r *workModelResolver) AssessmentsByGroup(ctx context.Context, obj *graph.W
 // Comparison returns ComparisonResolver implementation.
 func (r *Resolver) Comparison() ComparisonResolver { return &comparisonResolver{r} }
 
+// Confidence returns ConfidenceResolver implementation.
+func (r *Resolver) Confidence() ConfidenceResolver { return &confidenceResolver{r} }
+
 // EvidenceSummary returns EvidenceSummaryResolver implementation.
 func (r *Resolver) EvidenceSummary() EvidenceSummaryResolver { return &evidenceSummaryResolver{r} }
+
+// Matrix returns MatrixResolver implementation.
+func (r *Resolver) Matrix() MatrixResolver { return &matrixResolver{r} }
 
 // MatrixCell returns MatrixCellResolver implementation.
 func (r *Resolver) MatrixCell() MatrixCellResolver { return &matrixCellResolver{r} }
@@ -98,7 +137,9 @@ func (r *Resolver) Path() PathResolver { return &pathResolver{r} }
 
 type (
 	comparisonResolver      struct{ *Resolver }
+	confidenceResolver      struct{ *Resolver }
 	evidenceSummaryResolver struct{ *Resolver }
+	matrixResolver          struct{ *Resolver }
 	matrixCellResolver      struct{ *Resolver }
 	pathResolver            struct{ *Resolver }
 )

@@ -105,7 +105,7 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 			http.Error(w, fmt.Sprintf("lang must be NL or EN, not %q", l), http.StatusBadRequest)
 			return
 		}
-		c, err := st.Compare(r.Context(), ids, lang)
+		table, err := compareTable(r.Context(), st, ids, lang)
 		if err != nil {
 			code, msg := classify(err)
 			status := http.StatusInternalServerError
@@ -124,7 +124,7 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="kring-compare.csv"`)
-		w.Write([]byte("\ufeff" + c.CSV()))
+		w.Write([]byte("\ufeff" + table))
 	})
 }
 
@@ -136,13 +136,22 @@ func CompareCSV(st *graph.Store, log *slog.Logger) http.Handler {
 // the related lists in limits.go do. The lead wires it in complexity() (limits.go).
 func analyticsComplexity(c *ComplexityRoot) {
 	q := &c.Query
-	q.Matrix = func(child int, _ graph.Axis, _ graph.Axis, _ *graph.ClaimFilter) int { return 10 + child }
+	q.Matrix = func(child int, _ graph.Axis, _ graph.Axis, _ *graph.ClaimFilter, _ *graph.TermMode, _ *bool) int {
+		return 10 + child
+	}
 	c.Matrix.Rows = func(child int) int { return 1 + child*20 }
 	c.Matrix.Columns = c.Matrix.Rows
 	c.Matrix.Cells = c.Matrix.Rows
 	c.Matrix.GapCells = c.Matrix.Rows
 	c.MatrixCell.Claims = func(child int, first *int, _ *string) int { return 1 + child*min(pageCost(first, nil), 10) }
-	q.ClaimStats = func(child int, _ *graph.ClaimFilter, _ *graph.Axis) int { return 10 + child*20 }
+	q.ClaimStats = func(child int, _ *graph.ClaimFilter, _ *graph.Axis, _ *graph.TermMode, _ *bool) int {
+		return 10 + child*20
+	}
+	// The catalogue CSV walks every matching method once: priced like a full page of findMethods.
+	q.CatalogueCSV = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, _ graph.Lang) int { return 1 + MaxPage }
+	c.Method.Claims = func(child int, _ *graph.ClaimFilter, first *int, _ *string, _ *graph.ClaimScope) int {
+		return 1 + child*pageCost(first, nil)
+	}
 	q.FindMethods = func(child int, _ *graph.MethodWhere, _ []*graph.MethodOrder, first *int, _ *string) int {
 		return 1 + child*pageCost(first, nil)
 	}

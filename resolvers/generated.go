@@ -35,11 +35,13 @@ type ResolverRoot interface {
 	Characteristic() CharacteristicResolver
 	Comparison() ComparisonResolver
 	Concept() ConceptResolver
+	Confidence() ConfidenceResolver
 	EvidenceRating() EvidenceRatingResolver
 	EvidenceSummary() EvidenceSummaryResolver
 	Framework() FrameworkResolver
 	FrameworkCategory() FrameworkCategoryResolver
 	Involvement() InvolvementResolver
+	Matrix() MatrixResolver
 	MatrixCell() MatrixCellResolver
 	Method() MethodResolver
 	Mutation() MutationResolver
@@ -69,7 +71,7 @@ type ComplexityRoot struct {
 		Date             func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Method           func(childComplexity int, lang graph.Lang) int
-		Note             func(childComplexity int) int
+		Note             func(childComplexity int, lang graph.Lang) int
 		Sources          func(childComplexity int) int
 		StakeholderGroup func(childComplexity int) int
 		Status           func(childComplexity int) int
@@ -83,7 +85,7 @@ type ComplexityRoot struct {
 		Batches   func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Method    func(childComplexity int) int
-		Note      func(childComplexity int) int
+		Note      func(childComplexity int, lang graph.Lang) int
 		Primary   func(childComplexity int) int
 		Sources   func(childComplexity int) int
 		Status    func(childComplexity int) int
@@ -99,8 +101,12 @@ type ComplexityRoot struct {
 	}
 
 	AxisValue struct {
-		Key   func(childComplexity int) int
-		Label func(childComplexity int, lang graph.Lang) int
+		Broader func(childComplexity int) int
+		Depth   func(childComplexity int) int
+		IsNone  func(childComplexity int) int
+		Key     func(childComplexity int) int
+		Label   func(childComplexity int, lang graph.Lang) int
+		Status  func(childComplexity int) int
 	}
 
 	Batch struct {
@@ -134,7 +140,7 @@ type ComplexityRoot struct {
 		Batches  func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Kind     func(childComplexity int) int
-		Note     func(childComplexity int) int
+		Note     func(childComplexity int, lang graph.Lang) int
 		Sources  func(childComplexity int) int
 		StatedBy func(childComplexity int) int
 		Status   func(childComplexity int) int
@@ -152,10 +158,12 @@ type ComplexityRoot struct {
 	ClaimEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+		Via    func(childComplexity int) int
 	}
 
 	ClaimGroup struct {
 		ClaimCount           func(childComplexity int) int
+		Confidence           func(childComplexity int) int
 		EffectSize           func(childComplexity int) int
 		HighestEvidenceLevel func(childComplexity int) int
 		Mixed                func(childComplexity int) int
@@ -165,7 +173,9 @@ type ComplexityRoot struct {
 		SampleSize           func(childComplexity int) int
 		SourceCount          func(childComplexity int) int
 		StrongestDesign      func(childComplexity int) int
+		UnconfirmedCount     func(childComplexity int) int
 		Value                func(childComplexity int) int
+		ViaCount             func(childComplexity int) int
 	}
 
 	Comparison struct {
@@ -191,13 +201,19 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 	}
 
+	Confidence struct {
+		Explanation func(childComplexity int, lang graph.Lang) int
+		Level       func(childComplexity int) int
+		Reasons     func(childComplexity int) int
+	}
+
 	EvidenceRating struct {
 		Batches  func(childComplexity int) int
 		Date     func(childComplexity int) int
 		ID       func(childComplexity int) int
 		Level    func(childComplexity int) int
 		Method   func(childComplexity int) int
-		Note     func(childComplexity int) int
+		Note     func(childComplexity int, lang graph.Lang) int
 		Registry func(childComplexity int) int
 		Sources  func(childComplexity int) int
 		Status   func(childComplexity int) int
@@ -247,7 +263,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int, lang graph.Lang) int
 		ID          func(childComplexity int) int
 		Method      func(childComplexity int) int
-		Note        func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
 		Paid        func(childComplexity int) int
 		Role        func(childComplexity int) int
 		Sources     func(childComplexity int) int
@@ -294,6 +310,7 @@ type ComplexityRoot struct {
 	}
 
 	Matrix struct {
+		CSV      func(childComplexity int, lang graph.Lang) int
 		Cells    func(childComplexity int) int
 		Columns  func(childComplexity int) int
 		GapCells func(childComplexity int) int
@@ -306,6 +323,7 @@ type ComplexityRoot struct {
 		ClaimCount           func(childComplexity int) int
 		Claims               func(childComplexity int, first *int, after *string) int
 		Column               func(childComplexity int) int
+		Confidence           func(childComplexity int) int
 		HighestEvidenceLevel func(childComplexity int) int
 		Mixed                func(childComplexity int) int
 		Negative             func(childComplexity int) int
@@ -314,6 +332,8 @@ type ComplexityRoot struct {
 		Row                  func(childComplexity int) int
 		SourceCount          func(childComplexity int) int
 		StrongestDesign      func(childComplexity int) int
+		UnconfirmedCount     func(childComplexity int) int
+		ViaCount             func(childComplexity int) int
 	}
 
 	MatrixGap struct {
@@ -324,6 +344,7 @@ type ComplexityRoot struct {
 	MatrixTable struct {
 		ClaimCount           func(childComplexity int) int
 		Column               func(childComplexity int) int
+		Confidence           func(childComplexity int) int
 		HighestEvidenceLevel func(childComplexity int) int
 		Mixed                func(childComplexity int) int
 		Negative             func(childComplexity int) int
@@ -332,6 +353,8 @@ type ComplexityRoot struct {
 		Row                  func(childComplexity int) int
 		SourceCount          func(childComplexity int) int
 		StrongestDesign      func(childComplexity int) int
+		UnconfirmedCount     func(childComplexity int) int
+		ViaCount             func(childComplexity int) int
 	}
 
 	Method struct {
@@ -342,7 +365,9 @@ type ComplexityRoot struct {
 		AssessmentsByGroup func(childComplexity int, groups []graph.StakeholderGroup, onlyDisagreements bool) int
 		Batches            func(childComplexity int) int
 		Characteristics    func(childComplexity int, kind *graph.CharacteristicKind) int
-		Claims             func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string) int
+		ClaimCount         func(childComplexity int, scope *graph.ClaimScope) int
+		Claims             func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string, scope *graph.ClaimScope) int
+		Confidence         func(childComplexity int) int
 		Description        func(childComplexity int, lang graph.Lang) int
 		Duration           func(childComplexity int, lang graph.Lang) int
 		EndYear            func(childComplexity int) int
@@ -356,7 +381,7 @@ type ComplexityRoot struct {
 		Kind               func(childComplexity int) int
 		Name               func(childComplexity int, lang graph.Lang) int
 		NetworkStrategies  func(childComplexity int) int
-		Note               func(childComplexity int) int
+		Note               func(childComplexity int, lang graph.Lang) int
 		Organisations      func(childComplexity int) int
 		Preconditions      func(childComplexity int) int
 		Regions            func(childComplexity int) int
@@ -421,13 +446,14 @@ type ComplexityRoot struct {
 
 	OutcomeClaim struct {
 		Batches      func(childComplexity int) int
+		Confidence   func(childComplexity int) int
 		Design       func(childComplexity int) int
 		Direction    func(childComplexity int) int
 		EffectMetric func(childComplexity int) int
 		EffectSize   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Method       func(childComplexity int) int
-		Note         func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
 		Outcome      func(childComplexity int) int
 		Population   func(childComplexity int, lang graph.Lang) int
 		SampleSize   func(childComplexity int) int
@@ -483,7 +509,7 @@ type ComplexityRoot struct {
 		EndYear     func(childComplexity int) int
 		FollowsFrom func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Note        func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
 		Sources     func(childComplexity int) int
 		Status      func(childComplexity int) int
 		URL         func(childComplexity int) int
@@ -496,7 +522,7 @@ type ComplexityRoot struct {
 		Concerns    func(childComplexity int) int
 		Evidence    func(childComplexity int) int
 		ID          func(childComplexity int) int
-		Note        func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
 		Sources     func(childComplexity int) int
 		Status      func(childComplexity int) int
 		SupportedBy func(childComplexity int) int
@@ -538,15 +564,16 @@ type ComplexityRoot struct {
 	Query struct {
 		Batch           func(childComplexity int, id string) int
 		Batches         func(childComplexity int) int
+		CatalogueCSV    func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) int
 		Claim           func(childComplexity int, id string) int
-		ClaimStats      func(childComplexity int, filter *graph.ClaimFilter, groupBy *graph.Axis) int
+		ClaimStats      func(childComplexity int, filter *graph.ClaimFilter, groupBy *graph.Axis, terms *graph.TermMode, viaImplementations *bool) int
 		Claims          func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string, last *int, before *string) int
 		Compare         func(childComplexity int, ids []string, lang graph.Lang) int
 		Concepts        func(childComplexity int, scheme string) int
 		FindMethods     func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) int
 		Frameworks      func(childComplexity int) int
 		Initiatives     func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
-		Matrix          func(childComplexity int, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter) int
+		Matrix          func(childComplexity int, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter, terms *graph.TermMode, viaImplementations *bool) int
 		Method          func(childComplexity int, id string) int
 		Methods         func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
 		Node            func(childComplexity int, id string) int
@@ -570,7 +597,7 @@ type ComplexityRoot struct {
 	Requirement struct {
 		Batches      func(childComplexity int) int
 		ID           func(childComplexity int) int
-		Note         func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
 		Precondition func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		StatedBy     func(childComplexity int) int
@@ -617,7 +644,7 @@ type ComplexityRoot struct {
 		ISBN         func(childComplexity int) int
 		Issue        func(childComplexity int) int
 		Language     func(childComplexity int) int
-		Note         func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
 		Pages        func(childComplexity int) int
 		PeerReviewed func(childComplexity int) int
 		Publisher    func(childComplexity int) int
@@ -685,7 +712,7 @@ type ComplexityRoot struct {
 		ID                 func(childComplexity int) int
 		Methods            func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
 		Name               func(childComplexity int, lang graph.Lang) int
-		Note               func(childComplexity int) int
+		Note               func(childComplexity int, lang graph.Lang) int
 		Preconditions      func(childComplexity int) int
 		Sources            func(childComplexity int) int
 		Status             func(childComplexity int) int
@@ -743,11 +770,16 @@ type CharacteristicResolver interface {
 }
 type ComparisonResolver interface {
 	Items(ctx context.Context, obj *graph.Comparison) ([]*graph.Method, error)
+	Rows(ctx context.Context, obj *graph.Comparison) ([]*ComparisonRow, error)
+	CSV(ctx context.Context, obj *graph.Comparison) (string, error)
 }
 type ConceptResolver interface {
 	Broader(ctx context.Context, obj *graph.Concept) (*graph.Concept, error)
 	Narrower(ctx context.Context, obj *graph.Concept) ([]*graph.Concept, error)
 	Sources(ctx context.Context, obj *graph.Concept) ([]*graph.Source, error)
+}
+type ConfidenceResolver interface {
+	Explanation(ctx context.Context, obj *graph.Confidence, lang graph.Lang) ([]string, error)
 }
 type EvidenceRatingResolver interface {
 	Method(ctx context.Context, obj *graph.EvidenceRating) (*graph.Method, error)
@@ -776,6 +808,9 @@ type InvolvementResolver interface {
 
 	Batches(ctx context.Context, obj *graph.Involvement) ([]*graph.Batch, error)
 }
+type MatrixResolver interface {
+	CSV(ctx context.Context, obj *graph.Matrix, lang graph.Lang) (string, error)
+}
 type MatrixCellResolver interface {
 	Claims(ctx context.Context, obj *graph.MatrixCell, first *int, after *string) (*ClaimConnection, error)
 }
@@ -793,7 +828,9 @@ type MethodResolver interface {
 	Characteristics(ctx context.Context, obj *graph.Method, kind *graph.CharacteristicKind) ([]*graph.Characteristic, error)
 	Assessments(ctx context.Context, obj *graph.Method) ([]*graph.Assessment, error)
 	EvidenceRatings(ctx context.Context, obj *graph.Method) ([]*graph.EvidenceRating, error)
-	Claims(ctx context.Context, obj *graph.Method, filter *graph.ClaimFilter, first *int, after *string) (*ClaimConnection, error)
+	Claims(ctx context.Context, obj *graph.Method, filter *graph.ClaimFilter, first *int, after *string, scope *graph.ClaimScope) (*ClaimConnection, error)
+	ClaimCount(ctx context.Context, obj *graph.Method, scope *graph.ClaimScope) (int, error)
+	Confidence(ctx context.Context, obj *graph.Method) (*graph.Confidence, error)
 	Implements(ctx context.Context, obj *graph.Method) ([]*graph.Method, error)
 	ImplementedBy(ctx context.Context, obj *graph.Method) ([]*graph.Method, error)
 	SimilarTo(ctx context.Context, obj *graph.Method) ([]*graph.Method, error)
@@ -823,6 +860,7 @@ type OutcomeClaimResolver interface {
 	Sources(ctx context.Context, obj *graph.OutcomeClaim) ([]*graph.Source, error)
 
 	Batches(ctx context.Context, obj *graph.OutcomeClaim) ([]*graph.Batch, error)
+	Confidence(ctx context.Context, obj *graph.OutcomeClaim) (*graph.Confidence, error)
 }
 type PathResolver interface {
 	Nodes(ctx context.Context, obj *graph.Path) ([]graph.Node, error)
@@ -854,11 +892,12 @@ type PreconditionResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]graph.Node, error)
-	Matrix(ctx context.Context, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter) (*graph.Matrix, error)
-	ClaimStats(ctx context.Context, filter *graph.ClaimFilter, groupBy *graph.Axis) ([]*graph.ClaimGroup, error)
+	Matrix(ctx context.Context, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter, terms *graph.TermMode, viaImplementations *bool) (*graph.Matrix, error)
+	ClaimStats(ctx context.Context, filter *graph.ClaimFilter, groupBy *graph.Axis, terms *graph.TermMode, viaImplementations *bool) ([]*graph.ClaimGroup, error)
 	FindMethods(ctx context.Context, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) (*MethodConnection, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int) (*graph.PathResult, error)
 	Compare(ctx context.Context, ids []string, lang graph.Lang) (*graph.Comparison, error)
+	CatalogueCSV(ctx context.Context, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) (string, error)
 	Concepts(ctx context.Context, scheme string) ([]*graph.Concept, error)
 	Frameworks(ctx context.Context) ([]*graph.Framework, error)
 	Preconditions(ctx context.Context, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) (*PreconditionConnection, error)
@@ -973,7 +1012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Assessment.Note(childComplexity), true
+		args, err := ec.field_Assessment_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Assessment.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Assessment.sources":
 		if e.ComplexityRoot.Assessment.Sources == nil {
 			break
@@ -1045,7 +1089,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Assignment.Note(childComplexity), true
+		args, err := ec.field_Assignment_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Assignment.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Assignment.primary":
 		if e.ComplexityRoot.Assignment.Primary == nil {
 			break
@@ -1102,6 +1151,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Author.Sources(childComplexity), true
 
+	case "AxisValue.broader":
+		if e.ComplexityRoot.AxisValue.Broader == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisValue.Broader(childComplexity), true
+	case "AxisValue.depth":
+		if e.ComplexityRoot.AxisValue.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisValue.Depth(childComplexity), true
+	case "AxisValue.isNone":
+		if e.ComplexityRoot.AxisValue.IsNone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisValue.IsNone(childComplexity), true
 	case "AxisValue.key":
 		if e.ComplexityRoot.AxisValue.Key == nil {
 			break
@@ -1119,6 +1186,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AxisValue.Label(childComplexity, args["lang"].(graph.Lang)), true
+	case "AxisValue.status":
+		if e.ComplexityRoot.AxisValue.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisValue.Status(childComplexity), true
 
 	case "Batch.counts":
 		if e.ComplexityRoot.Batch.Counts == nil {
@@ -1259,7 +1332,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Characteristic.Note(childComplexity), true
+		args, err := ec.field_Characteristic_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Characteristic.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Characteristic.sources":
 		if e.ComplexityRoot.Characteristic.Sources == nil {
 			break
@@ -1333,6 +1411,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClaimEdge.Node(childComplexity), true
+	case "ClaimEdge.via":
+		if e.ComplexityRoot.ClaimEdge.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimEdge.Via(childComplexity), true
 
 	case "ClaimGroup.claimCount":
 		if e.ComplexityRoot.ClaimGroup.ClaimCount == nil {
@@ -1340,6 +1424,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClaimGroup.ClaimCount(childComplexity), true
+	case "ClaimGroup.confidence":
+		if e.ComplexityRoot.ClaimGroup.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.Confidence(childComplexity), true
 	case "ClaimGroup.effectSize":
 		if e.ComplexityRoot.ClaimGroup.EffectSize == nil {
 			break
@@ -1394,12 +1484,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClaimGroup.StrongestDesign(childComplexity), true
+	case "ClaimGroup.unconfirmedCount":
+		if e.ComplexityRoot.ClaimGroup.UnconfirmedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.UnconfirmedCount(childComplexity), true
 	case "ClaimGroup.value":
 		if e.ComplexityRoot.ClaimGroup.Value == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ClaimGroup.Value(childComplexity), true
+	case "ClaimGroup.viaCount":
+		if e.ComplexityRoot.ClaimGroup.ViaCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimGroup.ViaCount(childComplexity), true
 
 	case "Comparison.csv":
 		if e.ComplexityRoot.Comparison.CSV == nil {
@@ -1503,6 +1605,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Concept.Sources(childComplexity), true
 
+	case "Confidence.explanation":
+		if e.ComplexityRoot.Confidence.Explanation == nil {
+			break
+		}
+
+		args, err := ec.field_Confidence_explanation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Confidence.Explanation(childComplexity, args["lang"].(graph.Lang)), true
+	case "Confidence.level":
+		if e.ComplexityRoot.Confidence.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Confidence.Level(childComplexity), true
+	case "Confidence.reasons":
+		if e.ComplexityRoot.Confidence.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Confidence.Reasons(childComplexity), true
+
 	case "EvidenceRating.batches":
 		if e.ComplexityRoot.EvidenceRating.Batches == nil {
 			break
@@ -1538,7 +1664,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.EvidenceRating.Note(childComplexity), true
+		args, err := ec.field_EvidenceRating_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EvidenceRating.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "EvidenceRating.registry":
 		if e.ComplexityRoot.EvidenceRating.Registry == nil {
 			break
@@ -1778,7 +1909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Involvement.Note(childComplexity), true
+		args, err := ec.field_Involvement_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Involvement.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Involvement.paid":
 		if e.ComplexityRoot.Involvement.Paid == nil {
 			break
@@ -1975,6 +2111,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoadTypeDiff.Updated(childComplexity), true
 
+	case "Matrix.csv":
+		if e.ComplexityRoot.Matrix.CSV == nil {
+			break
+		}
+
+		args, err := ec.field_Matrix_csv_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Matrix.CSV(childComplexity, args["lang"].(graph.Lang)), true
 	case "Matrix.cells":
 		if e.ComplexityRoot.Matrix.Cells == nil {
 			break
@@ -2035,6 +2182,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixCell.Column(childComplexity), true
+	case "MatrixCell.confidence":
+		if e.ComplexityRoot.MatrixCell.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.Confidence(childComplexity), true
 	case "MatrixCell.highestEvidenceLevel":
 		if e.ComplexityRoot.MatrixCell.HighestEvidenceLevel == nil {
 			break
@@ -2083,6 +2236,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixCell.StrongestDesign(childComplexity), true
+	case "MatrixCell.unconfirmedCount":
+		if e.ComplexityRoot.MatrixCell.UnconfirmedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.UnconfirmedCount(childComplexity), true
+	case "MatrixCell.viaCount":
+		if e.ComplexityRoot.MatrixCell.ViaCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixCell.ViaCount(childComplexity), true
 
 	case "MatrixGap.column":
 		if e.ComplexityRoot.MatrixGap.Column == nil {
@@ -2109,6 +2274,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixTable.Column(childComplexity), true
+	case "MatrixTable.confidence":
+		if e.ComplexityRoot.MatrixTable.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.Confidence(childComplexity), true
 	case "MatrixTable.highestEvidenceLevel":
 		if e.ComplexityRoot.MatrixTable.HighestEvidenceLevel == nil {
 			break
@@ -2157,6 +2328,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatrixTable.StrongestDesign(childComplexity), true
+	case "MatrixTable.unconfirmedCount":
+		if e.ComplexityRoot.MatrixTable.UnconfirmedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.UnconfirmedCount(childComplexity), true
+	case "MatrixTable.viaCount":
+		if e.ComplexityRoot.MatrixTable.ViaCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixTable.ViaCount(childComplexity), true
 
 	case "Method.actors":
 		if e.ComplexityRoot.Method.Actors == nil {
@@ -2215,6 +2398,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Method.Characteristics(childComplexity, args["kind"].(*graph.CharacteristicKind)), true
+	case "Method.claimCount":
+		if e.ComplexityRoot.Method.ClaimCount == nil {
+			break
+		}
+
+		args, err := ec.field_Method_claimCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Method.ClaimCount(childComplexity, args["scope"].(*graph.ClaimScope)), true
 	case "Method.claims":
 		if e.ComplexityRoot.Method.Claims == nil {
 			break
@@ -2225,7 +2419,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Method.Claims(childComplexity, args["filter"].(*graph.ClaimFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Method.Claims(childComplexity, args["filter"].(*graph.ClaimFilter), args["first"].(*int), args["after"].(*string), args["scope"].(*graph.ClaimScope)), true
+	case "Method.confidence":
+		if e.ComplexityRoot.Method.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Method.Confidence(childComplexity), true
 	case "Method.description":
 		if e.ComplexityRoot.Method.Description == nil {
 			break
@@ -2334,7 +2534,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Method.Note(childComplexity), true
+		args, err := ec.field_Method_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Method.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Method.organisations":
 		if e.ComplexityRoot.Method.Organisations == nil {
 			break
@@ -2635,6 +2840,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OutcomeClaim.Batches(childComplexity), true
+	case "OutcomeClaim.confidence":
+		if e.ComplexityRoot.OutcomeClaim.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeClaim.Confidence(childComplexity), true
 	case "OutcomeClaim.design":
 		if e.ComplexityRoot.OutcomeClaim.Design == nil {
 			break
@@ -2676,7 +2887,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.OutcomeClaim.Note(childComplexity), true
+		args, err := ec.field_OutcomeClaim_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OutcomeClaim.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "OutcomeClaim.outcome":
 		if e.ComplexityRoot.OutcomeClaim.Outcome == nil {
 			break
@@ -2908,7 +3124,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.PolicyAction.Note(childComplexity), true
+		args, err := ec.field_PolicyAction_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PolicyAction.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "PolicyAction.sources":
 		if e.ComplexityRoot.PolicyAction.Sources == nil {
 			break
@@ -2969,7 +3190,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.PolicyRecommendation.Note(childComplexity), true
+		args, err := ec.field_PolicyRecommendation_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PolicyRecommendation.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "PolicyRecommendation.sources":
 		if e.ComplexityRoot.PolicyRecommendation.Sources == nil {
 			break
@@ -3146,6 +3372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Batches(childComplexity), true
+	case "Query.catalogueCsv":
+		if e.ComplexityRoot.Query.CatalogueCSV == nil {
+			break
+		}
+
+		args, err := ec.field_Query_catalogueCsv_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CatalogueCSV(childComplexity, args["where"].(*graph.MethodWhere), args["orderBy"].([]*graph.MethodOrder), args["lang"].(graph.Lang)), true
 	case "Query.claim":
 		if e.ComplexityRoot.Query.Claim == nil {
 			break
@@ -3167,7 +3404,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ClaimStats(childComplexity, args["filter"].(*graph.ClaimFilter), args["groupBy"].(*graph.Axis)), true
+		return e.ComplexityRoot.Query.ClaimStats(childComplexity, args["filter"].(*graph.ClaimFilter), args["groupBy"].(*graph.Axis), args["terms"].(*graph.TermMode), args["viaImplementations"].(*bool)), true
 	case "Query.claims":
 		if e.ComplexityRoot.Query.Claims == nil {
 			break
@@ -3240,7 +3477,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Matrix(childComplexity, args["rows"].(graph.Axis), args["columns"].(graph.Axis), args["filter"].(*graph.ClaimFilter)), true
+		return e.ComplexityRoot.Query.Matrix(childComplexity, args["rows"].(graph.Axis), args["columns"].(graph.Axis), args["filter"].(*graph.ClaimFilter), args["terms"].(*graph.TermMode), args["viaImplementations"].(*bool)), true
 	case "Query.method":
 		if e.ComplexityRoot.Query.Method == nil {
 			break
@@ -3437,7 +3674,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Requirement.Note(childComplexity), true
+		args, err := ec.field_Requirement_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Requirement.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Requirement.precondition":
 		if e.ComplexityRoot.Requirement.Precondition == nil {
 			break
@@ -3639,7 +3881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Source.Note(childComplexity), true
+		args, err := ec.field_Source_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "Source.pages":
 		if e.ComplexityRoot.Source.Pages == nil {
 			break
@@ -3946,7 +4193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.WorkModel.Note(childComplexity), true
+		args, err := ec.field_WorkModel_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkModel.Note(childComplexity, args["lang"].(graph.Lang)), true
 	case "WorkModel.preconditions":
 		if e.ComplexityRoot.WorkModel.Preconditions == nil {
 			break
@@ -4120,47 +4372,157 @@ var sources = []*ast.Source{
 """
 A dimension of the evidence matrix and of claim statistics. A claim's values on an axis come
 from the claim or from its subject (the method or initiative the claim is about); a claim with
-several values on an axis counts once in each, and a claim with none is in no row or column of
-that axis.
+several values on an axis counts once in each. A claim with no value on an axis counts in the
+axis's explicit "none" value (key "none", AxisValue.isNone), so no claim is ever dropped; the
+none row (column) is listed last whenever some claim of the knowledge base has no value there.
 
-Keys are node ids for WORK_MODEL, METHOD, TARGET_GROUP and OUTCOME, and vocabulary codes for the
-others.
+Roll-up (the matrix's and claimStats' ` + "`" + `terms` + "`" + ` and ` + "`" + `viaImplementations` + "`" + ` arguments):
+
+- terms ROLLED_UP (default): on the vocabulary axes (ACTOR_TYPE, SUPPORT_FUNCTION,
+  OUTCOME_DOMAIN, PRECONDITION_CATEGORY, SOURCE_TYPE, REGION) a claim counts under its term as
+  coded and also under every broader term (VOLUNTEER_KEY_FIGURE also under VOLUNTEER, BE_VLG also
+  under BE), once per value. AS_CODED: only as coded.
+- viaImplementations true (default): an initiative's claims also count for the methods it
+  implements (METHOD) and for those methods' work models (WORK_MODEL), marked as via
+  (MatrixCell.viaCount). A value reached both directly and through an implementation counts
+  once, through its best path: a CONFIRMED link first, then the direct one.
+
+Keys are node ids for WORK_MODEL, METHOD, TARGET_GROUP and OUTCOME, vocabulary codes for the
+others, and "none" for the none value.
 """
 enum Axis {
-  "The work models the subject is assigned to: its own assignments only (an initiative is not counted under the work models of the methods it implements)."
+  """
+  The work models of the subject's own assignments (any status) and, with viaImplementations,
+  those of the methods the subject implements. Counting link: the assignment.
+  """
   WORK_MODEL
-  "The subject itself (a method or an initiative)."
+  "The subject itself and, with viaImplementations, the methods it implements."
   METHOD
-  "The actor types of the subject's involvements, as coded (VOLUNTEER_KEY_FIGURE is not rolled up into VOLUNTEER)."
+  """
+  The actor types of the subject's involvements (any status) and, with terms ROLLED_UP, their
+  broader terms. Counting link: the involvement.
+  """
   ACTOR_TYPE
-  "The subject's target groups."
+  "The subject's target groups (its own)."
   TARGET_GROUP
-  "The subject's support functions."
+  "The subject's support functions (its own)."
   SUPPORT_FUNCTION
   "The domain of the claim's outcome."
   OUTCOME_DOMAIN
   "The claim's outcome."
   OUTCOME
-  "The categories of the preconditions the subject requires."
+  """
+  The categories of the preconditions the subject requires (any status). Counting link: the
+  requirement.
+  """
   PRECONDITION_CATEGORY
   "The types of the sources the claim cites."
   SOURCE_TYPE
-  "The subject's regions, as coded (BE_VLG is not rolled up into BE)."
+  """
+  The subject's regions (its own) and, with terms ROLLED_UP, their broader terms (BE_VLG, BE_BRU
+  and BE_WAL also count under BE).
+  """
   REGION
+}
+
+"How vocabulary terms count on the axes of a matrix or of claimStats."
+enum TermMode {
+  "A claim counts under its term as coded and under every broader term (the default)."
+  ROLLED_UP
+  "A claim counts under its term as coded only."
+  AS_CODED
+}
+
+"How sure the knowledge base can be of a claim or a set of claims (weakest last)."
+enum ConfidenceLevel {
+  HIGH
+  MODERATE
+  LOW
+  VERY_LOW
+}
+
+"Why a confidence level is what it is (the rule: see Confidence)."
+enum ConfidenceReason {
+  "Starts from a systematic review / meta-analysis or an RCT (HIGH)."
+  STRONG_DESIGN
+  "Starts from a quasi-experimental design (MODERATE) or a pre-post design without comparison group (LOW)."
+  MODERATE_DESIGN
+  "Starts from a qualitative study or practice experience (VERY_LOW)."
+  WEAK_DESIGN
+  "No study design is stated (VERY_LOW)."
+  UNKNOWN_DESIGN
+  "The claim's own status is INFERRED or CANDIDATE (one level down)."
+  CLAIM_NOT_CONFIRMED
+  "The link through which the claim counts here (work-model assignment, involvement, requirement) is not CONFIRMED (one level down)."
+  ASSIGNMENT_NOT_CONFIRMED
+  "A source the claim cites is not CONFIRMED (one level down)."
+  SOURCE_NOT_CONFIRMED
+  "The claims cite fewer than two distinct sources together (one level down)."
+  SINGLE_SOURCE
+  "The claims cite two or more distinct sources (no single-source step)."
+  SEVERAL_SOURCES
+  "The directions disagree: more than one of POSITIVE, NONE and NEGATIVE, or any MIXED (one level down)."
+  INCONSISTENT_DIRECTIONS
+  "Some of the claims count through an implementing initiative (marked; no change of level)."
+  VIA_IMPLEMENTATION
+}
+
+"""
+The confidence of a claim or of a set of claims (a matrix cell, a claim group, a method), in the
+spirit of GRADE and GRADE-CERQual. One rule (graph/confidence.go, Rate) decides it:
+
+1. Each claim starts from its study design: SYSTEMATIC_REVIEW_META and RCT → HIGH
+   (STRONG_DESIGN); QUASI_EXPERIMENTAL → MODERATE (MODERATE_DESIGN); PRE_POST (before/after,
+   cohort without control) → LOW (MODERATE_DESIGN: a design with a measurement, but without a
+   comparison group); QUALITATIVE and PRACTICE_EXPERIENCE (case studies, descriptions, expert
+   opinion) → VERY_LOW (WEAK_DESIGN); no design stated → VERY_LOW (UNKNOWN_DESIGN).
+2. The claim goes down one level for each of: its own status is not CONFIRMED
+   (CLAIM_NOT_CONFIRMED); the link through which it is counted (the work-model assignment, the
+   involvement of an actor type, the requirement of a precondition) is not CONFIRMED
+   (ASSIGNMENT_NOT_CONFIRMED; only when it is counted through such a link); any source it cites
+   is not CONFIRMED (SOURCE_NOT_CONFIRMED). These three say the same kind of thing (the curator
+   has not checked something yet), so together they take at most two levels.
+3. A set of claims (a matrix cell, a claim group, the claims of one method; a single claim is a
+   set of one) starts from its best claim after step 2 (ties: the stronger design, then the
+   fewer status reasons); its reasons are that claim's. Never above HIGH: more claims do not
+   upgrade.
+4. The set goes down one level when its claims cite fewer than two distinct sources together
+   (SINGLE_SOURCE); two or more distinct sources (source nodes, which the loader deduplicates)
+   count as independent and prevent that step (SEVERAL_SOURCES, no change).
+5. The set goes down one level when its claims' directions disagree: more than one of
+   POSITIVE, NONE and NEGATIVE, or any MIXED (INCONSISTENT_DIRECTIONS).
+6. Nothing goes below VERY_LOW. VIA_IMPLEMENTATION is added when a claim of the set counts
+   through an implementing initiative (roll-up); it marks the evidence as coming from a concrete
+   initiative and does not change the level.
+"""
+type Confidence {
+  level: ConfidenceLevel!
+  "The reasons, in the order the rule applies them (the design reason first)."
+  reasons: [ConfidenceReason!]!
+  "The reasons as sentences in lang (no codes)."
+  explanation(lang: Lang! = NL): [String!]!
 }
 
 "One value of an axis."
 type AxisValue {
-  "A node id (work models, methods, target groups, outcomes) or a vocabulary code."
+  "A node id (work models, methods, target groups, outcomes), a vocabulary code, or \"none\"."
   key: ID!
-  "The node's name or label, or the concept's label; the code when there is none."
+  "The node's name or label, or the concept's label; for the none value e.g. \"geen werkmodel\" / \"no work model\"."
   label(lang: Lang! = NL): String!
+  "The explicit 'none' row/column: claims whose subject (or the claim itself) has no value on this axis."
+  isNone: Boolean!
+  "Status of the node behind the value (work models, methods, target groups, outcomes); null for vocabulary codes and none."
+  status: Status
+  "The broader term this value rolls up into (vocabulary axes), or null."
+  broader: ID
+  "0 for top terms, 1 for their narrower terms, ..."
+  depth: Int!
 }
 
 """
 Outcome claims counted by a pair of axis values. Rows and columns list every value of their axis
 in the graph (all work models, all outcome-domain codes, ...), also those without claims, so
-gaps show.
+gaps show, and last the axis's "none" value whenever a claim has no value on it (see Axis).
 """
 type Matrix {
   rows: [AxisValue!]!
@@ -4176,6 +4538,12 @@ type Matrix {
   gaps: Int!
   "The empty row × column combinations, row by row."
   gapCells: [MatrixGap!]!
+  """
+  The matrix as CSV (RFC 4180, CRLF line ends), one line per non-empty cell in cell order, exactly
+  the numbers of cells: row label, column label, claims, via, unconfirmed, +, 0, -, ±, sources,
+  strongest design, confidence; a header line first; labels and codes in lang (no raw codes).
+  """
+  csv(lang: Lang! = NL): String!
 }
 
 """
@@ -4209,6 +4577,12 @@ type MatrixTable {
   strongestDesign: CodeColumn!
   "Each cell's best evidence-registry rating (an EvidenceLevel value), or null."
   highestEvidenceLevel: CodeColumn!
+  "Each cell's confidence level (a ConfidenceLevel value), as MatrixCell.confidence.level."
+  confidence: CodeColumn!
+  "Each cell's viaCount."
+  viaCount: IntColumn!
+  "Each cell's unconfirmedCount."
+  unconfirmedCount: IntColumn!
 }
 
 "An empty cell of a matrix."
@@ -4237,6 +4611,12 @@ type MatrixCell {
   highestEvidenceLevel: EvidenceLevel
   "The cell's claims, in id order."
   claims(first: Int, after: String): ClaimConnection!
+  "The confidence of the cell's claims together (see Confidence)."
+  confidence: Confidence!
+  "Claims counted here only through an implementing initiative (roll-up)."
+  viaCount: Int!
+  "Claims whose claim, counting link (assignment, involvement, requirement) or any source is not CONFIRMED."
+  unconfirmedCount: Int!
 }
 
 "A summary of a number over a set of claims: how many claims have it, and its range and mean."
@@ -4266,6 +4646,12 @@ type ClaimGroup {
   comparable claims before reading min, max and avg.
   """
   effectSize: NumberSummary!
+  "The confidence of the group's claims together (see Confidence)."
+  confidence: Confidence!
+  "Claims in the group only through an implementing initiative (roll-up)."
+  viaCount: Int!
+  "Claims whose claim, counting link or any source is not CONFIRMED."
+  unconfirmedCount: Int!
 }
 
 """
@@ -4319,7 +4705,7 @@ input DisagreementWhere {
   groups: [StakeholderGroup!]
 }
 
-"Keys to sort methods by. Counts are of the method's outcome claims and the distinct sources they cite."
+"Keys to sort methods by. Counts are of the method's own outcome claims and the distinct sources they cite."
 enum MethodOrderField {
   ID
   "The name in the order's lang, case- and accent-insensitively."
@@ -4330,6 +4716,8 @@ enum MethodOrderField {
   STRONGEST_DESIGN
   "Its best evidence-registry rating (EvidenceLevel enum order)."
   EVIDENCE_LEVEL
+  "Method.confidence (VERY_LOW < LOW < MODERATE < HIGH; no claims sorts lowest)."
+  CONFIDENCE
 }
 
 enum SortDirection {
@@ -4379,13 +4767,23 @@ type PathResult {
 
 "One property of the compared items, one value per item (several values joined by '; ')."
 type ComparisonRow {
-  "A stable key: kind, status, workModels, actors, targetGroups, supportFunctions, regions, outcomes, initiativeOutcomes (the outcome claims of the initiatives implementing a method), preconditions, strengths, weaknesses, opportunities, threats, assessments, evidenceLevel, claimCount, sourceCount."
+  """
+  A stable key: kind, status, workModels, actors, targetGroups, supportFunctions, regions,
+  outcomes (its own outcome claims), initiativeOutcomes (the outcome claims of the initiatives
+  implementing a method), preconditions, strengths, weaknesses, opportunities, threats,
+  assessments, evidenceLevel, confidence (Method.confidence), claimCount (own claims),
+  initiativeClaimCount, sourceCount (distinct sources of the item itself and of all its links
+  and claims: more than Method.sources, which lists the item's own).
+  """
   property: String!
   label(lang: Lang! = NL): String!
   values: [String!]!
 }
 
-"Methods or initiatives side by side."
+"""
+Methods or initiatives side by side. rows and csv are laid out from one computation and carry
+the same values; every value is worded in the compare query's lang (labels, no codes).
+"""
 type Comparison {
   "The compared items, in the order asked (repeated ids once)."
   items: [Method!]!
@@ -4451,13 +4849,19 @@ type EvidenceSummary {
 }
 
 extend type Query {
-  "The evidence matrix: outcome claims matching filter, counted by their values on two axes."
-  matrix(rows: Axis!, columns: Axis!, filter: ClaimFilter): Matrix!
+  """
+  The evidence matrix: outcome claims matching filter, counted by their values on two axes, with
+  the roll-up chosen by terms and viaImplementations (see Axis). With filter.confirmedOnly, a
+  value reached through a link that is not CONFIRMED does not count (the claim lands in "none"
+  when no value is left).
+  """
+  matrix(rows: Axis!, columns: Axis!, filter: ClaimFilter, terms: TermMode = ROLLED_UP, viaImplementations: Boolean = true): Matrix!
   """
   Statistics of the outcome claims matching filter, one group per value of groupBy that has
-  claims (in axis order), or a single group when groupBy is null.
+  claims (in axis order, the none group last), or a single group when groupBy is null. Roll-up
+  as in matrix.
   """
-  claimStats(filter: ClaimFilter, groupBy: Axis): [ClaimGroup!]!
+  claimStats(filter: ClaimFilter, groupBy: Axis, terms: TermMode = ROLLED_UP, viaImplementations: Boolean = true): [ClaimGroup!]!
   """
   Methods and initiatives matching a condition that can cross relations, sorted by the keys in
   turn and then by id (id order when orderBy is empty).
@@ -4473,6 +4877,13 @@ extend type Query {
   NOT_FOUND); values are in lang.
   """
   compare(ids: [ID!]!, lang: Lang! = NL): Comparison!
+  """
+  The intervention catalogue as CSV (RFC 4180, CRLF line ends): a header line, then one line per
+  method or initiative matching where, in orderBy order (as findMethods), labels in lang: name,
+  kind, status, work models, actor types, target groups, regions, outcome domains, claims (own),
+  claims through implementations, sources, strongest design, evidence level, confidence, id.
+  """
+  catalogueCsv(where: MethodWhere, orderBy: [MethodOrder!], lang: Lang! = NL): String!
 }
 
 extend type Method {
@@ -4498,7 +4909,8 @@ interface Claim {
   id: ID!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   "The batches whose quads state this link."
   batches: [Batch!]!
 }
@@ -4583,7 +4995,8 @@ type Requirement implements Node & Claim {
   statedBy: StakeholderGroup
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -4636,7 +5049,8 @@ type Characteristic implements Node & Claim {
   statedBy: StakeholderGroup
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -4672,7 +5086,8 @@ type Assessment implements Node & Claim {
   text(lang: Lang! = NL): String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 `, BuiltIn: false},
@@ -4794,7 +5209,8 @@ type Method implements Node {
   duration(lang: Lang! = NL): String
   intensity(lang: Lang! = NL): String
   scale(lang: Lang! = NL): String
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   url: String
   startYear: Int
   endYear: Int
@@ -4812,8 +5228,19 @@ type Method implements Node {
   characteristics(kind: CharacteristicKind): [Characteristic!]!
   assessments: [Assessment!]!
   evidenceRatings: [EvidenceRating!]!
-  "Outcome claims made about this method or initiative."
-  claims(filter: ClaimFilter, first: Int, after: String): ClaimConnection!
+  """
+  Outcome claims about this method or initiative (scope OWN, the default), about the initiatives
+  that implement it (IMPLEMENTATIONS; each edge's via names the initiative), or both (ALL: own
+  claims first, then each implementer's, implementers in id order).
+  """
+  claims(filter: ClaimFilter, first: Int, after: String, scope: ClaimScope = OWN): ClaimConnection!
+  "How many outcome claims it has in scope (default ALL: own and through implementing initiatives)."
+  claimCount(scope: ClaimScope = ALL): Int!
+  """
+  The best confidence among its claims, scope ALL (each claim rated on its own, see Confidence);
+  null when it has no claims.
+  """
+  confidence: Confidence
   "For an initiative: the generic methods it implements."
   implements: [Method!]!
   "For a method: the initiatives that implement it."
@@ -4835,6 +5262,16 @@ type MethodEdge {
   node: Method!
 }
 
+"Which outcome claims of a method count."
+enum ClaimScope {
+  "The claims about the method or initiative itself."
+  OWN
+  "The claims about the initiatives that implement it."
+  IMPLEMENTATIONS
+  "Both."
+  ALL
+}
+
 """
 Filters combine with AND; a list matches any of its values. Vocabulary filters include narrower
 terms: actorType VOLUNTEER also matches VOLUNTEER_KEY_FIGURE and VOLUNTEER_COORDINATOR.
@@ -4844,7 +5281,12 @@ input MethodFilter {
   "Methods assigned to any of these work models (any status)."
   workModel: [ID!]
   actorType: ActorType
-  outcomeDomain: OutcomeDomain
+  "Methods with an outcome claim (scope ALL: own or of an implementing initiative) in one of these domains."
+  outcomeDomain: [OutcomeDomain!]
+  "Methods whose best evidence-registry rating is at least this level (EvidenceLevel order)."
+  minEvidenceLevel: EvidenceLevel
+  "Methods whose confidence (Method.confidence) is at least this level."
+  minConfidence: ConfidenceLevel
   targetGroup: ID
   region: Region
   status: [Status!]
@@ -4903,7 +5345,8 @@ type Involvement implements Node & Claim {
   description(lang: Lang! = NL): String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -4999,7 +5442,8 @@ type EvidenceRating implements Node & Claim {
   url: String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 `, BuiltIn: false},
@@ -5138,8 +5582,11 @@ type OutcomeClaim implements Node & Claim {
   text(lang: Lang! = NL): String
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
+  "The claim's own confidence (see Confidence): its design, statuses and sources, without a counting link."
+  confidence: Confidence!
 }
 
 type ClaimConnection {
@@ -5152,8 +5599,11 @@ type ClaimConnection {
 type ClaimEdge {
   cursor: String!
   node: OutcomeClaim!
+  "When the claim counts here through an implementing initiative (Method.claims scope IMPLEMENTATIONS or ALL): that initiative; else null."
+  via: Method
 }
 
+"Filters combine with AND; a list matches any of its values; vocabulary filters include narrower terms."
 input ClaimFilter {
   direction: [Direction!]
   "Claims whose design is at least this strong."
@@ -5163,6 +5613,12 @@ input ClaimFilter {
   method: [ID!]
   status: [Status!]
   sourceType: [SourceType!]
+  """
+  Only claims whose own status and every cited source are CONFIRMED; where a claim counts
+  through a link (the matrix and claimStats: work-model assignment, involvement, requirement),
+  that link must be CONFIRMED too.
+  """
+  confirmedOnly: Boolean
 }
 `, BuiltIn: false},
 	{Name: "../schema/policy.graphqls", Input: `enum Addressee {
@@ -5183,7 +5639,8 @@ type PolicyRecommendation implements Node & Claim {
   supportedBy: [OutcomeClaim!]!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5198,7 +5655,8 @@ type PolicyAction implements Node & Claim {
   followsFrom: [Node!]!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5364,6 +5822,13 @@ extend type Query {
   times as much as other text. Both languages are always searched: with ` + "`" + `lang` + "`" + ` the fields of
   that language weigh twice as much as the other's; without it both weigh the same.
 
+  Synonyms widen the query (graph/search_synonyms.go, Dutch and English): a word or phrase of a
+  synonym set in the text also searches for the others of its set, at half the weight, a phrase
+  matching a field that has all its words; "alleenstaande moeder", "eenoudergezin", "single
+  parent" and "lone parent" find each other, as do vrijwilliger/volunteer, maatje/buddy,
+  eenzaamheid/loneliness, sociaal isolement/social isolation and a few more. Recommendations
+  are searched too (type POLICY_RECOMMENDATION).
+
   ` + "`" + `types` + "`" + ` keeps only nodes of those types. ` + "`" + `first` + "`" + ` is 20 by default and at most 100; ` + "`" + `after` + "`" + ` is
   a cursor of an earlier page. An empty text or an out-of-range ` + "`" + `first` + "`" + ` is BAD_USER_INPUT.
   """
@@ -5402,7 +5867,8 @@ type Source implements Node {
   url: String
   language: String
   peerReviewed: Boolean
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   "The claims (of any kind) that cite this source."
   claims(first: Int, after: String): ClaimConnection!
   "Every claim-bearing link citing this source: assignments, involvements, requirements, characteristics, assessments, outcome claims, ratings."
@@ -5486,7 +5952,8 @@ type WorkModel implements Node {
   name(lang: Lang! = NL): String!
   description(lang: Lang! = NL): String
   cluster(lang: Lang! = NL): String
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   sources: [Source!]!
   "Methods and initiatives assigned to this work model (through Assignment links)."
   methods(filter: MethodFilter, first: Int, after: String, last: Int, before: String): MethodConnection!
@@ -5531,7 +5998,8 @@ type Assignment implements Node & Claim {
   basis: Basis!
   status: Status!
   sources: [Source!]!
-  note: String
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
   batches: [Batch!]!
 }
 
@@ -5623,6 +6091,14 @@ func (ec *executionContext) childFields_AxisValue(ctx context.Context, field gra
 		return ec.fieldContext_AxisValue_key(ctx, field)
 	case "label":
 		return ec.fieldContext_AxisValue_label(ctx, field)
+	case "isNone":
+		return ec.fieldContext_AxisValue_isNone(ctx, field)
+	case "status":
+		return ec.fieldContext_AxisValue_status(ctx, field)
+	case "broader":
+		return ec.fieldContext_AxisValue_broader(ctx, field)
+	case "depth":
+		return ec.fieldContext_AxisValue_depth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AxisValue", field.Name)
 }
@@ -5725,6 +6201,8 @@ func (ec *executionContext) childFields_ClaimEdge(ctx context.Context, field gra
 		return ec.fieldContext_ClaimEdge_cursor(ctx, field)
 	case "node":
 		return ec.fieldContext_ClaimEdge_node(ctx, field)
+	case "via":
+		return ec.fieldContext_ClaimEdge_via(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClaimEdge", field.Name)
 }
@@ -5753,6 +6231,12 @@ func (ec *executionContext) childFields_ClaimGroup(ctx context.Context, field gr
 		return ec.fieldContext_ClaimGroup_sampleSize(ctx, field)
 	case "effectSize":
 		return ec.fieldContext_ClaimGroup_effectSize(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ClaimGroup_confidence(ctx, field)
+	case "viaCount":
+		return ec.fieldContext_ClaimGroup_viaCount(ctx, field)
+	case "unconfirmedCount":
+		return ec.fieldContext_ClaimGroup_unconfirmedCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClaimGroup", field.Name)
 }
@@ -5801,6 +6285,18 @@ func (ec *executionContext) childFields_Concept(ctx context.Context, field graph
 		return ec.fieldContext_Concept_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Concept", field.Name)
+}
+
+func (ec *executionContext) childFields_Confidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_Confidence_level(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Confidence_reasons(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Confidence_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Confidence", field.Name)
 }
 
 func (ec *executionContext) childFields_EvidenceRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6021,6 +6517,8 @@ func (ec *executionContext) childFields_Matrix(ctx context.Context, field graphq
 		return ec.fieldContext_Matrix_gaps(ctx, field)
 	case "gapCells":
 		return ec.fieldContext_Matrix_gapCells(ctx, field)
+	case "csv":
+		return ec.fieldContext_Matrix_csv(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Matrix", field.Name)
 }
@@ -6049,6 +6547,12 @@ func (ec *executionContext) childFields_MatrixCell(ctx context.Context, field gr
 		return ec.fieldContext_MatrixCell_highestEvidenceLevel(ctx, field)
 	case "claims":
 		return ec.fieldContext_MatrixCell_claims(ctx, field)
+	case "confidence":
+		return ec.fieldContext_MatrixCell_confidence(ctx, field)
+	case "viaCount":
+		return ec.fieldContext_MatrixCell_viaCount(ctx, field)
+	case "unconfirmedCount":
+		return ec.fieldContext_MatrixCell_unconfirmedCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatrixCell", field.Name)
 }
@@ -6085,6 +6589,12 @@ func (ec *executionContext) childFields_MatrixTable(ctx context.Context, field g
 		return ec.fieldContext_MatrixTable_strongestDesign(ctx, field)
 	case "highestEvidenceLevel":
 		return ec.fieldContext_MatrixTable_highestEvidenceLevel(ctx, field)
+	case "confidence":
+		return ec.fieldContext_MatrixTable_confidence(ctx, field)
+	case "viaCount":
+		return ec.fieldContext_MatrixTable_viaCount(ctx, field)
+	case "unconfirmedCount":
+		return ec.fieldContext_MatrixTable_unconfirmedCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatrixTable", field.Name)
 }
@@ -6149,6 +6659,10 @@ func (ec *executionContext) childFields_Method(ctx context.Context, field graphq
 		return ec.fieldContext_Method_evidenceRatings(ctx, field)
 	case "claims":
 		return ec.fieldContext_Method_claims(ctx, field)
+	case "claimCount":
+		return ec.fieldContext_Method_claimCount(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Method_confidence(ctx, field)
 	case "implements":
 		return ec.fieldContext_Method_implements(ctx, field)
 	case "implementedBy":
@@ -6281,6 +6795,8 @@ func (ec *executionContext) childFields_OutcomeClaim(ctx context.Context, field 
 		return ec.fieldContext_OutcomeClaim_note(ctx, field)
 	case "batches":
 		return ec.fieldContext_OutcomeClaim_batches(ctx, field)
+	case "confidence":
+		return ec.fieldContext_OutcomeClaim_confidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OutcomeClaim", field.Name)
 }
@@ -6907,7 +7423,35 @@ func (ec *executionContext) field_Assessment_method_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Assessment_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Assessment_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Assignment_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -6957,6 +7501,20 @@ func (ec *executionContext) field_Batch_sources_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Characteristic_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Characteristic_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7000,6 +7558,34 @@ func (ec *executionContext) field_Concept_definition_args(ctx context.Context, r
 }
 
 func (ec *executionContext) field_Concept_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Confidence_explanation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_EvidenceRating_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -7083,6 +7669,20 @@ func (ec *executionContext) field_Involvement_description_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Involvement_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Involvement_training_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7116,6 +7716,20 @@ func (ec *executionContext) field_MatrixCell_claims_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Matrix_csv_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -7169,6 +7783,20 @@ func (ec *executionContext) field_Method_characteristics_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Method_claimCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*graph.ClaimScope, error) {
+			return ec.unmarshalOClaimScope2ᚖkringᚋgraphᚐClaimScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Method_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7196,6 +7824,14 @@ func (ec *executionContext) field_Method_claims_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*graph.ClaimScope, error) {
+			return ec.unmarshalOClaimScope2ᚖkringᚋgraphᚐClaimScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
 	return args, nil
 }
 
@@ -7256,6 +7892,20 @@ func (ec *executionContext) field_Method_intensity_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Method_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Method_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -7373,6 +8023,20 @@ func (ec *executionContext) field_Organisation_name_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_OutcomeClaim_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_OutcomeClaim_population_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7473,6 +8137,34 @@ func (ec *executionContext) field_PolicyAction_description_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_PolicyAction_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_PolicyRecommendation_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_PolicyRecommendation_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7529,6 +8221,36 @@ func (ec *executionContext) field_Query_batch_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_catalogueCsv_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*graph.MethodWhere, error) {
+			return ec.unmarshalOMethodWhere2ᚖkringᚋgraphᚐMethodWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*graph.MethodOrder, error) {
+			return ec.unmarshalOMethodOrder2ᚕᚖkringᚋgraphᚐMethodOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_claimStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7548,6 +8270,22 @@ func (ec *executionContext) field_Query_claimStats_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "terms",
+		func(ctx context.Context, v any) (*graph.TermMode, error) {
+			return ec.unmarshalOTermMode2ᚖkringᚋgraphᚐTermMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["terms"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "viaImplementations",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["viaImplementations"] = arg3
 	return args, nil
 }
 
@@ -7758,6 +8496,22 @@ func (ec *executionContext) field_Query_matrix_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "terms",
+		func(ctx context.Context, v any) (*graph.TermMode, error) {
+			return ec.unmarshalOTermMode2ᚖkringᚋgraphᚐTermMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["terms"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "viaImplementations",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["viaImplementations"] = arg4
 	return args, nil
 }
 
@@ -8165,6 +8919,20 @@ func (ec *executionContext) field_Query_workModels_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Requirement_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Source_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8184,6 +8952,20 @@ func (ec *executionContext) field_Source_claims_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -8312,6 +9094,20 @@ func (ec *executionContext) field_WorkModel_methods_args(ctx context.Context, ra
 }
 
 func (ec *executionContext) field_WorkModel_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkModel_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -8698,7 +9494,8 @@ func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.
 			return ec.fieldContext_Assessment_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8708,8 +9505,28 @@ func (ec *executionContext) _Assessment_note(ctx context.Context, field graphql.
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Assessment_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+func (ec *executionContext) fieldContext_Assessment_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Assessment_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Assessment_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Assessment) (ret graphql.Marshaler) {
@@ -8941,7 +9758,8 @@ func (ec *executionContext) _Assignment_note(ctx context.Context, field graphql.
 			return ec.fieldContext_Assignment_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8951,8 +9769,28 @@ func (ec *executionContext) _Assignment_note(ctx context.Context, field graphql.
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Assignment_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+func (ec *executionContext) fieldContext_Assignment_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Assignment_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Assignment_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Assignment) (ret graphql.Marshaler) {
@@ -9176,6 +10014,98 @@ func (ec *executionContext) fieldContext_AxisValue_label(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AxisValue_isNone(ctx context.Context, field graphql.CollectedField, obj *graph.AxisValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisValue_isNone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsNone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisValue_isNone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisValue", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AxisValue_status(ctx context.Context, field graphql.CollectedField, obj *graph.AxisValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisValue_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Status) graphql.Marshaler {
+			return ec.marshalOStatus2ᚖkringᚋgraphᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AxisValue_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisValue", field, false, false, "Status")
+}
+
+func (ec *executionContext) _AxisValue_broader(ctx context.Context, field graphql.CollectedField, obj *graph.AxisValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisValue_broader(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Broader, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AxisValue_broader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisValue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AxisValue_depth(ctx context.Context, field graphql.CollectedField, obj *graph.AxisValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisValue_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisValue_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisValue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Batch_id(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
@@ -9858,7 +10788,8 @@ func (ec *executionContext) _Characteristic_note(ctx context.Context, field grap
 			return ec.fieldContext_Characteristic_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9868,8 +10799,28 @@ func (ec *executionContext) _Characteristic_note(ctx context.Context, field grap
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Characteristic_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Characteristic", field, false, false, "String")
+func (ec *executionContext) fieldContext_Characteristic_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Characteristic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Characteristic_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Characteristic_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Characteristic) (ret graphql.Marshaler) {
@@ -10073,6 +11024,38 @@ func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OutcomeClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimEdge_via(ctx context.Context, field graphql.CollectedField, obj *ClaimEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimEdge_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Method) graphql.Marshaler {
+			return ec.marshalOMethod2ᚖkringᚋgraphᚐMethod(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimEdge_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Method(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10358,6 +11341,84 @@ func (ec *executionContext) fieldContext_ClaimGroup_effectSize(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ClaimGroup_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2ᚖkringᚋgraphᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Confidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimGroup_viaCount(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_viaCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViaCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_viaCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClaimGroup_unconfirmedCount(ctx context.Context, field graphql.CollectedField, obj *graph.ClaimGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimGroup_unconfirmedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnconfirmedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimGroup_unconfirmedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClaimGroup", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Comparison_items(ctx context.Context, field graphql.CollectedField, obj *graph.Comparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10399,11 +11460,11 @@ func (ec *executionContext) _Comparison_rows(ctx context.Context, field graphql.
 			return ec.fieldContext_Comparison_rows(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
+			return ec.Resolvers.Comparison().Rows(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ComparisonRow) graphql.Marshaler {
-			return ec.marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparisonRowᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*ComparisonRow) graphql.Marshaler {
+			return ec.marshalNComparisonRow2ᚕᚖkringᚋresolversᚐComparisonRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10413,8 +11474,8 @@ func (ec *executionContext) fieldContext_Comparison_rows(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Comparison",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ComparisonRow(ctx, field)
 		},
@@ -10431,7 +11492,7 @@ func (ec *executionContext) _Comparison_csv(ctx context.Context, field graphql.C
 			return ec.fieldContext_Comparison_csv(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CSV(), nil
+			return ec.Resolvers.Comparison().CSV(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10442,10 +11503,10 @@ func (ec *executionContext) _Comparison_csv(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Comparison_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Comparison", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Comparison", field, true, true, "String")
 }
 
-func (ec *executionContext) _ComparisonRow_property(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparisonRow_property(ctx context.Context, field graphql.CollectedField, obj *ComparisonRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10468,7 +11529,7 @@ func (ec *executionContext) fieldContext_ComparisonRow_property(_ context.Contex
 	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
 }
 
-func (ec *executionContext) _ComparisonRow_label(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparisonRow_label(ctx context.Context, field graphql.CollectedField, obj *ComparisonRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10512,7 +11573,7 @@ func (ec *executionContext) fieldContext_ComparisonRow_label(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ComparisonRow_values(ctx context.Context, field graphql.CollectedField, obj *graph.ComparisonRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparisonRow_values(ctx context.Context, field graphql.CollectedField, obj *ComparisonRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10788,6 +11849,96 @@ func (ec *executionContext) fieldContext_Concept_sources(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Confidence_level(ctx context.Context, field graphql.CollectedField, obj *graph.Confidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Confidence_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.ConfidenceLevel) graphql.Marshaler {
+			return ec.marshalNConfidenceLevel2kringᚋgraphᚐConfidenceLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Confidence_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Confidence", field, false, false, "ConfidenceLevel")
+}
+
+func (ec *executionContext) _Confidence_reasons(ctx context.Context, field graphql.CollectedField, obj *graph.Confidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Confidence_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.ConfidenceReason) graphql.Marshaler {
+			return ec.marshalNConfidenceReason2ᚕkringᚋgraphᚐConfidenceReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Confidence_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Confidence", field, false, false, "ConfidenceReason")
+}
+
+func (ec *executionContext) _Confidence_explanation(ctx context.Context, field graphql.CollectedField, obj *graph.Confidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Confidence_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Confidence().Explanation(ctx, obj, fc.Args["lang"].(graph.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Confidence_explanation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Confidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Confidence_explanation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EvidenceRating_id(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceRating) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10999,7 +12150,8 @@ func (ec *executionContext) _EvidenceRating_note(ctx context.Context, field grap
 			return ec.fieldContext_EvidenceRating_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11009,8 +12161,28 @@ func (ec *executionContext) _EvidenceRating_note(ctx context.Context, field grap
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_EvidenceRating_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EvidenceRating", field, false, false, "String")
+func (ec *executionContext) fieldContext_EvidenceRating_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceRating",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EvidenceRating_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EvidenceRating_batches(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceRating) (ret graphql.Marshaler) {
@@ -12043,7 +13215,8 @@ func (ec *executionContext) _Involvement_note(ctx context.Context, field graphql
 			return ec.fieldContext_Involvement_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12053,8 +13226,28 @@ func (ec *executionContext) _Involvement_note(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Involvement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Involvement", field, false, false, "String")
+func (ec *executionContext) fieldContext_Involvement_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Involvement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Involvement_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Involvement_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Involvement) (ret graphql.Marshaler) {
@@ -12933,6 +14126,50 @@ func (ec *executionContext) fieldContext_Matrix_gapCells(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Matrix_csv(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_csv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Matrix().CSV(ctx, obj, fc.Args["lang"].(graph.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_csv(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Matrix_csv_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MatrixCell_row(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13205,6 +14442,84 @@ func (ec *executionContext) fieldContext_MatrixCell_claims(ctx context.Context, 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MatrixCell_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2ᚖkringᚋgraphᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatrixCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Confidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatrixCell_viaCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_viaCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViaCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_viaCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixCell_unconfirmedCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixCell_unconfirmedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnconfirmedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixCell_unconfirmedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixCell", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatrixGap_row(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixGap) (ret graphql.Marshaler) {
@@ -13481,6 +14796,75 @@ func (ec *executionContext) _MatrixTable_highestEvidenceLevel(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_MatrixTable_highestEvidenceLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "CodeColumn")
+}
+
+func (ec *executionContext) _MatrixTable_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.CodeColumn) graphql.Marshaler {
+			return ec.marshalNCodeColumn2kringᚋgraphᚐCodeColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "CodeColumn")
+}
+
+func (ec *executionContext) _MatrixTable_viaCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_viaCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViaCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_viaCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
+}
+
+func (ec *executionContext) _MatrixTable_unconfirmedCount(ctx context.Context, field graphql.CollectedField, obj *graph.MatrixTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixTable_unconfirmedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnconfirmedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.IntColumn) graphql.Marshaler {
+			return ec.marshalNIntColumn2kringᚋgraphᚐIntColumn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixTable_unconfirmedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixTable", field, false, false, "IntColumn")
 }
 
 func (ec *executionContext) _Method_id(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
@@ -13892,7 +15276,8 @@ func (ec *executionContext) _Method_note(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Method_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13902,8 +15287,28 @@ func (ec *executionContext) _Method_note(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Method_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Method", field, false, false, "String")
+func (ec *executionContext) fieldContext_Method_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Method_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Method_url(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
@@ -14413,7 +15818,7 @@ func (ec *executionContext) _Method_claims(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Method().Claims(ctx, obj, fc.Args["filter"].(*graph.ClaimFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Method().Claims(ctx, obj, fc.Args["filter"].(*graph.ClaimFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["scope"].(*graph.ClaimScope))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ClaimConnection) graphql.Marshaler {
@@ -14443,6 +15848,82 @@ func (ec *executionContext) fieldContext_Method_claims(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Method_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Method_claimCount(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Method_claimCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Method().ClaimCount(ctx, obj, fc.Args["scope"].(*graph.ClaimScope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Method_claimCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Method_claimCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Method_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Method_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Method().Confidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Confidence) graphql.Marshaler {
+			return ec.marshalOConfidence2ᚖkringᚋgraphᚐConfidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Method_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Confidence(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15938,7 +17419,8 @@ func (ec *executionContext) _OutcomeClaim_note(ctx context.Context, field graphq
 			return ec.fieldContext_OutcomeClaim_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -15948,8 +17430,28 @@ func (ec *executionContext) _OutcomeClaim_note(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_OutcomeClaim_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeClaim", field, false, false, "String")
+func (ec *executionContext) fieldContext_OutcomeClaim_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OutcomeClaim_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OutcomeClaim_batches(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
@@ -15979,6 +17481,38 @@ func (ec *executionContext) fieldContext_OutcomeClaim_batches(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeClaim_confidence(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeClaim_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OutcomeClaim().Confidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2ᚖkringᚋgraphᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeClaim_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Confidence(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16803,7 +18337,8 @@ func (ec *executionContext) _PolicyAction_note(ctx context.Context, field graphq
 			return ec.fieldContext_PolicyAction_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -16813,8 +18348,28 @@ func (ec *executionContext) _PolicyAction_note(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PolicyAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PolicyAction", field, false, false, "String")
+func (ec *executionContext) fieldContext_PolicyAction_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyAction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PolicyAction_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PolicyAction_batches(ctx context.Context, field graphql.CollectedField, obj *graph.PolicyAction) (ret graphql.Marshaler) {
@@ -17067,7 +18622,8 @@ func (ec *executionContext) _PolicyRecommendation_note(ctx context.Context, fiel
 			return ec.fieldContext_PolicyRecommendation_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -17077,8 +18633,28 @@ func (ec *executionContext) _PolicyRecommendation_note(ctx context.Context, fiel
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PolicyRecommendation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PolicyRecommendation", field, false, false, "String")
+func (ec *executionContext) fieldContext_PolicyRecommendation_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyRecommendation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PolicyRecommendation_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PolicyRecommendation_batches(ctx context.Context, field graphql.CollectedField, obj *graph.PolicyRecommendation) (ret graphql.Marshaler) {
@@ -17787,7 +19363,7 @@ func (ec *executionContext) _Query_matrix(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Matrix(ctx, fc.Args["rows"].(graph.Axis), fc.Args["columns"].(graph.Axis), fc.Args["filter"].(*graph.ClaimFilter))
+			return ec.Resolvers.Query().Matrix(ctx, fc.Args["rows"].(graph.Axis), fc.Args["columns"].(graph.Axis), fc.Args["filter"].(*graph.ClaimFilter), fc.Args["terms"].(*graph.TermMode), fc.Args["viaImplementations"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Matrix) graphql.Marshaler {
@@ -17831,7 +19407,7 @@ func (ec *executionContext) _Query_claimStats(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ClaimStats(ctx, fc.Args["filter"].(*graph.ClaimFilter), fc.Args["groupBy"].(*graph.Axis))
+			return ec.Resolvers.Query().ClaimStats(ctx, fc.Args["filter"].(*graph.ClaimFilter), fc.Args["groupBy"].(*graph.Axis), fc.Args["terms"].(*graph.TermMode), fc.Args["viaImplementations"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ClaimGroup) graphql.Marshaler {
@@ -17991,6 +19567,50 @@ func (ec *executionContext) fieldContext_Query_compare(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_compare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_catalogueCsv(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogueCsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CatalogueCSV(ctx, fc.Args["where"].(*graph.MethodWhere), fc.Args["orderBy"].([]*graph.MethodOrder), fc.Args["lang"].(graph.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogueCsv(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_catalogueCsv_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19143,7 +20763,8 @@ func (ec *executionContext) _Requirement_note(ctx context.Context, field graphql
 			return ec.fieldContext_Requirement_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -19153,8 +20774,28 @@ func (ec *executionContext) _Requirement_note(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Requirement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
+func (ec *executionContext) fieldContext_Requirement_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Requirement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Requirement_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Requirement_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Requirement) (ret graphql.Marshaler) {
@@ -20033,7 +21674,8 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Source_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -20043,8 +21685,28 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Source_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+func (ec *executionContext) fieldContext_Source_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Source_claims(ctx context.Context, field graphql.CollectedField, obj *graph.Source) (ret graphql.Marshaler) {
@@ -20978,7 +22640,8 @@ func (ec *executionContext) _WorkModel_note(ctx context.Context, field graphql.C
 			return ec.fieldContext_WorkModel_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -20988,8 +22651,28 @@ func (ec *executionContext) _WorkModel_note(ctx context.Context, field graphql.C
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_WorkModel_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkModel", field, false, false, "String")
+func (ec *executionContext) fieldContext_WorkModel_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkModel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkModel_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WorkModel_sources(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModel) (ret graphql.Marshaler) {
@@ -22597,7 +24280,7 @@ func (ec *executionContext) unmarshalInputClaimFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"direction", "minDesign", "outcomeDomain", "outcome", "method", "status", "sourceType"}
+	fieldsInOrder := [...]string{"direction", "minDesign", "outcomeDomain", "outcome", "method", "status", "sourceType", "confirmedOnly"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22653,6 +24336,13 @@ func (ec *executionContext) unmarshalInputClaimFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.SourceType = data
+		case "confirmedOnly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnly"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnly = data
 		}
 	}
 	return it, nil
@@ -22779,7 +24469,7 @@ func (ec *executionContext) unmarshalInputMethodFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "workModel", "actorType", "outcomeDomain", "targetGroup", "region", "status", "sourceType", "supportFunction", "text"}
+	fieldsInOrder := [...]string{"kind", "workModel", "actorType", "outcomeDomain", "minEvidenceLevel", "minConfidence", "targetGroup", "region", "status", "sourceType", "supportFunction", "text"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22809,11 +24499,25 @@ func (ec *executionContext) unmarshalInputMethodFilter(ctx context.Context, obj 
 			it.ActorType = data
 		case "outcomeDomain":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeDomain"))
-			data, err := ec.unmarshalOOutcomeDomain2ᚖkringᚋgraphᚐOutcomeDomain(ctx, v)
+			data, err := ec.unmarshalOOutcomeDomain2ᚕkringᚋgraphᚐOutcomeDomainᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutcomeDomain = data
+		case "minEvidenceLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minEvidenceLevel"))
+			data, err := ec.unmarshalOEvidenceLevel2ᚖkringᚋgraphᚐEvidenceLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinEvidenceLevel = data
+		case "minConfidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minConfidence"))
+			data, err := ec.unmarshalOConfidenceLevel2ᚖkringᚋgraphᚐConfidenceLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinConfidence = data
 		case "targetGroup":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroup"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -23727,6 +25431,26 @@ func (ec *executionContext) _AxisValue(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "isNone":
+			out.Values[i] = ec._AxisValue_isNone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._AxisValue_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "broader":
+			out.Values[i] = ec._AxisValue_broader(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._AxisValue_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24064,6 +25788,11 @@ func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "via":
+			out.Values[i] = ec._ClaimEdge_via(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24147,6 +25876,21 @@ func (ec *executionContext) _ClaimGroup(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "confidence":
+			out.Values[i] = ec._ClaimGroup_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viaCount":
+			out.Values[i] = ec._ClaimGroup_viaCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unconfirmedCount":
+			out.Values[i] = ec._ClaimGroup_unconfirmedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24182,15 +25926,17 @@ func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSe
 					return ec._Comparison_items(ctx, field, obj)
 				})
 		case "rows":
-			out.Values[i] = ec._Comparison_rows(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_rows(ctx, field, obj)
+				})
 		case "csv":
-			out.Values[i] = ec._Comparison_csv(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_csv(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24210,7 +25956,7 @@ func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSe
 
 var comparisonRowImplementors = []string{"ComparisonRow"}
 
-func (ec *executionContext) _ComparisonRow(ctx context.Context, sel ast.SelectionSet, obj *graph.ComparisonRow) graphql.Marshaler {
+func (ec *executionContext) _ComparisonRow(ctx context.Context, sel ast.SelectionSet, obj *ComparisonRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24304,6 +26050,50 @@ func (ec *executionContext) _Concept(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Concept_sources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var confidenceImplementors = []string{"Confidence"}
+
+func (ec *executionContext) _Confidence(ctx context.Context, sel ast.SelectionSet, obj *graph.Confidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Confidence")
+		case "level":
+			out.Values[i] = ec._Confidence_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.Values[i] = ec._Confidence_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "explanation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Confidence_explanation(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24988,33 +26778,39 @@ func (ec *executionContext) _Matrix(ctx context.Context, sel ast.SelectionSet, o
 		case "rows":
 			out.Values[i] = ec._Matrix_rows(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "columns":
 			out.Values[i] = ec._Matrix_columns(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cells":
 			out.Values[i] = ec._Matrix_cells(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "table":
 			out.Values[i] = ec._Matrix_table(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "gaps":
 			out.Values[i] = ec._Matrix_gaps(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "gapCells":
 			out.Values[i] = ec._Matrix_gapCells(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "csv":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Matrix_csv(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25099,6 +26895,21 @@ func (ec *executionContext) _MatrixCell(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MatrixCell_claims(ctx, field, obj)
 				})
+		case "confidence":
+			out.Values[i] = ec._MatrixCell_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viaCount":
+			out.Values[i] = ec._MatrixCell_viaCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unconfirmedCount":
+			out.Values[i] = ec._MatrixCell_unconfirmedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25212,6 +27023,21 @@ func (ec *executionContext) _MatrixTable(ctx context.Context, sel ast.SelectionS
 			}
 		case "highestEvidenceLevel":
 			out.Values[i] = ec._MatrixTable_highestEvidenceLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._MatrixTable_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viaCount":
+			out.Values[i] = ec._MatrixTable_viaCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unconfirmedCount":
+			out.Values[i] = ec._MatrixTable_unconfirmedCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25401,6 +27227,18 @@ func (ec *executionContext) _Method(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Method_claims(ctx, field, obj)
+				})
+		case "claimCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Method_claimCount(ctx, field, obj)
+				})
+		case "confidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Method_confidence(ctx, field, obj)
 				})
 		case "implements":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -25875,6 +27713,12 @@ func (ec *executionContext) _OutcomeClaim(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OutcomeClaim_batches(ctx, field, obj)
+				})
+		case "confidence":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutcomeClaim_confidence(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26613,6 +28457,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_compare(ctx, field)
+				})
+		case "catalogueCsv":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_catalogueCsv(ctx, field)
 				})
 		case "concepts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -28471,11 +30321,11 @@ func (ec *executionContext) marshalNComparison2ᚖkringᚋgraphᚐComparison(ctx
 	return ec._Comparison(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ComparisonRow) graphql.Marshaler {
+func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋresolversᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*ComparisonRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNComparisonRow2ᚖkringᚋgraphᚐComparisonRow(ctx, sel, v[i])
+		return ec.marshalNComparisonRow2ᚖkringᚋresolversᚐComparisonRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -28487,7 +30337,7 @@ func (ec *executionContext) marshalNComparisonRow2ᚕᚖkringᚋgraphᚐComparis
 	return ret
 }
 
-func (ec *executionContext) marshalNComparisonRow2ᚖkringᚋgraphᚐComparisonRow(ctx context.Context, sel ast.SelectionSet, v *graph.ComparisonRow) graphql.Marshaler {
+func (ec *executionContext) marshalNComparisonRow2ᚖkringᚋresolversᚐComparisonRow(ctx context.Context, sel ast.SelectionSet, v *ComparisonRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ComparisonRow!")
 		return graphql.Null
@@ -28517,6 +30367,74 @@ func (ec *executionContext) marshalNConcept2ᚖkringᚋgraphᚐConcept(ctx conte
 		return graphql.Null
 	}
 	return ec._Concept(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConfidence2ᚖkringᚋgraphᚐConfidence(ctx context.Context, sel ast.SelectionSet, v *graph.Confidence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Confidence!")
+		return graphql.Null
+	}
+	return ec._Confidence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConfidenceLevel2kringᚋgraphᚐConfidenceLevel(ctx context.Context, v any) (graph.ConfidenceLevel, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.ConfidenceLevel(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfidenceLevel2kringᚋgraphᚐConfidenceLevel(ctx context.Context, sel ast.SelectionSet, v graph.ConfidenceLevel) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConfidenceLevel!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNConfidenceReason2kringᚋgraphᚐConfidenceReason(ctx context.Context, v any) (graph.ConfidenceReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.ConfidenceReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfidenceReason2kringᚋgraphᚐConfidenceReason(ctx context.Context, sel ast.SelectionSet, v graph.ConfidenceReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConfidenceReason!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNConfidenceReason2ᚕkringᚋgraphᚐConfidenceReasonᚄ(ctx context.Context, v any) ([]graph.ConfidenceReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.ConfidenceReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConfidenceReason2kringᚋgraphᚐConfidenceReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNConfidenceReason2ᚕkringᚋgraphᚐConfidenceReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.ConfidenceReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConfidenceReason2kringᚋgraphᚐConfidenceReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCriterion2kringᚋgraphᚐCriterion(ctx context.Context, v any) (graph.Criterion, error) {
@@ -30267,6 +32185,25 @@ func (ec *executionContext) unmarshalOClaimFilter2ᚖkringᚋgraphᚐClaimFilter
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOClaimScope2ᚖkringᚋgraphᚐClaimScope(ctx context.Context, v any) (*graph.ClaimScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.ClaimScope(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOClaimScope2ᚖkringᚋgraphᚐClaimScope(ctx context.Context, sel ast.SelectionSet, v *graph.ClaimScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOClaimsWhere2ᚖkringᚋgraphᚐClaimsWhere(ctx context.Context, v any) (*graph.ClaimsWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -30280,6 +32217,32 @@ func (ec *executionContext) marshalOConcept2ᚖkringᚋgraphᚐConcept(ctx conte
 		return graphql.Null
 	}
 	return ec._Concept(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConfidence2ᚖkringᚋgraphᚐConfidence(ctx context.Context, sel ast.SelectionSet, v *graph.Confidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Confidence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConfidenceLevel2ᚖkringᚋgraphᚐConfidenceLevel(ctx context.Context, v any) (*graph.ConfidenceLevel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.ConfidenceLevel(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConfidenceLevel2ᚖkringᚋgraphᚐConfidenceLevel(ctx context.Context, sel ast.SelectionSet, v *graph.ConfidenceLevel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalODirection2ᚕkringᚋgraphᚐDirectionᚄ(ctx context.Context, v any) ([]graph.Direction, error) {
@@ -30640,25 +32603,6 @@ func (ec *executionContext) marshalOOutcomeDomain2ᚕkringᚋgraphᚐOutcomeDoma
 	return ret
 }
 
-func (ec *executionContext) unmarshalOOutcomeDomain2ᚖkringᚋgraphᚐOutcomeDomain(ctx context.Context, v any) (*graph.OutcomeDomain, error) {
-	if v == nil {
-		return nil, nil
-	}
-	tmp, err := graphql.UnmarshalString(v)
-	res := graph.OutcomeDomain(tmp)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOOutcomeDomain2ᚖkringᚋgraphᚐOutcomeDomain(ctx context.Context, sel ast.SelectionSet, v *graph.OutcomeDomain) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(string(*v))
-	return res
-}
-
 func (ec *executionContext) unmarshalOOutcomeFilter2ᚖkringᚋgraphᚐOutcomeFilter(ctx context.Context, v any) (*graph.OutcomeFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -31010,6 +32954,25 @@ func (ec *executionContext) unmarshalOSupportFunction2ᚖkringᚋgraphᚐSupport
 }
 
 func (ec *executionContext) marshalOSupportFunction2ᚖkringᚋgraphᚐSupportFunction(ctx context.Context, sel ast.SelectionSet, v *graph.SupportFunction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOTermMode2ᚖkringᚋgraphᚐTermMode(ctx context.Context, v any) (*graph.TermMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.TermMode(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTermMode2ᚖkringᚋgraphᚐTermMode(ctx context.Context, sel ast.SelectionSet, v *graph.TermMode) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

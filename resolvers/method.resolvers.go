@@ -111,12 +111,22 @@ func (r *methodResolver) EvidenceRatings(ctx context.Context, obj *graph.Method)
 }
 
 // Claims is the resolver for the claims field.
-func (r *methodResolver) Claims(ctx context.Context, obj *graph.Method, filter *graph.ClaimFilter, first *int, after *string) (*ClaimConnection, error) {
-	items, err := r.store.ClaimsOf(ctx, obj.ClaimIDs, filter)
-	if err != nil {
-		return nil, err
+func (r *methodResolver) Claims(ctx context.Context, obj *graph.Method, filter *graph.ClaimFilter, first *int, after *string, scope *graph.ClaimScope) (*ClaimConnection, error) {
+	return scopedClaimConnection(ctx, r.store, obj.ID, scope, filter, first, after)
+}
+
+// ClaimCount is the resolver for the claimCount field.
+func (r *methodResolver) ClaimCount(ctx context.Context, obj *graph.Method, scope *graph.ClaimScope) (int, error) {
+	sc := graph.ScopeAll
+	if scope != nil {
+		sc = *scope
 	}
-	return claimConnection(items, first, after, nil, nil)
+	return r.store.MethodClaimCount(ctx, obj.ID, sc)
+}
+
+// Confidence is the resolver for the confidence field.
+func (r *methodResolver) Confidence(ctx context.Context, obj *graph.Method) (*graph.Confidence, error) {
+	return r.store.MethodConfidence(ctx, obj.ID)
 }
 
 // Implements is the resolver for the implements field.

@@ -20,6 +20,8 @@ type ClaimConnection struct {
 type ClaimEdge struct {
 	Cursor string              `json:"cursor"`
 	Node   *graph.OutcomeClaim `json:"node"`
+	// When the claim counts here through an implementing initiative (Method.claims scope IMPLEMENTATIONS or ALL): that initiative; else null.
+	Via *graph.Method `json:"via,omitempty"`
 }
 
 // What one batch of a load changed.

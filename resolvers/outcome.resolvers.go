@@ -49,6 +49,11 @@ func (r *outcomeClaimResolver) Batches(ctx context.Context, obj *graph.OutcomeCl
 	return batches(ctx, &obj.Base)
 }
 
+// Confidence is the resolver for the confidence field.
+func (r *outcomeClaimResolver) Confidence(ctx context.Context, obj *graph.OutcomeClaim) (*graph.Confidence, error) {
+	return r.store.ClaimConfidence(ctx, obj.ID)
+}
+
 // Outcomes is the resolver for the outcomes field.
 func (r *queryResolver) Outcomes(ctx context.Context, filter *graph.OutcomeFilter, first *int, after *string, last *int, before *string) (*OutcomeConnection, error) {
 	items, err := r.store.Outcomes(ctx, filter)

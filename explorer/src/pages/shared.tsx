@@ -261,11 +261,14 @@ export function ConfidenceBadge({ c }: { c?: ConfidenceView | null }) {
     <div class="confidence" data-confidence={c.level}>
       <span class={`conf conf-${c.level.toLowerCase().replace('_', '-')}`}>{t('conf.label', { level })}</span>
       {c.explanation.length > 0 && (
-        <ul class="small conf-why">
-          {c.explanation.map((e, i) => (
-            <li key={i}>{e}</li>
-          ))}
-        </ul>
+        <details class="small conf-details">
+          <summary>{t('conf.why')}</summary>
+          <ul class="conf-why">
+            {c.explanation.map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </details>
       )}
     </div>
   );

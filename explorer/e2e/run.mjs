@@ -9,7 +9,7 @@
 // Screenshots go to e2e/artifacts/ (gitignored).
 
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -722,6 +722,261 @@ test('graphiql: the docs explorer loads the schema and finds Method', async () =
   page.checkClean();
   await page.context().close();
 });
+
+
+// --- ui-pages (issue 11): method roll-up, judgements, about, recommendations, search highlights,
+// graph cap and status filter, and a walk over every page type in nl and en -----------------------
+
+const FGC = 'kring:method/family-group-conferencing';
+const FGC_RCT = 'kring:initiative/fgc-amsterdam-rct';
+
+/** Waits until a page has its heading and no loading indicator. */
+async function settled(page) {
+  await page.waitForSelector('main h1');
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('main [data-state=loading]'), null, { timeout: 10000 });
+}
+
+test('method page: FGC shows the Amsterdam RCT claims, each marked as through the initiative', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}${pathOf(FGC)}`);
+  await page.waitForSelector('section#outcomes');
+  const via = page.locator(`section#outcomes tr[data-via="${FGC_RCT}"]`);
+  const n = await via.count();
+  assert(n >= 3, `expected the 3 RCT claims through ${FGC_RCT}, got ${n}`);
+  for (let i = 0; i < n; i++) {
+    const cell = (await via.nth(i).textContent()) ?? '';
+    assert(/via/.test(cell), `row ${i} says "via": ${cell.slice(0, 120)}`);
+  }
+  assert((await page.locator(`section#outcomes tr[data-via="${FGC_RCT}"] a[href^="/initiative/"]`).count()) === n, 'each via label links to the initiative');
+  // Where the API rates claims: each shows its level as a word with the reasons in Dutch.
+  const claimFields = (await gql(`{ __type(name: "OutcomeClaim") { fields { name } } }`)).__type.fields.map((f) => f.name);
+  if (claimFields.includes('confidence')) {
+    for (let i = 0; i < n; i++) {
+      const c = via.nth(i).locator('[data-confidence]');
+      assert((await c.count()) === 1, `row ${i}: confidence shown`);
+      const txt = (await c.textContent()) ?? '';
+      assert(/betrouwbaarheid: (hoog|matig|laag|zeer laag)/.test(txt), `row ${i}: confidence level in words: ${txt}`);
+      assert((await c.locator('li').count()) > 0, `row ${i}: confidence explained`);
+    }
+  } else console.log('    the server has no OutcomeClaim.confidence yet: confidence not checked');
+  // Direction is text and a symbol, not only colour.
+  const dirs = await page.locator('section#outcomes [data-direction]').allTextContents();
+  assert(dirs.every((d) => /[+0−±]\s*\S/.test(d.trim())), `directions as symbol + word: ${dirs.join(' | ')}`);
+  await axeCheck(page, 'method-fgc');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('judgement placeholders collapse to one sentence', async () => {
+  const wm = wms.find((w) => w.id.endsWith('/persoonlijke-competentieversterking')) ?? wms[0];
+  const page = await newPage();
+  for (const lang of ['nl', 'en']) {
+    await page.goto(`${BASE}${pathOf(wm.id)}${lang === 'en' ? '?lang=en' : ''}`);
+    await page.waitForSelector('section#assessments');
+    const sec = page.locator('section#assessments');
+    assert((await sec.locator('table').count()) === 0, `${lang}: no table of unknown judgements`);
+    const txt = (await sec.locator('[data-testid=judgements-unavailable]').textContent()) ?? '';
+    assert(txt.includes(lang === 'nl' ? 'Nog niet publiek beschikbaar' : 'Not yet publicly available'), `${lang}: one sentence, got "${txt}"`);
+  }
+  page.checkClean();
+  await page.context().close();
+});
+
+test('about page and home say what is known and what is not public', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('[data-testid=study-status]');
+  assert((await page.textContent('[data-testid=study-status]')).includes('niet publiek'), 'home: study status says what is not public');
+  await page.click('[data-testid=study-status] a[href="/over"]');
+  await page.waitForSelector('[data-testid=about]');
+  assert((await text(page, 'h1')) === 'Over deze kennisbank', 'about h1');
+  const missing = await page.textContent('[data-testid=not-public]');
+  for (const w of ['werkmodellen 4 tot 7', 'oordelen', 'succesfactoren', 'beleidsaanbevelingen']) assert(missing.includes(w), `not public: mentions ${w}`);
+  assert((await page.textContent('#curator')).includes('kring load'), 'how a curator adds it: kring load');
+  await axeCheck(page, 'about');
+  await page.goto(`${BASE}/over?lang=en`);
+  await page.waitForSelector('[data-testid=about]');
+  assert((await text(page, 'h1')) === 'About this knowledge base', 'about h1 in English');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('recommendations page: menu, strength, origin, evidence links; found by search', async () => {
+  const recs = (await gql(`{ recommendations { id evidence { strength } } }`)).recommendations;
+  const page = await newPage();
+  await page.goto(`${BASE}/`);
+  await page.click('nav a[href="/aanbevelingen"]');
+  await page.waitForSelector('[data-testid=recommendations] > li');
+  assert((await page.locator('[data-testid=recommendations] > li').count()) === recs.length, `one item per recommendation (${recs.length})`);
+  for (const r of recs) {
+    const li = page.locator(`[data-testid=recommendations] > li[data-id="${r.id}"]`);
+    assert((await li.getAttribute('data-strength')) === r.evidence.strength, `${r.id}: strength ${r.evidence.strength}`);
+    assert((await li.locator('.strength').count()) === 1, `${r.id}: strength shown`);
+    assert((await li.locator('dd .sources a[href^="/source/"]').count()) > 0, `${r.id}: where it comes from (sources)`);
+  }
+  assert((await page.locator('[data-testid=rec-not-study]').count()) === 1, 'says the study’s recommendations are not public');
+  assert((await page.locator('[data-evidence-link]').count()) > 0, 'links to the evidence under the recommendations (methods)');
+  await axeCheck(page, 'recommendations');
+  // Search finds recommendations and links to them.
+  await page.goto(`${BASE}/search?q=${encodeURIComponent('vrijwillig blijven activeringsinstrument')}`);
+  const hit = page.locator('[data-testid=hits] li[data-type=POLICY_RECOMMENDATION] a').first();
+  await hit.waitFor();
+  await hit.click();
+  await page.waitForSelector('[data-testid=recommendations] li.focused');
+  page.checkClean();
+  await page.context().close();
+});
+
+test('search shows the server’s <mark> highlights safely, and facet counts that filter by type', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/search?q=buddy`);
+  await page.waitForSelector('[data-testid=hits] li');
+  const marks = await page.locator('[data-testid=hits] mark').count();
+  assert(marks > 0, 'highlights rendered as <mark>');
+  const body = await page.textContent('[data-testid=hits]');
+  assert(!/<\/?mark>|&lt;|&gt;|&amp;|&#39;/.test(body), 'no markup or entities shown as text');
+  assert((await page.locator('[data-testid=hits] :not(mark):not(a):not(span):not(p):not(li):not(ul)').count()) === 0, 'no other elements from fragments');
+  const facet = page.locator('[data-testid=facets] label[data-facet-type=INITIATIVE]');
+  const label = (await facet.textContent()) ?? '';
+  const n = Number(/\((\d+)\)/.exec(label)?.[1]);
+  assert(n > 0, `facet count shown: "${label}"`);
+  await facet.locator('input').check();
+  await page.waitForURL(/types=INITIATIVE/);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=hits] li')].every((li) => li.getAttribute('data-type') === 'INITIATIVE'));
+  const shown = await page.locator('[data-testid=hits] > li').count();
+  assert(shown === Math.min(n, 100), `filtered to ${n} initiatives, got ${shown}`);
+  page.checkClean();
+  await page.context().close();
+});
+
+test('graph: capped expansion with "meer tonen", status filter changes the visible node count', async () => {
+  const wm = wms.find((w) => w.id.endsWith('/persoonlijke-vriend')) ?? wms[0];
+  const page = await newPage();
+  await page.goto(`${BASE}/graph?focus=${encodeURIComponent(wm.id)}`);
+  await page.waitForSelector('[data-testid=graph-canvas][data-ready="1"]');
+  const count = async () => Number(await page.getAttribute('[data-testid=graph-canvas]', 'data-nodes'));
+  const before = await count();
+  assert(before <= 16, `first view capped at 15 neighbours + focus, got ${before}`);
+  const more = page.locator('[data-testid=graph-more] button').first();
+  if ((await more.count()) > 0) {
+    await more.click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=graph-canvas]').dataset.nodes) > n, before);
+  }
+  const all = await count();
+  await page.locator('.graph-filters fieldset').nth(1).locator('input[type=checkbox]').first().uncheck(); // CONFIRMED off
+  await page.waitForURL(/status=/);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=graph-canvas]').dataset.nodes) < n, all);
+  const fewer = await count();
+  assert((await page.locator('.node-list li').count()) === fewer, 'the list shows the same nodes as the canvas');
+  await page.locator('.graph-filters fieldset').nth(1).locator('input[type=checkbox]').first().check();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=graph-canvas]').dataset.nodes) === n, all);
+  page.checkClean();
+  await page.context().close();
+});
+
+// The language walk: every page type in nl and en; fails on raw codes, internal references and
+// UI words of the other language.
+const sdlDir = join(here, '..', '..', 'schema');
+const sdl = readdirSync(sdlDir)
+  .filter((f) => f.endsWith('.graphqls'))
+  .map((f) => readFileSync(join(sdlDir, f), 'utf8'))
+  .join('\n')
+  .replace(/"{3}[\s\S]*?"{3}/g, '')
+  .replace(/"[^"\n]*"/g, '')
+  .replace(/#.*/g, '');
+// Codes that are also ordinary abbreviations in labels (RCT, country codes, NGO ...) are allowed.
+const ALLOWED_CODES = new Set(['RCT', 'NL', 'BE', 'UK', 'US', 'NZ', 'EN', 'ID', 'NGO', 'RIVM', 'INT']);
+const ENUM_CODES = [...new Set([...sdl.matchAll(/enum\s+\w+\s*\{([^}]*)\}/g)].flatMap((m) => m[1].split(/\s+/).filter(Boolean)))].filter(
+  (c) => /^[A-Z][A-Z0-9_]+$/.test(c) && c.length >= 3 && !ALLOWED_CODES.has(c),
+);
+const CODE_RE = /\b[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\b/g;
+const EN_UI_WORDS = ['Outcome', 'Outcomes', 'Method', 'Methods', 'Source', 'Sources', 'Search', 'Work model', 'Work models', 'Initiative', 'Initiatives',
+  'Claims', 'Evidence', 'Confidence', 'Recommendations', 'Loading', 'Show more', 'Compare', 'Batches', 'Graph', 'Direction', 'Study design', 'Target group', 'About', 'Download', 'Note'];
+const NL_UI_WORDS = ['Uitkomst', 'Uitkomsten', 'Methode', 'Methoden', 'Bronnen', 'Zoeken', 'Werkmodel', 'Werkmodellen', 'Initiatief', 'Beweringen', 'Bewijskracht',
+  'Betrouwbaarheid', 'Aanbevelingen', 'Bezig met laden', 'Meer tonen', 'Vergelijken', 'Ladingen', 'Graaf', 'Richting', 'Onderzoeksopzet', 'Doelgroep', 'Opmerking'];
+const CHROME = 'h2, h3, h4, th[scope=col], label, legend, button, summary, dt, nav, .eyebrow, caption, .tag, .badge, .strength, .count, .lead';
+
+async function languageCheck(page, lang, what) {
+  // innerText follows text-transform (an uppercase eyebrow "METHOD" is not a raw code).
+  await page.addStyleTag({ content: '* { text-transform: none !important; }' });
+  const { body, chrome, notes, values } = await page.evaluate((sel) => {
+    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    return {
+      body: document.body.innerText,
+      chrome: [...document.querySelectorAll(sel)].filter(visible).map((e) => e.innerText),
+      notes: [...document.querySelectorAll('.note')].map((e) => e.innerText),
+      values: [...document.querySelectorAll('main dd, main td, main dd li, main .muted')].map((e) => e.innerText.trim()),
+    };
+  }, CHROME);
+  const problems = [];
+  const raw = body.match(CODE_RE);
+  if (raw) problems.push(`raw codes ${[...new Set(raw)].join(', ')}`);
+  const known = ENUM_CODES.filter((c) => new RegExp(`(^|[^A-Za-z0-9_])${c}([^A-Za-z0-9_]|$)`).test(body));
+  if (known.length) problems.push(`enum codes ${known.join(', ')}`);
+  if (body.includes('§')) problems.push(`internal reference: …${body.slice(Math.max(0, body.indexOf('§') - 40), body.indexOf('§') + 40)}…`);
+  const words = lang === 'nl' ? EN_UI_WORDS : NL_UI_WORDS;
+  const bad = new Set();
+  for (const c of chrome) for (const w of words) if (new RegExp(`(^|[^\\p{L}])${w}([^\\p{L}]|$)`, 'u').test(c)) bad.add(`${w} (in “${c.slice(0, 60).replace(/\s+/g, ' ')}”)`);
+  if (bad.size) problems.push(`untranslated: ${[...bad].join('; ')}`);
+  if (lang === 'nl') {
+    // A code shown through the humanized fallback ("person" for PERSON) is English on a Dutch page.
+    const humanized = new Set(ENUM_CODES.map((c) => c.toLowerCase().replace(/_/g, ' ')));
+    const fallbacks = [...new Set(values.filter((v) => humanized.has(v)))];
+    if (fallbacks.length) problems.push(`codes without a Dutch label: ${fallbacks.join(', ')}`);
+    const en = notes.filter((n) => /\b(the|and|is|not|from|of)\b/.test(n));
+    if (en.length) problems.push(`English notes: ${en.map((n) => n.slice(0, 60)).join(' | ')}`);
+  }
+  assert(problems.length === 0, `${what} (${lang}): ${problems.join(' / ')}`);
+}
+
+test('language: every page type in nl and en shows no raw codes, no internal references, no other-language UI words', async () => {
+  const wm = wms.find((w) => w.id.endsWith('/persoonlijke-vriend')) ?? wms[0];
+  const cmp = [FGC, FGC_RCT];
+  const pages = [
+    ['home', '/'],
+    ['about', '/over'],
+    ['work model', pathOf(wm.id)],
+    ['method', pathOf(FGC)],
+    ['initiative', pathOf(FGC_RCT)],
+    ['outcome', pathOf(outcome.id)],
+    ['matrix', '/matrix'],
+    ['catalogue', '/catalogus'],
+    ['search', '/search?q=buddy'],
+    ['compare', `/compare?ids=${cmp.map(encodeURIComponent).join(',')}`],
+    ['sources', '/sources'],
+    ['source', pathOf(source.id)],
+    ['batches', '/batches'],
+    ['recommendations', '/aanbevelingen'],
+    ['graph', `/graph?focus=${encodeURIComponent(wm.id)}`],
+  ];
+  const page = await newPage();
+  const failures = [];
+  let walked = 0;
+  for (const [what, path] of pages) {
+    for (const lang of ['nl', 'en']) {
+      const url = `${BASE}${path}${lang === 'en' ? (path.includes('?') ? '&' : '?') + 'lang=en' : ''}`;
+      await page.goto(url);
+      await settled(page);
+      if (what === 'catalogue' && (await page.locator('main h1', { hasText: /^(Pagina niet gevonden|Page not found)$/ }).count()) > 0) {
+        console.log('    catalogue page not on this branch: skipped');
+        break;
+      }
+      if (what === 'graph') await page.waitForSelector('[data-testid=graph-canvas][data-ready="1"]');
+      try {
+        await languageCheck(page, lang, what);
+      } catch (e) {
+        failures.push(e.message);
+      }
+      walked++;
+    }
+  }
+  console.log(`    walked ${walked} pages; ${ENUM_CODES.length} enum codes checked`);
+  assert(failures.length === 0, failures.join('\n'));
+  page.checkClean();
+  await page.context().close();
+});
+// --- end ui-pages (issue 11) ---
 
 // --- run ---------------------------------------------------------------------------------------
 

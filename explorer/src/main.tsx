@@ -17,6 +17,9 @@ import { ComparePage } from './pages/compare';
 import { SourcesPage, SourcePage } from './pages/sources';
 import { BatchesPage } from './pages/batches';
 import { NotFoundPage } from './pages/notfound';
+// ui-pages (issue 11)
+import { AboutPage } from './pages/about';
+import { RecommendationsPage } from './pages/recommendations';
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -45,6 +48,11 @@ function Page({ route }: { route: Route }) {
       return <SourcePage id={route.id!} />;
     case 'batches':
       return <BatchesPage />;
+    // ui-pages (issue 11)
+    case 'about':
+      return <AboutPage />;
+    case 'recommendations':
+      return <RecommendationsPage />;
     default:
       return <NotFoundPage />;
   }
@@ -59,6 +67,9 @@ const NAV: [string, string][] = [
   ['/compare', 'nav.compare'],
   ['/sources', 'nav.sources'],
   ['/batches', 'nav.batches'],
+  // ui-pages (issue 11)
+  ['/aanbevelingen', 'nav.recommendations'],
+  ['/over', 'nav.about'],
 ];
 
 function App() {
@@ -86,7 +97,8 @@ function App() {
 
   const other: Lang = lang === 'nl' ? 'en' : 'nl';
   const langUrl = withQuery(route, { lang: other === 'en' ? 'en' : undefined });
-  const section = route.name === 'workmodel' ? '/' : route.name === 'source' ? '/sources' : route.path;
+  const section =
+    route.name === 'workmodel' ? '/' : route.name === 'source' ? '/sources' : route.name === 'about' ? '/over' : route.name === 'recommendations' ? '/aanbevelingen' : route.path;
 
   return (
     <Ctx.Provider value={{ route, lang, concepts }}>

@@ -7,6 +7,7 @@ import { apiLang, errorMessageKey, gql, type ApiError, type Result } from './lib
 import { codeLabel, translate } from './lib/i18n';
 import { buildUrl, type Lang, type Query, type Route } from './lib/router';
 import { idToPath, parseId } from './lib/ids';
+import { getFeatures, type Features } from './lib/features';
 
 import type { Concepts } from './lib/concepts';
 export type { Concepts };
@@ -34,9 +35,38 @@ export interface QueryState<T> extends Result<T> {
   retry: () => void;
 }
 
-/** Runs a query when its text or variables change. */
-export function useQuery<T>(query: string | null, variables: Record<string, unknown> = {}): QueryState<T> {
-  const [state, setState] = useState<Result<T> & { loading: boolean }>({ data: null, error: null, loading: !!query });
+let knownFeatures: Features | null = null;
+
+/** The server's optional API features (null until known; fetched once per page load). */
+export function useFeatures(): Features | null {
+  const [f, setF] = useState<Features | null>(knownFeatures);
+  useEffect(() => {
+    if (f) return;
+    let live = true;
+    getFeatures().then((x) => {
+      knownFeatures = x;
+      if (live) setF(x);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return f;
+}
+
+/**
+ * Adapts a query to the server: where curator notes take a language (`note(lang:)`, no fallback),
+ * every bare `note` asks for the page language.
+ */
+export function adaptQuery(query: string, f: Features): string {
+  return f.noteLang && /\$lang:\s*Lang/.test(query) ? query.replace(/\bnote\b(?!\s*\()/g, 'note(lang: $lang)') : query;
+}
+
+/** Runs a query when its text or variables change (adapted to the server's features). */
+export function useQuery<T>(rawQuery: string | ((f: Features) => string) | null, variables: Record<string, unknown> = {}): QueryState<T> {
+  const features = useFeatures();
+  const query = rawQuery && features ? adaptQuery(typeof rawQuery === 'function' ? rawQuery(features) : rawQuery, features) : null;
+  const [state, setState] = useState<Result<T> & { loading: boolean }>({ data: null, error: null, loading: !!rawQuery });
   const [nonce, setNonce] = useState(0);
   const key = JSON.stringify(variables);
   useEffect(() => {

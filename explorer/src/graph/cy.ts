@@ -2,6 +2,9 @@
 // stays out of the first page's JavaScript.
 
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+
+cytoscape.use(fcose);
 import type { ElementDef } from './model';
 
 export interface GraphView {
@@ -80,18 +83,30 @@ const style: cytoscape.StylesheetJson = [
   { selector: 'edge.cites', style: { 'line-color': '#c5ccd3', 'target-arrow-color': '#c5ccd3', width: 1 } },
 ];
 
+// fcose: a force-directed layout built for compound graphs (work models hold their methods):
+// a spectral start (randomize: true, as fcose recommends for a graph without positions), then
+// force-directed refinement with compound gravity; no animation.
 const LAYOUT = {
-  name: 'cose',
+  name: 'fcose',
+  quality: 'default',
   animate: false,
+  randomize: true,
   padding: 24,
-  nodeRepulsion: () => 40000,
-  idealEdgeLength: () => 110,
-  nodeOverlap: 40,
-  componentSpacing: 80,
-  nestingFactor: 0.8,
-  gravity: 0.6,
-  randomize: false,
-} as cytoscape.LayoutOptions;
+  nodeDimensionsIncludeLabels: true,
+  packComponents: true,
+  nodeRepulsion: () => 9000,
+  idealEdgeLength: () => 90,
+  edgeElasticity: () => 0.45,
+  nestingFactor: 0.1,
+  gravity: 0.25,
+  gravityCompound: 1.2,
+  gravityRangeCompound: 1.5,
+  numIter: 2500,
+  tile: true,
+  tilingPaddingVertical: 12,
+  tilingPaddingHorizontal: 12,
+  uniformNodeDimensions: false,
+} as unknown as cytoscape.LayoutOptions;
 
 export function mountGraph(container: HTMLElement, elements: ElementDef[], onTap: (id: string) => void, focus?: string): GraphView {
   const cy: Core = cytoscape({

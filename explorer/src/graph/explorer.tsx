@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { gql, type ApiError } from '../lib/api';
 import { ErrorBox, Loading, StatusBadge, useApp } from '../ui';
-import { emptyGraph, GTYPES, isVisible, merge, NEIGHBOURHOOD_QUERY, toElements, type GraphFilter, type GraphState } from './model';
+import { CAP, emptyGraph, GTYPES, hiddenCounts, merge, NEIGHBOURHOOD_QUERY, showMore, toElements, visibleNodes, type GraphFilter, type GraphState } from './model';
 import type { GraphView } from './cy';
 
 export interface ExplorerProps {
@@ -105,9 +105,12 @@ export function GraphExplorer({ focus, filter, open = [], onExpand, compact }: E
   );
 
   if (error) return <ErrorBox error={error} />;
-  const visibleNodes = [...graph.nodes.values()].filter((n) => isVisible(n, filter, focus));
+  const visibleSet = visibleNodes(graph, filter, focus);
+  const shownNodes = [...graph.nodes.values()].filter((n) => visibleSet.has(n.id));
+  const hidden = hiddenCounts(graph, focus);
   const centre = graph.nodes.get(focus);
   const edgesShown = elements.filter((e) => e.group === 'edges').length;
+  const more = (id: string) => setGraph(showMore(graphRef.current, id));
   const H = compact ? 'h3' : 'h2';
 
   return (
@@ -118,17 +121,29 @@ export function GraphExplorer({ focus, filter, open = [], onExpand, compact }: E
         ref={canvas}
         class="graph-canvas"
         role="img"
-        aria-label={t('graph.canvas', { name: centre?.label ?? focus, n: visibleNodes.length })}
+        aria-label={t('graph.canvas', { name: centre?.label ?? focus, n: shownNodes.length })}
         data-testid="graph-canvas"
+        data-nodes={shownNodes.length}
       ></div>
-      <p class="small muted">{t('method.graphHelp')}</p>
+      <p class="small muted">
+        {t('method.graphHelp')} {t('graph.capped', { n: CAP })}
+      </p>
+      {hidden.size > 0 && (
+        <p class="graph-more" data-testid="graph-more">
+          {[...hidden.entries()].map(([id, n]) => (
+            <button key={id} type="button" onClick={() => more(id)} data-more={id}>
+              {id === focus ? t('graph.more', { n }) : t('graph.moreOf', { name: graph.nodes.get(id)?.label ?? id, n })}
+            </button>
+          ))}
+        </p>
+      )}
       <Legend />
       <details class="graph-list" open={!compact}>
         <summary>
-          {t('graph.nodes', { n: visibleNodes.length })} · {t('graph.edges', { n: edgesShown })}
+          {t('graph.nodes', { n: shownNodes.length })} · {t('graph.edges', { n: edgesShown })}
         </summary>
         {GTYPES.map((type) => {
-          const list = visibleNodes.filter((n) => n.type === type);
+          const list = shownNodes.filter((n) => n.type === type);
           if (list.length === 0) return null;
           return (
             <div key={type}>

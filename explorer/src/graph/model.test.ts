@@ -67,3 +67,64 @@ describe('graph model', () => {
     expect(nothing.map((e) => e.data.id)).toEqual([buddy.id]);
   });
 });
+
+// ui-pages (issue 11): readable graphs — outcomes outside compounds, capped expansion, a status
+// filter that hides nodes.
+import { CAP, hiddenCounts, showMore, visibleNodes } from './model';
+
+describe('graph model: cap, show more, status filter', () => {
+  const many = {
+    __typename: 'Outcome',
+    id: 'kring:outcome/o',
+    status: 'CONFIRMED',
+    label: 'uitkomst',
+    claims: {
+      nodes: Array.from({ length: 40 }, (_, i) => ({
+        id: `kring:claim/${i}`,
+        status: 'CONFIRMED',
+        direction: 'POSITIVE',
+        method: { id: `kring:method/m${String(i).padStart(2, '0')}`, kind: 'METHOD', status: i % 2 ? 'CANDIDATE' : 'CONFIRMED', name: `m${i}` },
+      })),
+    },
+    sources: [],
+  };
+  it('shows at most CAP neighbours per expansion, and CAP more on "show more"', () => {
+    const g = merge(emptyGraph(), many);
+    expect(g.nodes.size).toBe(41);
+    expect(visibleNodes(g, all, many.id).size).toBe(CAP + 1);
+    expect(hiddenCounts(g, many.id).get(many.id)).toBe(40 - CAP);
+    const g2 = showMore(g, many.id);
+    expect(visibleNodes(g2, all, many.id).size).toBe(2 * CAP + 1);
+    const g3 = showMore(g2, many.id);
+    expect(visibleNodes(g3, all, many.id).size).toBe(41);
+    expect(hiddenCounts(g3, many.id).size).toBe(0);
+  });
+  it('puts work models and methods before sources in the capped list', () => {
+    const g = merge(emptyGraph(), buddy, 2);
+    const shown = visibleNodes(g, all, buddy.id);
+    expect([...shown].sort()).toEqual([buddy.id, WM2.id, 'kring:initiative/armentekort'].sort());
+  });
+  it('status filter hides nodes, and nodes reached only through a hidden link', () => {
+    const g = merge(emptyGraph(), buddy);
+    const total = visibleNodes(g, all, buddy.id).size;
+    const noCandidates = visibleNodes(g, { types: all.types, statuses: new Set(['CONFIRMED', 'INFERRED']) }, buddy.id);
+    // The source is CANDIDATE; the precondition is CONFIRMED but linked by a CANDIDATE requirement.
+    expect(noCandidates.has('kring:source/s1')).toBe(false);
+    expect(noCandidates.has('kring:precondition/match')).toBe(false);
+    expect(noCandidates.size).toBe(total - 2);
+    const els = toElements(g, { types: all.types, statuses: new Set(['CONFIRMED', 'INFERRED']) }, buddy.id);
+    expect(els.filter((e) => e.group === 'nodes').length).toBe(total - 2);
+  });
+  it('never draws an outcome (or source) inside a work model', () => {
+    const wm = {
+      __typename: 'WorkModel',
+      ...WM2,
+      assignments: [{ status: 'CONFIRMED', primary: true, method: { id: buddy.id, kind: 'METHOD', status: 'CONFIRMED', name: 'Buddywerking' } }],
+    };
+    const g = merge(merge(emptyGraph(), wm), buddy);
+    const els = toElements(g, all, WM2.id);
+    expect(els.find((e) => e.data.id === buddy.id)?.data.parent).toBe(WM2.id);
+    for (const e of els.filter((x) => x.group === 'nodes' && (x.data.type === 'OUTCOME' || x.data.type === 'SOURCE'))) expect(e.data.parent).toBeUndefined();
+    expect(els.some((e) => e.data.type === 'OUTCOME')).toBe(true);
+  });
+});

@@ -37,11 +37,20 @@ export interface GraphState {
   nodes: Map<string, GNode>;
   edges: Map<string, GEdge>;
   expanded: Set<string>;
+  /** Per expanded node: its neighbours, most important first (work models, methods, outcomes, ...). */
+  neighbours: Map<string, string[]>;
+  /** Per expanded node: how many of its neighbours are shown (CAP at first, more on "show more"). */
+  limit: Map<string, number>;
 }
 
+/** How many neighbours an expansion shows at first, and how many more each "show more" adds. */
+export const CAP = 15;
+
 export function emptyGraph(): GraphState {
-  return { nodes: new Map(), edges: new Map(), expanded: new Set() };
+  return { nodes: new Map(), edges: new Map(), expanded: new Set(), neighbours: new Map(), limit: new Map() };
 }
+
+const TYPE_RANK: Record<string, number> = { WORK_MODEL: 0, METHOD: 1, INITIATIVE: 2, OUTCOME: 3, TARGET_GROUP: 4, ORGANISATION: 5, PRECONDITION: 6, SOURCE: 7, OTHER: 8 };
 
 // The neighbourhood query: one node with the typed relation fields of each node type.
 const M = 'id kind status name(lang: $lang)';
@@ -212,15 +221,55 @@ export function neighbourhood(n: Any): { center: GNode | null; nodes: GNode[]; e
 }
 
 /** Adds a node's neighbourhood to the graph and marks the node expanded. */
-export function merge(state: GraphState, n: Any): GraphState {
+export function merge(state: GraphState, n: Any, cap = CAP): GraphState {
   const { center, nodes, edges } = neighbourhood(n);
-  const next: GraphState = { nodes: new Map(state.nodes), edges: new Map(state.edges), expanded: new Set(state.expanded) };
+  const next: GraphState = {
+    nodes: new Map(state.nodes),
+    edges: new Map(state.edges),
+    expanded: new Set(state.expanded),
+    neighbours: new Map(state.neighbours),
+    limit: new Map(state.limit),
+  };
   if (!center) return next;
   next.nodes.set(center.id, { ...next.nodes.get(center.id), ...center });
   for (const x of nodes) if (!next.nodes.has(x.id)) next.nodes.set(x.id, x);
   for (const e of edges) next.edges.set(e.id, e);
   next.expanded.add(center.id);
+  const seen = new Set<string>();
+  const order = nodes
+    .filter((x) => x.id !== center.id && !seen.has(x.id) && (seen.add(x.id), true))
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => (TYPE_RANK[a.x.type] ?? 9) - (TYPE_RANK[b.x.type] ?? 9) || a.i - b.i)
+    .map(({ x }) => x.id);
+  next.neighbours.set(center.id, order);
+  if (!next.limit.has(center.id)) next.limit.set(center.id, cap);
   return next;
+}
+
+/** Shows `cap` more neighbours of an expanded node. */
+export function showMore(state: GraphState, id: string, cap = CAP): GraphState {
+  const limit = new Map(state.limit);
+  limit.set(id, (limit.get(id) ?? cap) + cap);
+  return { ...state, limit };
+}
+
+/** The nodes the expansions reveal: the focus, every expanded node and the first `limit` neighbours of each. */
+export function revealed(state: GraphState, focus?: string): Set<string> {
+  const out = new Set<string>(state.expanded);
+  if (focus) out.add(focus);
+  for (const [c, list] of state.neighbours) for (const id of list.slice(0, state.limit.get(c) ?? CAP)) out.add(id);
+  return out;
+}
+
+/** Per expanded node, how many of its neighbours no expansion reveals yet (only nodes > 0). */
+export function hiddenCounts(state: GraphState, focus?: string): Map<string, number> {
+  const shown = revealed(state, focus);
+  const out = new Map<string, number>();
+  for (const [c, list] of state.neighbours) {
+    const n = list.filter((id) => !shown.has(id)).length;
+    if (n > 0) out.set(c, n);
+  }
+  return out;
 }
 
 export interface GraphFilter {
@@ -235,6 +284,34 @@ export function isVisible(n: GNode, f: GraphFilter, focus?: string): boolean {
   return true;
 }
 
+function edgeAllowed(e: GEdge, f: GraphFilter): boolean {
+  return !e.status || f.statuses.has(e.status);
+}
+
+/**
+ * The nodes to draw: those revealed by the expansions (see CAP) that pass the type and status
+ * filter and are still connected to the focus through links that pass the status filter (a
+ * confirmed node reached only through a candidate link disappears with that link).
+ */
+export function visibleNodes(state: GraphState, f: GraphFilter, focus?: string): Set<string> {
+  const shown = revealed(state, focus);
+  const ok = new Set<string>();
+  for (const n of state.nodes.values()) if (shown.has(n.id) && isVisible(n, f, focus)) ok.add(n.id);
+  if (!focus || !ok.has(focus)) return ok;
+  const adj = new Map<string, string[]>();
+  for (const e of state.edges.values()) {
+    if (!ok.has(e.source) || !ok.has(e.target) || !edgeAllowed(e, f)) continue;
+    adj.set(e.source, [...(adj.get(e.source) ?? []), e.target]);
+    adj.set(e.target, [...(adj.get(e.target) ?? []), e.source]);
+  }
+  const reach = new Set<string>([focus]);
+  const queue = [focus];
+  while (queue.length) {
+    for (const m of adj.get(queue.shift()!) ?? []) if (!reach.has(m)) (reach.add(m), queue.push(m));
+  }
+  return reach;
+}
+
 export interface ElementDef {
   group: 'nodes' | 'edges';
   data: Record<string, string | undefined>;
@@ -247,13 +324,15 @@ export interface ElementDef {
  * then implied by the containment and not drawn.
  */
 export function toElements(state: GraphState, f: GraphFilter, focus?: string): ElementDef[] {
-  const visible = new Set<string>();
-  for (const n of state.nodes.values()) if (isVisible(n, f, focus)) visible.add(n.id);
+  const visible = visibleNodes(state, f, focus);
+  // Only methods and initiatives go inside a work model (outcomes, sources, ... stay outside), and
+  // only through an assignment that passes the status filter.
   const parentOf = new Map<string, string>();
   for (const e of state.edges.values()) {
-    if (e.rel !== 'assigned' || !visible.has(e.source) || !visible.has(e.target)) continue;
+    if (e.rel !== 'assigned' || !visible.has(e.source) || !visible.has(e.target) || !edgeAllowed(e, f)) continue;
     const child = state.nodes.get(e.source);
-    if (child && child.type !== 'WORK_MODEL' && !parentOf.has(e.source)) parentOf.set(e.source, e.target);
+    const parent = state.nodes.get(e.target);
+    if (child && (child.type === 'METHOD' || child.type === 'INITIATIVE') && parent?.type === 'WORK_MODEL' && !parentOf.has(e.source)) parentOf.set(e.source, e.target);
   }
   const out: ElementDef[] = [];
   for (const n of state.nodes.values()) {
@@ -264,7 +343,7 @@ export function toElements(state: GraphState, f: GraphFilter, focus?: string): E
     out.push({ group: 'nodes', data: { id: n.id, label: n.label, type: n.type, status: n.status, parent: parentOf.get(n.id) }, classes });
   }
   for (const e of state.edges.values()) {
-    if (!visible.has(e.source) || !visible.has(e.target)) continue;
+    if (!visible.has(e.source) || !visible.has(e.target) || !edgeAllowed(e, f)) continue;
     if (e.rel === 'assigned' && parentOf.get(e.source) === e.target) continue;
     out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, rel: e.rel, label: e.label, status: e.status }, classes: `${e.rel} ${e.status?.toLowerCase() ?? ''}`.trim() });
   }

@@ -221,7 +221,7 @@ export const STRINGS: Record<string, Entry> = {
     en: 'Cell content: number of claims, then the directions (+ positive, 0 no effect, − negative, ± mixed). Click a cell for its claims, their confidence and their sources.',
   },
   'conf.HIGH': { nl: 'hoog', en: 'high' },
-  'conf.MODERATE': { nl: 'redelijk', en: 'moderate' },
+  'conf.MODERATE': { nl: 'matig', en: 'moderate' },
   'conf.LOW': { nl: 'laag', en: 'low' },
   'conf.VERY_LOW': { nl: 'zeer laag', en: 'very low' },
   'nav.catalogue': { nl: 'Catalogus', en: 'Catalogue' },
@@ -440,6 +440,182 @@ export const STRINGS: Record<string, Entry> = {
   'enum.Timeframe.SHORT': { nl: 'korte termijn', en: 'short term' },
   'enum.Timeframe.LONG': { nl: 'lange termijn', en: 'long term' },
   'enum.Timeframe.UNKNOWN': { nl: 'onbekend', en: 'unknown' },
+
+  // --- ui-pages (issue 11): method roll-up, confidence, about, recommendations, search, graph ---
+  'nav.about': { nl: 'Over deze kennisbank', en: 'About this knowledge base' },
+  'nav.recommendations': { nl: 'Aanbevelingen', en: 'Recommendations' },
+  'f.confidence': { nl: 'Betrouwbaarheid', en: 'Confidence' },
+  'f.via': { nl: 'via {name}', en: 'via {name}' },
+  'f.viaLabel': { nl: 'Herkomst van de bewering', en: 'Where the claim comes from' },
+  'f.own': { nl: 'eigen bewering', en: 'own claim' },
+  'conf.label': { nl: 'betrouwbaarheid: {level}', en: 'confidence: {level}' },
+  'conf.why': { nl: 'Waarom?', en: 'Why?' },
+  'conf.legend': {
+    nl: 'Betrouwbaarheid (hoog, matig, laag, zeer laag) volgt uit de onderzoeksopzet, de status van bewering, toewijzing en bron, het aantal onafhankelijke bronnen en of de richtingen overeenstemmen.',
+    en: 'Confidence (high, moderate, low, very low) follows from the study design, the status of claim, assignment and source, the number of independent sources and whether the directions agree.',
+  },
+  'method.claims.intro': {
+    nl: 'Eigen beweringen over deze methode, en beweringen over initiatieven die haar toepassen (gemarkeerd met “via”).',
+    en: 'Claims about this method itself, and claims about initiatives that implement it (marked “via”).',
+  },
+  'method.bestConfidence': { nl: 'Betrouwbaarheid (beste bewering)', en: 'Confidence (best claim)' },
+  'method.claims.own': { nl: '{n} eigen', en: '{n} own' },
+  'method.claims.viaCount': { nl: '{n} via toepassingen', en: '{n} through implementations' },
+  'judgement.unavailable': { nl: 'Nog niet publiek beschikbaar.', en: 'Not yet publicly available.' },
+  'judgement.unavailable.long': {
+    nl: 'Nog niet publiek beschikbaar: de oordelen van de stakeholdergroepen uit het Odisee-onderzoek zijn niet gepubliceerd ({n} lege plaatsen).',
+    en: 'Not yet publicly available: the judgements of the stakeholder groups in the Odisee study have not been published ({n} empty slots).',
+  },
+  'judgement.about': { nl: 'Wat is wel bekend?', en: 'What is known?' },
+
+  'home.study.title': { nl: 'Wat deze kennisbank wel en niet weet', en: 'What this knowledge base does and does not know' },
+  'home.study.text': {
+    nl: 'Drie van de zeven werkmodellen zijn publiek bekend. De namen van werkmodellen 4 tot 7, de oordelen van de stakeholdergroepen, de succesfactoren en de beleidsaanbevelingen uit het rapport zijn niet publiek; ze ontbreken hier bewust.',
+    en: 'Three of the seven work models are publicly known. The names of work models 4 to 7, the stakeholder groups’ judgements, the success factors and the policy recommendations of the report are not public; they are deliberately missing here.',
+  },
+  'home.study.more': { nl: 'Lees meer over deze kennisbank', en: 'Read more about this knowledge base' },
+  'home.study.recs': { nl: 'Bekijk de aanbevelingen', en: 'See the recommendations' },
+
+  'about.title': { nl: 'Over deze kennisbank', en: 'About this knowledge base' },
+  'about.lead': {
+    nl: 'Kring bundelt wat publiek bekend is over het versterken van persoonlijke netwerken van mensen in armoede, rond het Vlaamse onderzoek van Odisee (2018). Elke bewering toont haar status en bronnen.',
+    en: 'Kring gathers what is publicly known about strengthening the personal networks of people in poverty, around the Flemish Odisee study (2018). Every claim shows its status and sources.',
+  },
+  'about.known.title': { nl: 'Wat bekend is uit het onderzoek', en: 'What is known from the study' },
+  'about.known.1': {
+    nl: 'Het onderzoek “Persoonlijke netwerkversterking bij mensen in armoede” werd uitgevoerd door het Kenniscentrum Gezinswetenschappen van Odisee (Kristien Nys, Joris Van Puyenbroeck, Imane Kostet, Inge Verhaegen), in opdracht van het Vlaamse Departement Welzijn, Volksgezondheid en Gezin. Het rapport werd in 2018 opgeleverd.',
+    en: 'The study “Persoonlijke netwerkversterking bij mensen in armoede” (personal network strengthening for people in poverty) was carried out by Odisee’s Kenniscentrum Gezinswetenschappen (Kristien Nys, Joris Van Puyenbroeck, Imane Kostet, Inge Verhaegen), commissioned by the Flemish Department of Welfare, Public Health and Family. The report was delivered in 2018.',
+  },
+  'about.known.2': {
+    nl: 'De vraag: welke kritische succesfactoren en randvoorwaarden helpen om het informele persoonlijke netwerk van mensen in armoede duurzaam te versterken, en welke modellen daarvoor werken?',
+    en: 'The question: which critical success factors and preconditions help to strengthen the informal personal network of people in poverty durably, and which models work for this?',
+  },
+  'about.known.3': {
+    nl: 'De aanpak: een literatuurstudie (Nederlandstalige en Angelsaksische literatuur, Belgische en Nederlandse grijze literatuur), daarna in meerdere rondes getoetst bij een stuurgroep en in focusgroepen met ervaringsdeskundigen en praktijkdeskundigen.',
+    en: 'The approach: a literature study (Dutch-language and Anglo-Saxon literature, Belgian and Dutch grey literature), then tested over several rounds with a steering group and in focus groups with experts by experience and practitioners.',
+  },
+  'about.known.4': {
+    nl: 'Het resultaat: de methodieken werden gebundeld in zeven werkmodellen en beoordeeld op hoe persoonlijk en hoe duurzaam ze zijn, en op sterktes, zwaktes en randvoorwaarden. Het einddoel waren concrete beleidsaanbevelingen over hoe de inzet van netwerkversterkende methodieken ondersteund en uitgebreid kan worden.',
+    en: 'The result: the methods were clustered into seven work models and assessed on how personal and how durable they are, and on strengths, weaknesses and preconditions. The final aim was concrete policy recommendations on how the use of network-strengthening methods can be supported and expanded.',
+  },
+  'about.known.5': {
+    nl: 'Drie werkmodellen zijn bij naam bekend: persoonlijke competentieversterking, persoonlijke vriend en persoonlijk netwerk (van dat laatste is de beschrijving maar gedeeltelijk publiek).',
+    en: 'Three work models are known by name: persoonlijke competentieversterking (personal competence strengthening), persoonlijke vriend (personal friend) and persoonlijk netwerk (personal network; its description is only partly public).',
+  },
+  'about.missing.title': { nl: 'Wat niet publiek is', en: 'What is not public' },
+  'about.missing.intro': {
+    nl: 'Het volledige rapport was niet beschikbaar. Daarom ontbreekt het volgende; de kennisbank vult het niet in met gissingen:',
+    en: 'The full report was not available. So the following is missing; the knowledge base does not fill it in with guesses:',
+  },
+  'about.missing.1': {
+    nl: 'de namen en beschrijvingen van werkmodellen 4 tot 7 (ze staan hier als kandidaten: voorstellen die nog niet bevestigd zijn);',
+    en: 'the names and descriptions of work models 4 to 7 (they appear here as candidates: proposals that are not yet confirmed);',
+  },
+  'about.missing.2': {
+    nl: 'de oordelen van de stakeholdergroepen per werkmodel (hoe persoonlijk, hoe duurzaam): op de pagina’s staat “Nog niet publiek beschikbaar”;',
+    en: 'the stakeholder groups’ judgements per work model (how personal, how durable): the pages say “Not yet publicly available”;',
+  },
+  'about.missing.3': { nl: 'de kritische succesfactoren uit het rapport;', en: 'the critical success factors of the report;' },
+  'about.missing.4': {
+    nl: 'de beleidsaanbevelingen uit het rapport. De aanbevelingen in deze kennisbank komen uit andere bronnen en zeggen dat.',
+    en: 'the policy recommendations of the report. The recommendations in this knowledge base come from other sources and say so.',
+  },
+  'about.status.title': { nl: 'Hoe je de status leest', en: 'How to read the status' },
+  'about.status.text': {
+    nl: 'Bevestigd: de bron zegt het. Afgeleid: een interpretatie van een redacteur. Kandidaat: een voorstel dat nog niet bevestigd is. Beweringen die enkel via een initiatief voor een methode tellen, staan gemarkeerd met “via”.',
+    en: 'Confirmed: the source says so. Inferred: a curator’s interpretation. Candidate: a proposal that is not yet confirmed. Claims that count for a method only through an initiative are marked “via”.',
+  },
+  'about.curator.title': { nl: 'Zo vult een redacteur de kennisbank aan', en: 'How a curator adds to the knowledge base' },
+  'about.curator.1': {
+    nl: 'Schrijf de feiten uit het rapport in een ladingbestand (YAML): elke bewering met haar bron en status. Het formaat staat beschreven in docs/batch-format.md in de broncode van Kring.',
+    en: 'Write the facts from the report in a batch file (YAML): every claim with its source and status. The format is described in docs/batch-format.md in Kring’s source code.',
+  },
+  'about.curator.2': {
+    nl: 'Controleer het bestand met “kring load --dry-run BESTAND.yaml” en laad het daarna met “kring load BESTAND.yaml” (of met de mutatie loadBatch in de API).',
+    en: 'Check the file with “kring load --dry-run FILE.yaml”, then load it with “kring load FILE.yaml” (or with the loadBatch mutation of the API).',
+  },
+  'about.curator.3': {
+    nl: 'Een lading is alles-of-niets: bij een fout wordt niets geschreven en krijg je bestand, regel, kolom en reden. Kandidaten vervang je door de bevestigde feiten met dezelfde id te laden.',
+    en: 'A load is all-or-nothing: on an error nothing is written and you get file, line, column and reason. You replace candidates by loading the confirmed facts with the same id.',
+  },
+  'about.links': { nl: 'Verder lezen', en: 'Read on' },
+  'about.link.batches': { nl: 'Ladingen: wat elke lading schreef', en: 'Batches: what each batch wrote' },
+  'about.link.sources': { nl: 'Alle bronnen', en: 'All sources' },
+  'about.link.api': { nl: 'De API verkennen (GraphiQL, met documentatie)', en: 'Explore the API (GraphiQL, with documentation)' },
+
+  'rec.title': { nl: 'Aanbevelingen', en: 'Recommendations' },
+  'rec.intro': {
+    nl: 'Beleidsaanbevelingen in de kennisbank, elk met de sterkte van het bewijs eronder, waar ze vandaan komen en de beweringen waarop ze steunen.',
+    en: 'Policy recommendations in the knowledge base, each with the strength of the evidence under it, where it comes from and the claims it rests on.',
+  },
+  'rec.notStudy': {
+    nl: 'De aanbevelingen van het Odisee-rapport zijn niet publiek en staan hier dus niet. De aanbevelingen hieronder komen uit andere bronnen.',
+    en: 'The recommendations of the Odisee report are not public and therefore are not here. The recommendations below come from other sources.',
+  },
+  'rec.count': { nl: '{n} aanbevelingen', en: '{n} recommendations' },
+  'rec.count.one': { nl: '{n} aanbeveling', en: '{n} recommendation' },
+  'rec.empty': { nl: 'Er zijn nog geen aanbevelingen geladen.', en: 'No recommendations have been loaded yet.' },
+  'rec.strength': { nl: 'Sterkte van het bewijs', en: 'Strength of the evidence' },
+  'rec.strength.STRONG': { nl: 'sterk', en: 'strong' },
+  'rec.strength.MODERATE': { nl: 'matig', en: 'moderate' },
+  'rec.strength.WEAK': { nl: 'zwak', en: 'weak' },
+  'rec.strength.NONE': { nl: 'geen bewijs', en: 'no evidence' },
+  'rec.strength.STRONG.long': {
+    nl: 'Steunt op een systematische review of meta-analyse, of op quasi-experimenteel of sterker onderzoek uit minstens twee bronnen.',
+    en: 'Rests on a systematic review or meta-analysis, or on quasi-experimental or stronger research from at least two sources.',
+  },
+  'rec.strength.MODERATE.long': {
+    nl: 'Steunt op onderzoek met minstens een voor- en nameting, of op beweringen uit minstens twee bronnen.',
+    en: 'Rests on research with at least a pre–post design, or on claims from at least two sources.',
+  },
+  'rec.strength.WEAK.long': {
+    nl: 'Steunt op één bron met een zwakkere of onbekende onderzoeksopzet (of de richtingen spreken elkaar tegen).',
+    en: 'Rests on one source with a weaker or unknown study design (or the directions disagree).',
+  },
+  'rec.strength.NONE.long': {
+    nl: 'Steunt (nog) op geen enkele bewering over uitkomsten in de kennisbank: het is een standpunt, geen bewezen effect.',
+    en: 'Rests on no outcome claim in the knowledge base (yet): it is a position, not a proven effect.',
+  },
+  'rec.addressee': { nl: 'Gericht aan', en: 'Addressed to' },
+  'rec.from': { nl: 'Herkomst', en: 'Where it comes from' },
+  'rec.concerns': { nl: 'Gaat over', en: 'Concerns' },
+  'rec.evidence': { nl: 'Bewijs eronder', en: 'Evidence under it' },
+  'rec.evidenceSummary': { nl: '{claims} beweringen uit {sources} bronnen', en: '{claims} claims from {sources} sources' },
+  'rec.noClaims': { nl: 'Geen beweringen over uitkomsten die deze aanbeveling onderbouwen.', en: 'No outcome claims support this recommendation.' },
+  'rec.methodEvidence': { nl: 'Bekijk het bewijs bij {name}', en: 'See the evidence for {name}' },
+
+  'search.highlightIn': { nl: 'gevonden in {field}', en: 'found in {field}' },
+  'search.facet.serverTypes': { nl: 'Soort (aantal treffers)', en: 'Type (number of hits)' },
+  'search.facet.all': { nl: 'alle soorten', en: 'all types' },
+  'search.field.name': { nl: 'naam', en: 'name' },
+  'search.field.label': { nl: 'naam', en: 'label' },
+  'search.field.title': { nl: 'titel', en: 'title' },
+  'search.field.aliases': { nl: 'andere namen', en: 'aliases' },
+  'search.field.description': { nl: 'beschrijving', en: 'description' },
+  'search.field.goal': { nl: 'doel', en: 'goal' },
+  'search.field.approach': { nl: 'aanpak', en: 'approach' },
+  'search.field.text': { nl: 'tekst', en: 'text' },
+  'search.field.authors': { nl: 'auteurs', en: 'authors' },
+  'search.field.container': { nl: 'verschenen in', en: 'published in' },
+  'search.field.population': { nl: 'populatie', en: 'population' },
+  'search.field.measure': { nl: 'meetinstrument', en: 'measure' },
+  'search.field.other': { nl: 'andere tekst', en: 'other text' },
+  'type.RECOMMENDATION': { nl: 'beleidsaanbeveling', en: 'policy recommendation' },
+
+  'graph.more': { nl: 'Meer tonen ({n} verborgen)', en: 'Show more ({n} hidden)' },
+  'graph.moreOf': { nl: 'Meer tonen rond {name} ({n} verborgen)', en: 'Show more around {name} ({n} hidden)' },
+  'graph.capped': { nl: 'Per uitgeklapte knoop tonen we eerst {n} buren.', en: 'For each expanded node we first show {n} neighbours.' },
+  'graph.visibleCount': { nl: '{n} knopen zichtbaar', en: '{n} nodes visible' },
+
+  'enum.OutcomeLevel.PERSON': { nl: 'persoon', en: 'person' },
+  'enum.OutcomeLevel.FAMILY': { nl: 'gezin', en: 'family' },
+  'enum.OutcomeLevel.NEIGHBOURHOOD': { nl: 'buurt', en: 'neighbourhood' },
+  'enum.Addressee.FLEMISH_GOVERNMENT': { nl: 'Vlaamse overheid', en: 'Flemish government' },
+  'enum.Addressee.LOCAL_GOVERNMENT': { nl: 'lokale besturen', en: 'local government' },
+  'enum.Addressee.ORGANISATIONS': { nl: 'organisaties', en: 'organisations' },
+  'enum.Addressee.FEDERAL_GOVERNMENT': { nl: 'federale overheid', en: 'federal government' },
+  'enum.Addressee.RESEARCHERS': { nl: 'onderzoekers', en: 'researchers' },
+  // --- end ui-pages (issue 11) ---
 };
 
 /** Replaces `{name}` placeholders. */

@@ -39,6 +39,7 @@ export function idToPath(id: string): string {
     return `/${p.kind}/${encodeURIComponent(p.slug)}`;
   }
   if (p && p.kind === 'batch') return `/batches?open=${encodeURIComponent(id)}`;
+  if (p && p.kind === 'recommendation') return `/aanbevelingen?focus=${encodeURIComponent(id)}`;
   return `/graph?focus=${encodeURIComponent(id)}`;
 }
 

@@ -19,6 +19,9 @@ export type RouteName =
   | 'sources'
   | 'source'
   | 'batches'
+  // ui-pages (issue 11)
+  | 'about'
+  | 'recommendations'
   | 'notfound';
 
 export type Query = Record<string, string>;
@@ -41,6 +44,11 @@ const STATIC: Record<string, RouteName> = {
   '/compare': 'compare',
   '/sources': 'sources',
   '/batches': 'batches',
+  // ui-pages (issue 11): Dutch paths, English aliases
+  '/over': 'about',
+  '/about': 'about',
+  '/aanbevelingen': 'recommendations',
+  '/recommendations': 'recommendations',
 };
 
 export function parseQuery(search: string): Query {

@@ -1,5 +1,6 @@
 import { formatNumber } from '../lib/i18n';
 import { QueryView, Scroll, useApp, useQuery, useTitle } from '../ui';
+import { useReadable } from './shared';
 
 export const BATCHES_QUERY = `query Batches {
   batches {
@@ -25,6 +26,7 @@ const slug = (id: string) => id.replace(/^kring:batch\//, '');
 
 export function BatchesPage() {
   const { t, route, href, nodeHref, lang } = useApp();
+  const readable = useReadable();
   useTitle(t('batches.title'));
   const state = useQuery<{ batches: Batch[] }>(BATCHES_QUERY);
   const open = route.query.open;
@@ -48,7 +50,7 @@ export function BatchesPage() {
                         {b.loadedBy ? ` ${t('batches.loadedBy')} ${b.loadedBy}` : ''} · {t('batches.quads', { n: formatNumber(lang, b.quadCount) })}
                       </span>
                     </summary>
-                    {b.description && <p>{b.description}</p>}
+                    {b.description && <p>{readable(b.description)}</p>}
                     <p class="small">
                       <code>{b.id}</code>
                     </p>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { navigate } from '../lib/router';
 import { formatNumber } from '../lib/i18n';
 import { StatusBadge, QueryView, useApp, useQuery, useTitle } from '../ui';
+import { StudyStatus } from './about';
 
 export const HOME_QUERY = `query Home($lang: Lang!) {
   workModels(first: 50) {
@@ -63,6 +64,7 @@ export function HomePage() {
     <>
       <h1>{t('home.title')}</h1>
       <p class="lead">{t('home.intro')}</p>
+      <StudyStatus />
       <SearchBox />
       <QueryView state={state} pick={(d) => d.workModels}>
         {(wms) =>

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ExtLink, NodeLink, QueryView, Section, SourceLinks, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, Dl, type SourceRef } from '../ui';
+import type { Features } from '../lib/features';
 import {
-  ASSESSMENTS, Assessments, BATCHES, BatchLinks, CHARACTERISTICS, CLAIM_FIELDS, ClaimsTable, Inline, Note, Preconditions, REQUIREMENTS, SRC, Swot,
-  type Assessment, type BatchRef, type Characteristic, type ClaimRowView, type Requirement,
+  ASSESSMENTS, Assessments, BATCHES, BatchLinks, CHARACTERISTICS, CLAIM_FIELDS, CONFIDENCE, ConfidenceBadge, ClaimsTable, Inline, Note, Preconditions, REQUIREMENTS, SRC, Swot,
+  type Assessment, type BatchRef, type Characteristic, type ClaimRowView, type ConfidenceView, type Requirement,
 } from './shared';
 import { GraphExplorer } from '../graph/explorer';
 import { GTYPES, STATUSES } from '../graph/model';
@@ -10,6 +11,43 @@ import { GTYPES, STATUSES } from '../graph/model';
 const M = 'id kind status name(lang: $lang)';
 const CONCEPT = 'id code label(lang: $lang)';
 
+const OUTCOME_REF = 'outcome { id label(lang: $lang) domain }';
+
+/**
+ * The claims part of the method query. With the roll-up API (Method.claims(scope: ALL),
+ * ClaimEdge.via) one list holds own claims and claims through implementing initiatives; on an
+ * older server the implementing initiatives' claims are fetched beside the method's own.
+ */
+export function methodClaims(f: Features): { claims: string; implementedBy: string } {
+  const fields = `${CLAIM_FIELDS} ${f.confidence ? CONFIDENCE : ''} ${OUTCOME_REF}`;
+  if (f.claimScope) {
+    return {
+      claims: `claims(first: 100, scope: ALL) { totalCount edges { via { ${M} } node { ${fields} } } }`,
+      implementedBy: `implementedBy { ${M} }`,
+    };
+  }
+  return {
+    claims: `claims(first: 100) { totalCount nodes { ${fields} } }`,
+    implementedBy: `implementedBy { ${M} claims(first: 100) { totalCount nodes { ${fields} } } }`,
+  };
+}
+
+export function methodQuery(f: Features): string {
+  const c = methodClaims(f);
+  return METHOD_QUERY.replace('@CLAIMS@', c.claims).replace('@IMPLEMENTED_BY@', c.implementedBy).replace('@CONFIDENCE@', f.confidence ? CONFIDENCE : '');
+}
+
+type ClaimNode = ClaimRowView & { outcome: { id: string; label: string; domain: string } };
+
+/** Own claims first, then claims through implementations, each marked with its initiative. */
+export function claimRows(m: MethodRecord): ClaimNode[] {
+  if (m.claims.edges) return m.claims.edges.map((e) => ({ ...e.node, via: e.via ? { id: e.via.id, name: e.via.name, kind: e.via.kind } : null }));
+  const own = (m.claims.nodes ?? []).map((c) => ({ ...c, via: null }));
+  const through = m.implementedBy.flatMap((i) => (i.claims?.nodes ?? []).map((c) => ({ ...c, via: { id: i.id, name: i.name, kind: i.kind } })));
+  return [...own, ...through];
+}
+
+/** The query text before the claims part is filled in (see methodQuery); @CLAIMS@ and @IMPLEMENTED_BY@ are placeholders. */
 export const METHOD_QUERY = `query Method($id: ID!, $lang: Lang!) {
   node(id: $id) {
     __typename
@@ -29,9 +67,10 @@ export const METHOD_QUERY = `query Method($id: ID!, $lang: Lang!) {
       ${CHARACTERISTICS}
       ${ASSESSMENTS}
       evidenceRatings { id registry level date url status note sources { ${SRC} } }
-      claims(first: 100) { totalCount nodes { ${CLAIM_FIELDS} outcome { id label(lang: $lang) domain } } }
+      @CLAIMS@
+      @CONFIDENCE@
       implements { ${M} }
-      implementedBy { ${M} }
+      @IMPLEMENTED_BY@
       similarTo { ${M} }
       sources { ${SRC} }
       ${BATCHES}
@@ -80,9 +119,11 @@ export interface MethodRecord {
   characteristics: Characteristic[];
   assessments: Assessment[];
   evidenceRatings: { id: string; registry: string; level: string; date?: string | null; url?: string | null; status: string; note?: string | null; sources: SourceRef[] }[];
-  claims: { totalCount: number; nodes: (ClaimRowView & { outcome: { id: string; label: string; domain: string } })[] };
+  /** Best confidence among its claims (scope ALL), where the API rates claims. */
+  confidence?: ConfidenceView | null;
+  claims: { totalCount: number; nodes?: ClaimNode[]; edges?: { via?: MethodRef | null; node: ClaimNode }[] };
   implements: MethodRef[];
-  implementedBy: MethodRef[];
+  implementedBy: (MethodRef & { claims?: { totalCount: number; nodes: ClaimNode[] } })[];
   similarTo: MethodRef[];
   sources: SourceRef[];
   batches: BatchRef[];
@@ -125,7 +166,7 @@ function LazyNeighbourhood({ id }: { id: string }) {
 
 export function MethodPage({ id }: { id: string }) {
   const { t, L, label, href } = useApp();
-  const state = useQuery<{ node: MethodRecord | null }>(METHOD_QUERY, { id, lang: L });
+  const state = useQuery<{ node: MethodRecord | null }>(methodQuery, { id, lang: L });
   const m = state.data?.node?.__typename === 'Method' ? state.data.node : null;
   useTitle(m?.name);
   const h1 = useFocusHeading(!!m, id);
@@ -190,6 +231,7 @@ export function MethodPage({ id }: { id: string }) {
                 [t('f.networkStrategies'), m.networkStrategies.length > 0 && <Inline items={m.networkStrategies} render={(c) => c.label} />],
                 [t('f.socialCapital'), m.socialCapital.length > 0 && <Inline items={m.socialCapital} render={(c) => c.label} />],
                 [t('f.gottlieb'), m.gottliebLevel?.label],
+                [t('method.bestConfidence'), m.confidence && <ConfidenceBadge c={m.confidence} />],
                 [t('f.implements'), m.implements.length > 0 && <Inline items={m.implements} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
                 [t('f.implementedBy'), m.implementedBy.length > 0 && <Inline items={m.implementedBy} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
                 [t('f.similarTo'), m.similarTo.length > 0 && <Inline items={m.similarTo} render={(x) => <NodeLink id={x.id}>{x.name}</NodeLink>} />],
@@ -224,9 +266,7 @@ export function MethodPage({ id }: { id: string }) {
             )}
           </Section>
 
-          <Section id="outcomes" title={t('sec.outcomes')} count={m.claims.totalCount}>
-            <ClaimsTable claims={m.claims.nodes} show="outcome" />
-          </Section>
+          <OutcomesSection m={m} />
 
           <Section id="evidence" title={t('sec.evidence')}>
             {m.evidenceRatings.length === 0 ? (
@@ -274,5 +314,25 @@ export function MethodPage({ id }: { id: string }) {
         </article>
       )}
     </QueryView>
+  );
+}
+
+function OutcomesSection({ m }: { m: MethodRecord }) {
+  const { t } = useApp();
+  const rows = claimRows(m);
+  const via = rows.filter((r) => r.via).length;
+  const own = rows.length - via;
+  return (
+    <Section id="outcomes" title={t('sec.outcomes')} count={rows.length}>
+      {rows.length > 0 && (
+        <p class="small">
+          {via > 0 || m.implementedBy.length > 0 ? `${t('method.claims.intro')} ` : ''}
+          <span data-testid="claims-own">{t('method.claims.own', { n: own })}</span>
+          {' · '}
+          <span data-testid="claims-via">{t('method.claims.viaCount', { n: via })}</span>
+        </p>
+      )}
+      <ClaimsTable claims={rows} show="outcome" />
+    </Section>
   );
 }

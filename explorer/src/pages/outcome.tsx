@@ -1,5 +1,6 @@
+import type { Features } from '../lib/features';
 import { Dl, QueryView, Section, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, type SourceRef } from '../ui';
-import { BATCHES, BatchLinks, CLAIM_FIELDS, ClaimsTable, SRC, type BatchRef, type ClaimRowView } from './shared';
+import { BATCHES, BatchLinks, CLAIM_FIELDS, CONFIDENCE, ClaimsTable, SRC, type BatchRef, type ClaimRowView } from './shared';
 
 export const OUTCOME_QUERY = `query Outcome($id: ID!, $lang: Lang!) {
   outcome(id: $id) {
@@ -9,6 +10,11 @@ export const OUTCOME_QUERY = `query Outcome($id: ID!, $lang: Lang!) {
     ${BATCHES}
   }
 }`;
+
+/** The outcome query, with each claim's confidence where the server has it. */
+export function outcomeQuery(f: Features): string {
+  return f.confidence ? OUTCOME_QUERY.replace('totalCount nodes { ', `totalCount nodes { ${CONFIDENCE} `) : OUTCOME_QUERY;
+}
 
 interface Outcome {
   id: string;
@@ -24,7 +30,7 @@ interface Outcome {
 
 export function OutcomePage({ id }: { id: string }) {
   const { t, L, label, href } = useApp();
-  const state = useQuery<{ outcome: Outcome | null }>(OUTCOME_QUERY, { id, lang: L });
+  const state = useQuery<{ outcome: Outcome | null }>(outcomeQuery, { id, lang: L });
   const o = state.data?.outcome;
   useTitle(o?.label);
   const h1 = useFocusHeading(!!o, id);

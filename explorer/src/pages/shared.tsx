@@ -1,7 +1,9 @@
 // Record sections shared by work-model, method and outcome pages.
 
 import { Fragment } from 'preact';
-import { DirectionBadge, NodeLink, Scroll, SourceLinks, StatusBadge, useApp, type SourceRef } from '../ui';
+import { DirectionBadge, NodeLink, Scroll, SourceLinks, StatusBadge, useApp, useFeatures, type SourceRef } from '../ui';
+import { userNote } from '../lib/text';
+import { STRINGS, translate } from '../lib/i18n';
 
 export const SRC = 'id title year url status';
 export const ASSESSMENTS = `assessments { id criterion value stakeholderGroup method(lang: $lang) date text(lang: $lang) status note sources { ${SRC} } }`;
@@ -44,24 +46,78 @@ export interface BatchRef {
   loadedAt: string;
 }
 
+/**
+ * A curator note, in the page language only: where the server has `note(lang:)` it already
+ * returns null for a note without text in that language; an older server's notes are English
+ * and show on English pages only. Internal references ("§6 item 12") are left out.
+ */
 export function Note({ note }: { note?: string | null }) {
   const { t } = useApp();
-  if (!note) return null;
+  const text = useNoteText(note);
+  if (!text) return null;
   return (
     <p class="note">
       <span class="visually-hidden">{t('f.note')}: </span>
-      {note}
+      {text}
     </p>
   );
 }
 
-/** Assessments grouped per stakeholder group. */
-export function Assessments({ items }: { items: Assessment[] }) {
-  const { t, label } = useApp();
-  if (items.length === 0) return <p class="muted">{t('none')}</p>;
+/**
+ * Replaces vocabulary codes in free text written by curators ("status CANDIDATE", "NEGATIVE
+ * records ...") by their labels in the page language; other words stay as they are.
+ */
+export function useReadable(): (s: string) => string {
+  const { lang, concepts } = useApp();
+  return (s: string) =>
+    s.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b/g, (m) => {
+      if (m.length < 4) return m;
+      for (const key of [`status.${m}`, `dir.${m}`]) if (STRINGS[key]) return translate(lang, key);
+      for (const scheme of Object.values(concepts)) if (scheme[m]) return scheme[m];
+      const k = Object.keys(STRINGS).find((x) => x.startsWith('enum.') && x.endsWith(`.${m}`));
+      return k ? translate(lang, k) : m;
+    });
+}
+
+/** The text of a curator note as the page may show it (see Note), or null. */
+export function useNoteText(note?: string | null): string | null {
+  const { lang } = useApp();
+  const f = useFeatures();
+  const readable = useReadable();
+  const text = userNote(note);
+  if (!text || !f || (!f.noteLang && lang !== 'en')) return null;
+  return readable(text);
+}
+
+/**
+ * Assessments grouped per stakeholder group. Placeholders (value UNKNOWN: the study's judgements
+ * are not public) collapse into one sentence instead of table rows.
+ */
+export function Assessments({ items: all }: { items: Assessment[] }) {
+  const { t, label, href } = useApp();
+  if (all.length === 0) return <p class="muted">{t('none')}</p>;
+  const items = all.filter((a) => a.value !== 'UNKNOWN');
+  const unknown = all.length - items.length;
+  const unknownSources = [...new Map(all.filter((a) => a.value === 'UNKNOWN').flatMap((a) => a.sources).map((x) => [x.id, x])).values()];
+  const placeholders =
+    unknown > 0 ? (
+      <p class="unavailable" data-testid="judgements-unavailable">
+        {items.length === 0 ? t('judgement.unavailable.long', { n: unknown }) : t('judgement.unavailable')}{' '}
+        <a href={href('/over')}>{t('judgement.about')}</a>
+        {unknownSources.length > 0 && (
+          <span class="small">
+            {' '}
+            (<SourceLinks sources={unknownSources} />)
+          </span>
+        )}
+      </p>
+    ) : null;
+  if (items.length === 0) return placeholders;
   const groups = new Map<string, Assessment[]>();
   for (const a of items) groups.set(a.stakeholderGroup, [...(groups.get(a.stakeholderGroup) ?? []), a]);
   return (
+    <>
+    {placeholders}
     <Scroll label={t('sec.assessments')}>
       <table class="data">
         <thead>
@@ -102,6 +158,7 @@ export function Assessments({ items }: { items: Assessment[] }) {
         </tbody>
       </table>
     </Scroll>
+    </>
   );
 }
 
@@ -181,6 +238,40 @@ export interface ClaimRowView {
   sources: SourceRef[];
   method?: { id: string; name: string; kind: string };
   outcome?: { id: string; label: string; domain: string };
+  /** Set when the claim counts here through an implementing initiative (roll-up). */
+  via?: { id: string; name: string; kind?: string } | null;
+  confidence?: ConfidenceView | null;
+}
+
+export interface ConfidenceView {
+  level: string;
+  reasons?: string[];
+  explanation: string[];
+}
+
+/** The confidence fields of a claim (OutcomeClaim.confidence), explained in the page language. */
+export const CONFIDENCE = 'confidence { level reasons explanation(lang: $lang) }';
+
+/** A claim's confidence: its level as a word (not only a colour) and the reasons as sentences. */
+export function ConfidenceBadge({ c }: { c?: ConfidenceView | null }) {
+  const { t } = useApp();
+  if (!c) return null;
+  const level = t(`conf.${c.level}`);
+  return (
+    <div class="confidence" data-confidence={c.level}>
+      <span class={`conf conf-${c.level.toLowerCase().replace('_', '-')}`}>{t('conf.label', { level })}</span>
+      {c.explanation.length > 0 && (
+        <details class="small conf-details">
+          <summary>{t('conf.why')}</summary>
+          <ul class="conf-why">
+            {c.explanation.map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
 }
 
 export const CLAIM_FIELDS = `id direction design sampleSize effectSize effectMetric timeframe population(lang: $lang) text(lang: $lang) status note sources { ${SRC} }`;
@@ -189,6 +280,8 @@ export const CLAIM_FIELDS = `id direction design sampleSize effectSize effectMet
 export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'outcome' | 'method' | 'both' }) {
   const { t, label } = useApp();
   if (claims.length === 0) return <p class="muted">{t('method.claimsEmpty')}</p>;
+  const showVia = claims.some((c) => !!c.via);
+  const showConf = claims.some((c) => !!c.confidence);
   return (
     <Scroll label={t('sec.claims')}>
       <table class="data claims">
@@ -196,8 +289,10 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
           <tr>
             {show !== 'outcome' && <th scope="col">{t('f.method')}</th>}
             {show !== 'method' && <th scope="col">{t('f.outcome')}</th>}
+            {showVia && <th scope="col">{t('f.viaLabel')}</th>}
             <th scope="col">{t('f.direction')}</th>
             <th scope="col">{t('f.design')}</th>
+            {showConf && <th scope="col">{t('f.confidence')}</th>}
             <th scope="col">{t('f.what')}</th>
             <th scope="col">{t('f.status')}</th>
             <th scope="col">{t('f.sources')}</th>
@@ -205,20 +300,31 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
         </thead>
         <tbody>
           {claims.map((c) => (
-            <tr key={c.id} data-claim={c.id}>
+            <tr key={`${c.id}|${c.via?.id ?? ''}`} data-claim={c.id} data-via={c.via?.id}>
               {show !== 'outcome' && (
-                <td>{c.method && <NodeLink id={c.method.id}>{c.method.name}</NodeLink>}</td>
+                <td data-label={t('f.method')}>{c.method && <NodeLink id={c.method.id}>{c.method.name}</NodeLink>}</td>
               )}
               {show !== 'method' && (
-                <td>
+                <td data-label={t('f.outcome')}>
                   {c.outcome && <NodeLink id={c.outcome.id}>{c.outcome.label}</NodeLink>}
                   {c.outcome && <div class="muted small">{label('OutcomeDomain', c.outcome.domain)}</div>}
                 </td>
               )}
-              <td>
+              {showVia && (
+                <td data-label={t('f.viaLabel')}>
+                  {c.via ? (
+                    <span class="via">
+                      {t('f.via', { name: '' }).trim()} <NodeLink id={c.via.id}>{c.via.name}</NodeLink>
+                    </span>
+                  ) : (
+                    <span class="muted">{t('f.own')}</span>
+                  )}
+                </td>
+              )}
+              <td data-label={t('f.direction')}>
                 <DirectionBadge direction={c.direction} />
               </td>
-              <td>
+              <td data-label={t('f.design')}>
                 {c.design ? label('StudyDesign', c.design) : t('unknown')}
                 {c.sampleSize ? <div class="small">n = {c.sampleSize}</div> : null}
                 {c.effectSize != null ? (
@@ -229,15 +335,20 @@ export function ClaimsTable({ claims, show }: { claims: ClaimRowView[]; show: 'o
                 ) : null}
                 {c.timeframe && c.timeframe !== 'UNKNOWN' ? <div class="small">{label('Timeframe', c.timeframe)}</div> : null}
               </td>
-              <td>
+              {showConf && (
+                <td data-label={t('f.confidence')}>
+                  <ConfidenceBadge c={c.confidence} />
+                </td>
+              )}
+              <td data-label={t('f.what')}>
                 {c.text}
                 {c.population && <div class="small muted">{c.population}</div>}
                 <Note note={c.note} />
               </td>
-              <td>
+              <td data-label={t('f.status')}>
                 <StatusBadge status={c.status} />
               </td>
-              <td>
+              <td data-label={t('f.sources')}>
                 <SourceLinks sources={c.sources} />
               </td>
             </tr>

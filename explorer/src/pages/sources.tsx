@@ -3,7 +3,7 @@ import { gql, type ApiError } from '../lib/api';
 import { navigate, withQuery } from '../lib/router';
 import { ENUM_AXIS_VALUES } from '../lib/matrix';
 import { Dl, DirectionBadge, ErrorBox, ExtLink, Loading, NodeLink, PartialWarning, QueryView, Section, StatusBadge, useApp, useFocusHeading, useQuery, useTitle } from '../ui';
-import { BATCHES, BatchLinks, type BatchRef } from './shared';
+import { BATCHES, BatchLinks, useNoteText, type BatchRef } from './shared';
 
 const SOURCE_TYPES = ENUM_AXIS_VALUES.SOURCE_TYPE!.codes;
 
@@ -277,7 +277,8 @@ export function SourcePage({ id }: { id: string }) {
 }
 
 function SourceRecord({ s }: { s: Any }) {
-  const { t, label } = useApp();
+  const { t, label, lang } = useApp();
+  const note = useNoteText(s.note);
   const where = [s.container, s.volume && `${s.volume}${s.issue ? `(${s.issue})` : ''}`, s.pages].filter(Boolean).join(', ');
   return (
     <Dl
@@ -289,11 +290,20 @@ function SourceRecord({ s }: { s: Any }) {
         [t('f.type'), label('SourceType', s.type)],
         [t('f.doi'), s.doi && <ExtLink href={`https://doi.org/${s.doi}`}>{s.doi}</ExtLink>],
         ['ISBN', s.isbn],
-        [t('f.language'), s.language],
+        [t('f.language'), s.language && languageName(lang, s.language)],
         [t('f.peerReviewed'), s.peerReviewed == null ? null : s.peerReviewed ? t('yes') : t('no')],
-        [t('f.note'), s.note],
+        [t('f.note'), note],
       ]}
     />
   );
 }
 
+
+/** A language code (`nl`, `en`) as a name in the page language; the code when unknown. */
+export function languageName(lang: 'nl' | 'en', code: string): string {
+  try {
+    return new Intl.DisplayNames([lang === 'nl' ? 'nl-BE' : 'en-GB'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -214,8 +214,8 @@ export const STRINGS: Record<string, Entry> = {
   'mx.viaN': { nl: '{n} via een initiatief', en: '{n} through an initiative' },
   'mx.throughInitiative': { nl: 'via het initiatief', en: 'through the initiative' },
   'mx.moreClaims': { nl: 'En nog {n} beweringen.', en: 'And {n} more claims.' },
-  'mx.csv': { nl: 'Download als CSV (spreadsheet)', en: 'Download as CSV (spreadsheet)' },
-  'mx.svg': { nl: 'Download als afbeelding (SVG)', en: 'Download as image (SVG)' },
+  'mx.csv': { nl: 'Downloaden als CSV (rekenblad)', en: 'Download as CSV (spreadsheet)' },
+  'mx.svg': { nl: 'Downloaden als afbeelding (SVG)', en: 'Download as image (SVG)' },
   'mx.cellContent': {
     nl: 'Celinhoud: aantal beweringen, dan de richtingen (+ positief, 0 geen effect, − negatief, ± gemengd). Klik op een cel voor de beweringen, hun zekerheid en hun bronnen.',
     en: 'Cell content: number of claims, then the directions (+ positive, 0 no effect, − negative, ± mixed). Click a cell for its claims, their confidence and their sources.',
@@ -251,7 +251,7 @@ export const STRINGS: Record<string, Entry> = {
   'cat.count.one': { nl: '{n} methode of initiatief', en: '{n} method or initiative' },
   'cat.empty': { nl: 'Niets gevonden met deze filters.', en: 'Nothing found with these filters.' },
   'cat.clear': { nl: 'Filters wissen', en: 'Clear filters' },
-  'cat.csv': { nl: 'Download deze lijst als CSV (spreadsheet)', en: 'Download this list as CSV (spreadsheet)' },
+  'cat.csv': { nl: 'Deze lijst downloaden als CSV (rekenblad)', en: 'Download this list as CSV (spreadsheet)' },
   'cat.more': { nl: 'Meer laden', en: 'Load more' },
   'cat.claims': { nl: 'Beweringen', en: 'Claims' },
   'cat.share': { nl: 'Deel deze selectie: kopieer de link in de adresbalk.', en: 'Share this selection: copy the link in the address bar.' },
@@ -347,7 +347,7 @@ export const STRINGS: Record<string, Entry> = {
   'compare.remove': { nl: 'Verwijder {name}', en: 'Remove {name}' },
   'compare.max': { nl: 'Je kunt maximaal vijf methoden vergelijken.', en: 'You can compare at most five methods.' },
   'compare.empty': { nl: 'Nog niets gekozen.', en: 'Nothing picked yet.' },
-  'compare.csv': { nl: 'Download deze vergelijking als CSV (spreadsheet)', en: 'Download this comparison as CSV (spreadsheet)' },
+  'compare.csv': { nl: 'Deze vergelijking downloaden als CSV (rekenblad)', en: 'Download this comparison as CSV (spreadsheet)' },
   'compare.property': { nl: 'Kenmerk', en: 'Property' },
   'compare.claims': { nl: 'Uitkomsten (richting)', en: 'Outcomes (direction)' },
 

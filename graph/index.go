@@ -581,29 +581,15 @@ func (n *node) optStr(p string) *string {
 
 // note returns the node's curator note: a plain string is English, language-tagged values keep
 // their language.
-func (n *node) note() TextValue {
-	var t TextValue
-	n.vals("note", func(enc string) bool {
-		switch enc[0] {
-		case kLang:
-			lang, v, _ := strings.Cut(enc[1:], "\x00")
-			switch lang {
-			case "nl":
-				t.NL = v
-			case "en":
-				t.EN = v
-			}
-		case kString:
-			if t.EN == "" {
-				t.EN = enc[1:]
-			}
-		}
-		return true
-	})
-	return t
-}
+func (n *node) note() TextValue { return n.langText("note", "en") }
 
-func (n *node) text(p string) TextValue {
+// text returns a text field: a plain string counts as Dutch, language-tagged values keep their
+// language.
+func (n *node) text(p string) TextValue { return n.langText(p, "nl") }
+
+// langText reads p's nl and en values; a plain (untagged) string counts as plain's language
+// when that language has no tagged value.
+func (n *node) langText(p, plain string) TextValue {
 	var t TextValue
 	n.vals(p, func(enc string) bool {
 		switch enc[0] {
@@ -616,7 +602,9 @@ func (n *node) text(p string) TextValue {
 				t.EN = v
 			}
 		case kString:
-			if t.NL == "" {
+			if plain == "en" && t.EN == "" {
+				t.EN = enc[1:]
+			} else if plain == "nl" && t.NL == "" {
 				t.NL = enc[1:]
 			}
 		}

@@ -506,10 +506,8 @@ func (s *Store) Claims(ctx context.Context, f *ClaimFilter) ([]*OutcomeClaim, er
 	match := an.compile(f)
 	out := []*OutcomeClaim{}
 	for i := range an.claims {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil { // the request's deadline (a long scan stops)
-				return nil, err
-			}
+		if err := checkEvery(ctx, i); err != nil { // the request's deadline (a long scan stops)
+			return nil, err
 		}
 		if c := &an.claims[i]; match.match(c) {
 			out = append(out, ix.build(ix.nodes[c.id]).(*OutcomeClaim))

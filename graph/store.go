@@ -501,8 +501,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("file"), Object: quad.String(b), Label: label})
 		}
 	}
-	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, meta, c.quads, dryRun)
 	<-checked
+	c.quads = nil // adds has what is written (a big batch's quads are worth freeing early)
 	if conflicts != nil {
 		return nil, conflicts
 	}
@@ -526,28 +527,30 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	return rep, nil
 }
 
-// diffBatch compares what a batch states (want) with what its label holds in the store: the
-// quads to add, the quads to remove, and the report's counts.
-func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, []quad.Quad, error) {
-	wanted := make(map[qt]struct{}, len(want))
+// diffBatch compares what a batch states (meta and the batch's quads: want) with what its label
+// holds in the store: the quads to add, the quads to remove, and the report's counts.
+func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, meta, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, []quad.Quad, error) {
+	wanted := make(map[qt]struct{}, len(meta)+len(want))
 	rep := &Report{Batch: string(label), DryRun: dryRun}
 	var adds, removes []qt
 	var addQuads, removeQuads []quad.Quad
 	var conv quadConv
-	for _, q := range want {
-		id, err := conv.intern(s.t, q)
-		if err != nil {
-			return nil, nil, nil, nil, err
-		}
-		if _, dup := wanted[id]; dup {
-			continue
-		}
-		wanted[id] = struct{}{}
-		if ix.stored(id) {
-			rep.Unchanged++
-		} else {
-			adds = append(adds, id)
-			addQuads = append(addQuads, q)
+	for _, part := range [][]quad.Quad{meta, want} {
+		for _, q := range part {
+			id, err := conv.intern(s.t, q)
+			if err != nil {
+				return nil, nil, nil, nil, err
+			}
+			if _, dup := wanted[id]; dup {
+				continue
+			}
+			wanted[id] = struct{}{}
+			if ix.stored(id) {
+				rep.Unchanged++
+			} else {
+				adds = append(adds, id)
+				addQuads = append(addQuads, q)
+			}
 		}
 	}
 	if l, ok := s.t.lookup(mustEncode(label)); ok {

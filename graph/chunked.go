@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/cayleygraph/cayley"
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -105,6 +106,13 @@ func (s *Store) writeChunked(l uint32, adds []qt, addQuads []quad.Quad, token st
 			return committed, err
 		}
 		committed++
+		if !last {
+			// What the chunk's transaction held is garbage now: returned before the next chunk,
+			// so that the chunks' transients do not pile up to the GC's target (peak RSS of a
+			// 940,000-quad batch 1.07 GB without, the heap growing chunk by chunk).
+			dropMapped(boltOf(s.path))
+			debug.FreeOSMemory()
+		}
 		if !last && chunkHook != nil && chunkHook(committed) {
 			return committed, errStoppedForTest
 		}

@@ -171,9 +171,15 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 		ps.Addf(file, cs.Pos.Line, cs.Pos.Column, "batch.id", "%q is not a valid batch id (lowercase letters, digits and '-')", cs.BatchID)
 	}
 	c := &compiled{batch: BatchIRI(cs.BatchID), nodes: map[string]NodeType{}, single: map[spKey]Pos{}}
-	label := quad.IRI(c.batch)
+	// The label, and consecutive quads' subject, are boxed once (a big batch has millions).
+	var label quad.Value = quad.IRI(c.batch)
+	var lastS string
+	var subj quad.Value
 	add := func(s string, p quad.IRI, o quad.Value) {
-		c.quads = append(c.quads, quad.Quad{Subject: quad.IRI(s), Predicate: p, Object: o, Label: label})
+		if subj == nil || s != lastS {
+			lastS, subj = s, quad.IRI(s)
+		}
+		c.quads = append(c.quads, quad.Quad{Subject: subj, Predicate: p, Object: o, Label: label})
 	}
 
 	// Pass 1: ids and types, so that references can be resolved over the whole batch.
@@ -209,6 +215,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 	}
 	refs := &refSuggester{ix: idx, own: c.nodes} // "did you mean" for unknown ids (sources_dedup.go)
 	concepts := map[string][2]string{}
+	authorsDone := map[[2]string]bool{} // author id and name whose node quads are added
 	ownConcepts := map[string]bool{}
 	for id, t := range c.nodes {
 		if t == TypeConcept {
@@ -262,11 +269,12 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 				}
 				add(id, predIRI(fs.Predicate()), o)
 			}
-			if fs.Kind != StringsField && fs.Kind != ConceptsField && fs.Kind != RefsField {
+			// (Only a node already in the store can conflict: checkConflicts, store.go.)
+			if fs.Kind != StringsField && fs.Kind != ConceptsField && fs.Kind != RefsField && idx.lookup(id) != nil {
 				c.single[spKey{id, fs.Predicate()}] = f.Pos
 			}
 			if fs.Name == "authors" && n.Type == TypeSource {
-				addAuthors(id, f.Value, add)
+				addAuthors(id, f.Value, add, authorsDone)
 			}
 		}
 		for _, fs := range spec.Fields {
@@ -608,7 +616,7 @@ func describe(raw any) string {
 }
 
 // addAuthors adds Author nodes for a source's "Family, Given" author strings.
-func addAuthors(source string, raw any, add func(string, quad.IRI, quad.Value)) {
+func addAuthors(source string, raw any, add func(string, quad.IRI, quad.Value), done map[[2]string]bool) {
 	list, _ := toList(raw)
 	for _, v := range list {
 		s, ok := v.(string)
@@ -621,6 +629,14 @@ func addAuthors(source string, raw any, add func(string, quad.IRI, quad.Value)) 
 			continue
 		}
 		aid := prefix + "author/" + slug
+		k := [2]string{aid, s}
+		if done[k] {
+			// The author's own quads, already stated by another source of this batch (the same
+			// quads again, dropped later anyway; a big BibTeX file names the same authors often).
+			add(aid, predIRI("authored"), quad.IRI(source))
+			continue
+		}
+		done[k] = true
 		add(aid, predType, typeIRI(TypeAuthor))
 		add(aid, predIRI("name"), quad.String(strings.TrimSpace(s)))
 		add(aid, predIRI("family"), quad.String(family))

@@ -67,3 +67,18 @@ func OnWriteLockForTest(tb testing.TB, fn func()) {
 	lockHook = fn
 	tb.Cleanup(func() { lockHook = nil })
 }
+
+// ChunkQuadsForTest makes writes of more than n new quads chunked (chunked.go), n quads a
+// transaction, until the test ends.
+func ChunkQuadsForTest(tb testing.TB, n int) {
+	old := chunkQuads
+	chunkQuads = n
+	tb.Cleanup(func() { chunkQuads = old })
+}
+
+// OnChunkForTest calls fn after each chunk k (from 1) but the last of a chunked write commits;
+// when fn returns true the write stops there as a crash would, until the test ends.
+func OnChunkForTest(tb testing.TB, fn func(k int) bool) {
+	chunkHook = fn
+	tb.Cleanup(func() { chunkHook = nil })
+}

@@ -358,7 +358,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 		if err := s.checkConflicts(ix, c, label); err != nil {
 			return nil, err
 		}
-		rep, badds, bremoves, bquads, err := s.diffBatch(ix, c, label, c.quads, dryRun)
+		rep, badds, bremoves, bquads, err := s.diffBatch(ix, c, label, nil, c.quads, dryRun)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -187,12 +188,29 @@ func openBoltKV(dir string, opt cgraph.Options) (hkv.KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(filepath.Join(dir, "indexes.bolt"), 0o600, &bolt.Options{Timeout: boltLockTimeout, ReadOnly: ro})
+	// (InitialMmapSize as set in bolt_options.go: these options replace bbolt.DefaultOptions.)
+	db, err := bolt.Open(filepath.Join(dir, "indexes.bolt"), 0o600, &bolt.Options{Timeout: boltLockTimeout, ReadOnly: ro,
+		InitialMmapSize: bolt.DefaultOptions.InitialMmapSize})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, &InUseError{Dir: dir, Owner: readOwner(dir)}
 	}
 	if err != nil {
 		return nil, err
 	}
+	if !ro {
+		openedBolt.Store(filepath.Clean(dir), db)
+	}
 	return hbolt.New(db), nil
+}
+
+// openedBolt maps a data directory to the bolt database last opened in it (read-write), for
+// dropMapped.
+var openedBolt sync.Map
+
+// boltOf returns the bolt database of the quad store opened last in dir, nil when none.
+func boltOf(dir string) *bolt.DB {
+	if v, ok := openedBolt.Load(filepath.Clean(dir)); ok {
+		return v.(*bolt.DB)
+	}
+	return nil
 }

@@ -88,6 +88,10 @@ type Store struct {
 
 	lock     *dirLock // the data directory's lock (lock.go); nil for memory
 	readOnly bool
+	// incomplete: the quad store may hold a batch cut short in a chunked write (chunked.go),
+	// removed before the next write; skip lists such batches' labels for the reads of Open.
+	incomplete bool
+	skip       map[quad.Value]bool
 }
 
 // The state token: one quad, rewritten by every write in the write's transaction.
@@ -233,6 +237,21 @@ func (s *Store) load(ctx context.Context) error {
 		return err
 	}
 	s.token = token
+	// A chunked write cut short (chunked.go): its quads are removed, and skipped by what follows
+	// when that fails or the store is read-only.
+	if s.skip, err = s.readIncomplete(ctx); err != nil {
+		return err
+	}
+	if len(s.skip) > 0 {
+		s.incomplete = true
+		s.log.Warn("quad store: a batch write was cut short; removing what it wrote", "batches", len(s.skip))
+		if err := s.cleanIncomplete(ctx); err != nil && s.h == nil {
+			return err
+		}
+		if !s.incomplete {
+			s.skip = nil // removed
+		}
+	}
 	if s.snap.path != "" && !s.readOnly {
 		// Left-overs of a snapshot write cut short (bolt's file lock says no one else writes).
 		if tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(s.snap.path), ".readmodel-*.tmp")); len(tmps) > 0 {
@@ -278,7 +297,7 @@ func (s *Store) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("graph: read quads: %w", err)
 		}
-		if q.Label == stateLabel {
+		if q.Label == stateLabel || q.Label == writingLabel || s.skip[q.Label] {
 			continue
 		}
 		id, err := conv.intern(s.t, q)
@@ -482,8 +501,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("file"), Object: quad.String(b), Label: label})
 		}
 	}
-	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, append(meta, c.quads...), dryRun)
+	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, meta, c.quads, dryRun)
 	<-checked
+	c.quads = nil // adds has what is written (a big batch's quads are worth freeing early)
 	if conflicts != nil {
 		return nil, conflicts
 	}
@@ -507,28 +527,30 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	return rep, nil
 }
 
-// diffBatch compares what a batch states (want) with what its label holds in the store: the
-// quads to add, the quads to remove, and the report's counts.
-func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, []quad.Quad, error) {
-	wanted := make(map[qt]struct{}, len(want))
+// diffBatch compares what a batch states (meta and the batch's quads: want) with what its label
+// holds in the store: the quads to add, the quads to remove, and the report's counts.
+func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, meta, want []quad.Quad, dryRun bool) (*Report, []qt, []qt, []quad.Quad, error) {
+	wanted := make(map[qt]struct{}, len(meta)+len(want))
 	rep := &Report{Batch: string(label), DryRun: dryRun}
 	var adds, removes []qt
 	var addQuads, removeQuads []quad.Quad
 	var conv quadConv
-	for _, q := range want {
-		id, err := conv.intern(s.t, q)
-		if err != nil {
-			return nil, nil, nil, nil, err
-		}
-		if _, dup := wanted[id]; dup {
-			continue
-		}
-		wanted[id] = struct{}{}
-		if ix.stored(id) {
-			rep.Unchanged++
-		} else {
-			adds = append(adds, id)
-			addQuads = append(addQuads, q)
+	for _, part := range [][]quad.Quad{meta, want} {
+		for _, q := range part {
+			id, err := conv.intern(s.t, q)
+			if err != nil {
+				return nil, nil, nil, nil, err
+			}
+			if _, dup := wanted[id]; dup {
+				continue
+			}
+			wanted[id] = struct{}{}
+			if ix.stored(id) {
+				rep.Unchanged++
+			} else {
+				adds = append(adds, id)
+				addQuads = append(addQuads, q)
+			}
 		}
 	}
 	if l, ok := s.t.lookup(mustEncode(label)); ok {
@@ -760,6 +782,9 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 	if err := s.quadsReady(); err != nil {
 		return err
 	}
+	if err := s.cleanIncomplete(context.Background()); err != nil {
+		return err
+	}
 	if err := s.search.ready(ix, s.token); err != nil {
 		return err
 	}
@@ -778,38 +803,61 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		}
 		searchErr = s.search.update(ix, nx, adds, removes, token) // before readers see nx
 	}()
+	chunkLabel, chunked := s.chunkable(adds, removes)
 	// The deltas are built directly: adds and removes are distinct already, and
 	// Transaction.AddQuad would keep a map of every delta (130 MB for a million quads).
-	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(removes)+len(adds)+2)}
+	tx := &cgraph.Transaction{}
+	if !chunked {
+		tx.Deltas = make([]cgraph.Delta, 0, len(removes)+len(adds)+2)
+	}
 	del := func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete}) }
 	add := func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add}) }
-	for _, q := range removes {
-		del(s.t.quadOf(q))
-	}
-	for i, q := range adds {
-		if addQuads != nil {
-			add(addQuads[i])
-		} else {
-			add(s.t.quadOf(q))
+	if !chunked {
+		for _, q := range removes {
+			del(s.t.quadOf(q))
 		}
+		for i, q := range adds {
+			if addQuads != nil {
+				add(addQuads[i])
+			} else {
+				add(s.t.quadOf(q))
+			}
+		}
+		if s.token != "" {
+			del(tokenQuad(s.token))
+		}
+		add(tokenQuad(token))
 	}
-	if s.token != "" {
-		del(tokenQuad(s.token))
-	}
-	add(tokenQuad(token))
 	<-done
 	if searchErr != nil {
 		s.log.Error("write rejected: the search index failed", "err", searchErr, "cause", errors.Unwrap(searchErr))
 		s.search.reset(ix, s.token, searchErr) // what the failed batch left in bleve is dropped
 		return searchErr
 	}
-	if err := s.h.ApplyTransaction(tx); err != nil {
+	var err error
+	committed := 0
+	if chunked {
+		committed, err = s.writeChunked(chunkLabel, adds, addQuads, token)
+		if errors.Is(err, errStoppedForTest) {
+			return err // as a crash: nothing put back
+		}
+	} else {
+		err = s.h.ApplyTransaction(tx)
+	}
+	tx = nil
+	if err != nil {
 		err = storageError("writing the quad store", err)
 		s.log.Error("write rejected: the quad store failed", "err", err, "cause", errors.Unwrap(err))
 		if uerr := s.search.update(nx, ix, removes, adds, s.token); uerr != nil {
 			s.search.reset(ix, s.token, uerr)
 		}
 		s.reopenQuads()
+		if committed > 0 {
+			// Earlier chunks are stored, under their writing marker: removed now, or (when
+			// that fails too) before the next write or by the next Open.
+			s.incomplete = true
+			s.cleanIncomplete(context.Background())
+		}
 		return fmt.Errorf("graph: write %d quads, remove %d: %w", len(adds), len(removes), err)
 	}
 	s.token = token
@@ -872,6 +920,9 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 	if err := s.quadsReady(); err != nil {
 		return 0, err
 	}
+	if err := s.cleanIncomplete(ctx); err != nil {
+		return 0, err
+	}
 	r := cgraph.NewQuadStoreReader(s.h.QuadStore)
 	defer r.Close()
 	seen := map[string]int{}
@@ -883,6 +934,15 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 		}
 		if err != nil {
 			return n, fmt.Errorf("graph: verify: %w", err)
+		}
+		if s.skip[q.Label] {
+			continue // a write cut short, in a read-only store (chunked.go)
+		}
+		if q.Label == writingLabel {
+			if s.readOnly {
+				continue
+			}
+			return n, fmt.Errorf("graph: verify: an incomplete write's marker is left: %s", quadKey(q))
 		}
 		if q.Label == stateLabel {
 			if seen["state"]++; q != tokenQuad(s.token) {

@@ -23,6 +23,17 @@ type Matrix struct {
 	table func() *MatrixTable // built once, on first use
 }
 
+// Cell returns the non-empty cell with the given row and column keys, or nil when that
+// combination is empty or not on the matrix's axes.
+func (m *Matrix) Cell(row, column string) *MatrixCell {
+	for _, c := range m.Cells {
+		if c.Row == row && c.Column == column {
+			return c
+		}
+	}
+	return nil
+}
+
 // MatrixGap is an empty cell.
 type MatrixGap struct {
 	Row    string

@@ -337,6 +337,7 @@ type ComplexityRoot struct {
 
 	Matrix struct {
 		CSV      func(childComplexity int, lang graph.Lang) int
+		Cell     func(childComplexity int, row string, column string) int
 		Cells    func(childComplexity int) int
 		Columns  func(childComplexity int) int
 		GapCells func(childComplexity int) int
@@ -2256,6 +2257,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Matrix.CSV(childComplexity, args["lang"].(graph.Lang)), true
+	case "Matrix.cell":
+		if e.ComplexityRoot.Matrix.Cell == nil {
+			break
+		}
+
+		args, err := ec.field_Matrix_cell_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Matrix.Cell(childComplexity, args["row"].(string), args["column"].(string)), true
 	case "Matrix.cells":
 		if e.ComplexityRoot.Matrix.Cells == nil {
 			break
@@ -4681,6 +4693,12 @@ type Matrix {
   "The non-empty cells, row by row."
   cells: [MatrixCell!]!
   """
+  One cell, by its row and column keys (as in MatrixCell.row and .column): what the explorer asks
+  for when a cell is opened, without sending every cell. Null when the combination is empty (a
+  gap) or not on the axes.
+  """
+  cell(row: ID!, column: ID!): MatrixCell
+  """
   The non-empty cells again, as columns: the compact form for large matrices (METHOD × OUTCOME
   has over 100,000 cells), much cheaper to send and read than one object per cell.
   """
@@ -6791,6 +6809,8 @@ func (ec *executionContext) childFields_Matrix(ctx context.Context, field graphq
 		return ec.fieldContext_Matrix_columns(ctx, field)
 	case "cells":
 		return ec.fieldContext_Matrix_cells(ctx, field)
+	case "cell":
+		return ec.fieldContext_Matrix_cell(ctx, field)
 	case "table":
 		return ec.fieldContext_Matrix_table(ctx, field)
 	case "gaps":
@@ -7998,6 +8018,28 @@ func (ec *executionContext) field_MatrixCell_claims_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Matrix_cell_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "row",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["row"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "column",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["column"] = arg1
 	return args, nil
 }
 
@@ -14766,6 +14808,50 @@ func (ec *executionContext) fieldContext_Matrix_cells(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MatrixCell(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Matrix_cell(ctx context.Context, field graphql.CollectedField, obj *graph.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Matrix_cell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Cell(fc.Args["row"].(string), fc.Args["column"].(string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.MatrixCell) graphql.Marshaler {
+			return ec.marshalOMatrixCell2ᚖkringᚋgraphᚐMatrixCell(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Matrix_cell(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Matrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatrixCell(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Matrix_cell_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -27775,6 +27861,11 @@ func (ec *executionContext) _Matrix(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "cell":
+			out.Values[i] = ec._Matrix_cell(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "table":
 			out.Values[i] = ec._Matrix_table(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33448,6 +33539,13 @@ func (ec *executionContext) marshalOLoadReport2ᚖkringᚋresolversᚐLoadReport
 		return graphql.Null
 	}
 	return ec._LoadReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMatrixCell2ᚖkringᚋgraphᚐMatrixCell(ctx context.Context, sel ast.SelectionSet, v *graph.MatrixCell) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatrixCell(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMethod2ᚖkringᚋgraphᚐMethod(ctx context.Context, sel ast.SelectionSet, v *graph.Method) graphql.Marshaler {

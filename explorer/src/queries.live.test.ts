@@ -41,7 +41,7 @@ describe.skipIf(!url)('page queries against a live server', () => {
       ['matrix', MATRIX_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL' }],
       ['matrix-filter', MATRIX_QUERY, { rows: 'ACTOR_TYPE', cols: 'REGION', filter: { direction: ['POSITIVE'], minDesign: 'QUALITATIVE', confirmedOnly: true }, terms: 'AS_CODED', via: false, lang: 'EN' }],
       ['matrix-csv', MATRIX_CSV_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL' }],
-      ['matrix-cell', MATRIX_CELL_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL' }],
+      ['matrix-cell', MATRIX_CELL_QUERY, { rows: 'WORK_MODEL', cols: 'OUTCOME_DOMAIN', filter: null, terms: 'ROLLED_UP', via: true, lang: 'NL', row: 'none', column: 'LONELINESS_ISOLATION' }],
       ['catalogue-options', CATALOGUE_OPTIONS_QUERY, { lang: 'NL' }],
       ['catalogue', CATALOGUE_QUERY, { where: null, orderBy: [{ by: 'CONFIDENCE', direction: 'DESC', lang: 'NL' }], after: null, lang: 'NL' }],
       ['catalogue-filter', CATALOGUE_QUERY, { where: { is: { outcomeDomain: 'LONELINESS_ISOLATION', minConfidence: 'LOW', status: ['CONFIRMED'] } }, orderBy: null, after: null, lang: 'EN' }],

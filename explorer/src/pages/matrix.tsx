@@ -26,9 +26,9 @@ export const MATRIX_QUERY = `query Matrix(${MATRIX_ARGS}) {
 
 export const MATRIX_CSV_QUERY = `query MatrixCsv(${MATRIX_ARGS}) { ${MATRIX_CALL} { csv(lang: $lang) } }`;
 
-export const MATRIX_CELL_QUERY = `query MatrixCellClaims(${MATRIX_ARGS}) {
+export const MATRIX_CELL_QUERY = `query MatrixCellClaims(${MATRIX_ARGS}, $row: ID!, $column: ID!) {
   ${MATRIX_CALL} {
-    cells {
+    cell(row: $row, column: $column) {
       row column
       confidence { level explanation(lang: $lang) }
       claims(first: 100) {
@@ -372,10 +372,11 @@ function CellDetails({ vars, row, column, selected, cell, onClose }: {
       setData({ for: cellId, claims: [], total: 0, confidence: null });
       return;
     }
-    type Resp = { matrix: { cells: { row: string; column: string; confidence: { level: string; explanation: string[] }; claims: { totalCount: number; edges: { via: CellClaim['via']; node: CellClaim }[] } }[] } };
-    gql<Resp>(MATRIX_CELL_QUERY, vars).then((r) => {
+    type Resp = { matrix: { cell: { row: string; column: string; confidence: { level: string; explanation: string[] }; claims: { totalCount: number; edges: { via: CellClaim['via']; node: CellClaim }[] } } | null } };
+    // Only the opened cell is asked for (Matrix.cell), not every cell's claims.
+    gql<Resp>(MATRIX_CELL_QUERY, { ...vars, row: selected.row, column: selected.column }).then((r) => {
       if (!live) return;
-      const c = r.data?.matrix.cells.find((x) => x.row === selected.row && x.column === selected.column);
+      const c = r.data?.matrix.cell;
       if (c) setData({ for: cellId, claims: c.claims.edges.map((e) => ({ ...e.node, via: e.via })), total: c.claims.totalCount, confidence: c.confidence });
       else setError(r.error ?? { kind: 'graphql', code: 'NOT_FOUND', message: 'not found', messages: [] });
     });

@@ -68,13 +68,18 @@ func startChild(t *testing.T, extraEnv []string, args ...string) *child {
 	return c
 }
 
-// wait waits up to limit for the child to end and returns its exit code (-1: still running).
+// stillRunning is what wait returns for a child that has not ended (ExitCode's -1 means
+// "killed by a signal").
+const stillRunning = -1000
+
+// wait waits up to limit for the child to end and returns its exit code (stillRunning: it has
+// not ended; -1: a signal killed it).
 func (c *child) wait(limit time.Duration) int {
 	select {
 	case <-c.done:
 		return c.cmd.ProcessState.ExitCode()
 	case <-time.After(limit):
-		return -1
+		return stillRunning
 	}
 }
 
@@ -127,7 +132,7 @@ func TestHeldDataDir(t *testing.T) {
 	c := startChild(t, nil, "batch", "list", "--data", dir)
 	code := c.wait(10 * time.Second)
 	took := time.Since(start)
-	if code == -1 {
+	if code == stillRunning {
 		t.Fatal("kring batch on a held data dir still runs after 10 s")
 	}
 	if code == 0 || took > 2*time.Second {
@@ -229,7 +234,7 @@ func TestLoadInterrupted(t *testing.T) {
 		c.cmd.Process.Signal(os.Interrupt)
 		code := c.wait(10 * time.Second)
 		took := time.Since(start)
-		if code == -1 {
+		if code == stillRunning {
 			t.Fatalf("%s: kring load still runs 10 s after SIGINT", phase)
 		}
 		if took > 2*time.Second {

@@ -50,8 +50,11 @@ func main() { os.Exit(runMain(os.Args[1:])) }
 
 // runMain runs a command as the process does: under the signal handling described at main.
 func runMain(args []string) int {
+	// stop is called only once a signal came (so that a second one kills at once), never on the
+	// way out: a signal arriving after the command finished, while the process exits (which
+	// takes a while under the race detector), is then ignored instead of killing the process
+	// with its default action and hiding the command's exit code.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	finished := make(chan struct{})
 	go func() {
 		select {

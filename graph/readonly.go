@@ -48,15 +48,14 @@ func (s *Store) openSearch(ctx context.Context, cfg Config) (*searchIndex, error
 		return openSearch(ctx, dir, s.idx.Load(), s.token, s.log, cfg.Faults)
 	}
 	reason := "missing"
-	if bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true}); err == nil {
-		got, err := bi.GetInternal(fingerprintKey)
-		if err == nil && string(got) == fingerprintFor(s.token) {
-			si := &searchIndex{path: dir, bi: bi, log: s.log}
-			return si, si.initAnalyzers()
-		}
-		bi.Close()
-		reason = fmt.Sprintf("its fingerprint %q is not the store's %q", got, fingerprintFor(s.token))
-	} else if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+	bi, stale, err := openPersisted(dir, s.token, map[string]any{"read_only": true})
+	switch {
+	case bi != nil:
+		si := &searchIndex{path: dir, bi: bi, log: s.log}
+		return si, si.initAnalyzers()
+	case err == nil:
+		reason = stale
+	case !errors.Is(err, os.ErrNotExist) && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
 		reason = "unreadable: " + err.Error()
 	}
 	si, err := openSearch(ctx, "", s.idx.Load(), s.token, s.log, cfg.Faults)

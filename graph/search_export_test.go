@@ -23,22 +23,6 @@ func RebuildSearchForTest(tb testing.TB, s *Store) {
 	si.close()
 }
 
-// SearchFingerprintForTest returns the fingerprint persisted in the store's index ("" when
-// there is none).
-func SearchFingerprintForTest(tb testing.TB, s *Store) string {
-	tb.Helper()
-	bi, release, err := s.search.acquire()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer release()
-	v, err := bi.GetInternal(fingerprintKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(v)
-}
-
 // SearchDocsForTest derives every search document of the store's current read model, as a
 // rebuild does, so that benchmarks can time it.
 func SearchDocsForTest(s *Store) int { return len(s.idx.Load().searchDocs()) }

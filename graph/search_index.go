@@ -358,11 +358,8 @@ func openSearch(ctx context.Context, dir string, ix *index, token string, log *s
 func openBleve(ctx context.Context, dir string, ix *index, token string, f *Faults) (bi bleve.Index, rebuilt bool, err error) {
 	fp := fingerprintFor(token)
 	if dir != "" {
-		if bi, err := bleve.Open(dir); err == nil {
-			if got, err := bi.GetInternal(fingerprintKey); err == nil && string(got) == fp {
-				return f.wrapBleve(bi, dir), false, nil
-			}
-			bi.Close()
+		if bi, _, _ := openPersisted(dir, token, nil); bi != nil {
+			return f.wrapBleve(bi, dir), false, nil
 		}
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, false, storageError("removing the stale search index", err)
@@ -388,6 +385,21 @@ func openBleve(ctx context.Context, dir string, ix *index, token string, f *Faul
 		return nil, false, err
 	}
 	return bi, true, nil
+}
+
+// openPersisted opens the index persisted in dir (with bleve's runtime config; nil for the
+// defaults) when it was made for the state token; otherwise it closes it again and says why
+// (stale), or returns the error of the open.
+func openPersisted(dir, token string, config map[string]any) (bi bleve.Index, stale string, err error) {
+	if bi, err = bleve.OpenUsing(dir, config); err != nil {
+		return nil, "", err
+	}
+	got, err := bi.GetInternal(fingerprintKey)
+	if want := fingerprintFor(token); err != nil || string(got) != want {
+		bi.Close()
+		return nil, fmt.Sprintf("its fingerprint %q is not the store's %q", got, want), nil
+	}
+	return bi, "", nil
 }
 
 // closeBleve closes an index that a failure may have left broken (scorch can panic then).

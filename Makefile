@@ -51,7 +51,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 40m ./...
 
 fuzz:
-	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./loaders -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done
+	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./ingest -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done
 	@for t in FuzzPOSTBody FuzzGETQuery FuzzMultipart; do $(GO) test ./resolvers -run '^$$' -fuzz "^$$t\$$" -fuzztime 30s || exit 1; done
 
 # The abuse suite (issue 10): every attack against the real server, asserting the coded refusal;

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // remote is a running `kring serve` that query, export and load talk to instead of opening the
@@ -109,7 +109,7 @@ func (r *remote) export(ctx context.Context, w io.Writer, format, batch string) 
 	return err
 }
 
-// loadBatchMutation asks for every field of the load report (the JSON of a loaders.Report).
+// loadBatchMutation asks for every field of the load report (the JSON of a ingest.Report).
 // The load runs as a job in the server (async: true), so that no request deadline or dropped
 // connection can leave the client without an answer; loadJobQuery polls it.
 const loadBatchMutation = `mutation Load($files: [Upload!]!, $dryRun: Boolean, $description: String, $skipInvalid: Boolean, $sourceType: SourceType, $status: Status) {
@@ -118,7 +118,7 @@ const loadBatchMutation = `mutation Load($files: [Upload!]!, $dryRun: Boolean, $
   }
 }`
 
-// loadJobQuery asks for a load job's state, progress, report (every field of a loaders.Report)
+// loadJobQuery asks for a load job's state, progress, report (every field of a ingest.Report)
 // and error.
 const loadJobQuery = `query Job($id: ID!) {
   loadJob(id: $id) {
@@ -142,7 +142,7 @@ const jobPoll = 300 * time.Millisecond
 
 // load sends files to the loadBatch mutation as a GraphQL multipart request and returns the
 // report as `kring load` prints it.
-func (r *remote) load(ctx context.Context, files []loaders.File, o loaders.Options, stderr io.Writer) (*loaders.Report, error) {
+func (r *remote) load(ctx context.Context, files []ingest.File, o ingest.Options, stderr io.Writer) (*ingest.Report, error) {
 	if r.token == "" {
 		return nil, &exitError{code: 2, msg: "kring load --url: a token is needed to write (--token or KRING_TOKEN; `kring token new` makes one)"}
 	}
@@ -240,7 +240,7 @@ func (es gqlErrors) String() string {
 // waitJob polls a load job until it ends, printing its progress, and returns its report. When
 // ctx ends first (SIGINT), it returns at once: the job goes on in the server, and the message
 // says how to follow it.
-func (r *remote) waitJob(ctx context.Context, id string, stderr io.Writer) (*loaders.Report, error) {
+func (r *remote) waitJob(ctx context.Context, id string, stderr io.Writer) (*ingest.Report, error) {
 	fmt.Fprintf(stderr, "kring load: running as job %s in the server\n", id)
 	body, _ := json.Marshal(map[string]any{"query": loadJobQuery, "variables": map[string]any{"id": id}})
 	last := ""
@@ -266,7 +266,7 @@ func (r *remote) waitJob(ctx context.Context, id string, stderr io.Writer) (*loa
 						Code    string `json:"code"`
 						Message string `json:"message"`
 					} `json:"error"`
-					Report *loaders.Report `json:"report"`
+					Report *ingest.Report `json:"report"`
 				} `json:"loadJob"`
 			} `json:"data"`
 			Errors gqlErrors `json:"errors"`

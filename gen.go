@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // cmdGen writes a deterministic synthetic knowledge base into the store, for benchmarks.
@@ -20,10 +20,10 @@ func cmdGen(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	sc, ok := loaders.Scales[*scale]
+	sc, ok := ingest.Scales[*scale]
 	if !ok {
-		names := make([]string, 0, len(loaders.Scales))
-		for n := range loaders.Scales {
+		names := make([]string, 0, len(ingest.Scales))
+		for n := range ingest.Scales {
 			names = append(names, n)
 		}
 		sort.Strings(names)
@@ -36,7 +36,7 @@ func cmdGen(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	}
 	defer st.Close()
 	start := time.Now()
-	cs := loaders.Generate(sc)
+	cs := ingest.Generate(sc)
 	gen := time.Since(start)
 	rep, err := st.Apply(ctx, cs, false)
 	if err != nil {

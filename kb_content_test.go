@@ -8,7 +8,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // The content check of the shipped knowledge base (kb/starter.yaml and kb/batches/*.yaml, as
@@ -31,8 +31,8 @@ import (
 // reportTitles are the Odisee report's titles as the project pages give them, as MatchTitle
 // makes them.
 var reportTitles = map[string]bool{
-	loaders.MatchTitle("Persoonlijke netwerkversterking bij mensen in armoede"):  true,
-	loaders.MatchTitle("Persoonlijke netwerkversterking voor mensen in armoede"): true,
+	ingest.MatchTitle("Persoonlijke netwerkversterking bij mensen in armoede"):  true,
+	ingest.MatchTitle("Persoonlijke netwerkversterking voor mensen in armoede"): true,
 }
 
 func loadShippedKB(t *testing.T) *graph.Store {
@@ -42,7 +42,7 @@ func loadShippedKB(t *testing.T) *graph.Store {
 		t.Fatal(err)
 	}
 	st := graphtest.NewMemory(t)
-	if _, err := loaders.LoadBundle(context.Background(), st, files, "content check"); err != nil {
+	if _, err := ingest.LoadBundle(context.Background(), st, files, "content check"); err != nil {
 		t.Fatalf("the shipped knowledge base does not load: %v", err)
 	}
 	return st
@@ -97,7 +97,7 @@ func TestContentKB(t *testing.T) {
 			if as := r.Authors(); len(as) > 0 {
 				first, _, _ = strings.Cut(as[0], ",")
 			}
-			if r.ID == "source/nys2018" || (reportTitles[loaders.MatchTitle(r.Str("title"))] && strings.EqualFold(strings.TrimSpace(first), "Nys")) {
+			if r.ID == "source/nys2018" || (reportTitles[ingest.MatchTitle(r.Str("title"))] && strings.EqualFold(strings.TrimSpace(first), "Nys")) {
 				isReport[graph.ShortID(r.ID)] = true
 			}
 		}

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"kring/loaders"
+	"kring/ingest"
 )
 
-const litDir = "loaders/testdata/literature"
+const litDir = "ingest/testdata/literature"
 
 // countSources asks the API how many sources the store holds.
 func countSources(t *testing.T, env map[string]string) int {
@@ -91,12 +91,12 @@ func TestLoadSkipInvalidCLI(t *testing.T) {
 	if code, _, stderr := runCLI(t, env, "", "load", "kb/starter.yaml"); code != 0 {
 		t.Fatalf("load starter: %s", stderr)
 	}
-	sheet := "loaders/testdata/load/errors.tsv"
+	sheet := "ingest/testdata/load/errors.tsv"
 	code, out, stderr := runCLI(t, env, "", "load", "--json", "--skip-invalid", "--source-type", "GREY_BE", filepath.Join(litDir, "overlap.bib"), sheet)
 	if code != 0 {
 		t.Fatalf("load --skip-invalid: exit %d: %s", code, stderr)
 	}
-	var rep loaders.Report
+	var rep ingest.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out)
 	}
@@ -119,7 +119,7 @@ func TestRollbackLiteratureCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("load: %s", stderr)
 	}
-	var rep loaders.Report
+	var rep ingest.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,12 @@ import (
 	"strings"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 const loadSynopsis = "load [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] [--description TEXT] [--by NAME] FILE..."
 
-// cmdLoad loads batch files, literature exports, coding sheets and linked data (loaders.Load).
+// cmdLoad loads batch files, literature exports, coding sheets and linked data (ingest.Load).
 func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("load", loadSynopsis, stderr)
 	var sf storeFlags
@@ -42,7 +42,7 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			return &exitError{code: 2, msg: fmt.Sprintf("kring load: %s %q: want one of %s", f.flag, f.value, strings.Join(graph.Vocabularies[f.scheme], ", "))}
 		}
 	}
-	var files []loaders.File
+	var files []ingest.File
 	var unreadable []graph.Problem
 	for _, n := range names {
 		data, err := os.ReadFile(n)
@@ -50,16 +50,16 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			unreadable = append(unreadable, graph.Problem{File: n, Message: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))})
 			continue
 		}
-		files = append(files, loaders.File{Name: n, Data: data})
+		files = append(files, ingest.File{Name: n, Data: data})
 	}
 	if len(unreadable) > 0 {
-		return reportLoadProblems(stderr, &loaders.Report{Problems: unreadable})
+		return reportLoadProblems(stderr, &ingest.Report{Problems: unreadable})
 	}
-	o := loaders.Options{
+	o := ingest.Options{
 		DryRun: *dry, SkipInvalid: *skip, Description: *desc, LoadedBy: *by,
 		SourceType: *sourceType, Status: *status,
 	}
-	var rep *loaders.Report
+	var rep *ingest.Report
 	if rm.url != "" {
 		// Through the API: the batch is loaded by the token's holder (LoadedBy is its name).
 		if rep, err = rm.load(ctx, files, o, stderr); err != nil {
@@ -73,7 +73,7 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		defer st.Close()
 		pp := newProgressPrinter(stderr)
 		o.Progress = pp.update
-		rep, err = loaders.Load(ctx, st, files, o)
+		rep, err = ingest.Load(ctx, st, files, o)
 		pp.done()
 		var ve *graph.ValidationError
 		if err != nil && !errors.As(err, &ve) {
@@ -96,7 +96,7 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 }
 
 // reportLoadProblems prints why a load was rejected and says what was (not) written.
-func reportLoadProblems(w io.Writer, rep *loaders.Report) error {
+func reportLoadProblems(w io.Writer, rep *ingest.Report) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintln(w, p.String())
 	}
@@ -137,20 +137,20 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func (p *progressPrinter) update(pr loaders.Progress) {
+func (p *progressPrinter) update(pr ingest.Progress) {
 	var what string
 	switch pr.Phase {
-	case loaders.PhaseRead:
+	case ingest.PhaseRead:
 		if pr.File == "" {
 			return
 		}
 		what = fmt.Sprintf("reading %s (%d/%d)", pr.File, pr.Done+1, pr.Total)
-	case loaders.PhaseCheck:
+	case ingest.PhaseCheck:
 		what = "checking"
 		if pr.Done > 0 {
 			what = fmt.Sprintf("checking again without what was left out (round %d)", pr.Done+1)
 		}
-	case loaders.PhaseWrite:
+	case ingest.PhaseWrite:
 		if pr.Total > 0 && pr.Done == pr.Total {
 			return
 		}
@@ -171,11 +171,11 @@ func (p *progressPrinter) update(pr loaders.Progress) {
 	}
 	const width = 24
 	done := 0
-	if pr.Phase == loaders.PhaseRead && pr.Total > 0 {
+	if pr.Phase == ingest.PhaseRead && pr.Total > 0 {
 		done = width * (pr.Done + 1) / (pr.Total + 2)
-	} else if pr.Phase == loaders.PhaseCheck {
+	} else if pr.Phase == ingest.PhaseCheck {
 		done = width * 3 / 4
-	} else if pr.Phase == loaders.PhaseWrite {
+	} else if pr.Phase == ingest.PhaseWrite {
 		done = width * 7 / 8
 	}
 	fmt.Fprintf(p.w, "\r\033[K[%s%s] %s", strings.Repeat("#", done), strings.Repeat("-", width-done), what)

@@ -30,7 +30,7 @@ import (
 	"time"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 //go:generate go tool gqlgen generate --config gqlgen.yml
@@ -243,12 +243,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 var bundledKB embed.FS
 
 // bundleFiles returns the bundled knowledge base's files, named "kb/...".
-func bundleFiles() ([]loaders.File, error) {
+func bundleFiles() ([]ingest.File, error) {
 	sub, err := fs.Sub(bundledKB, "kb")
 	if err != nil {
 		return nil, err
 	}
-	return loaders.BundleFiles(sub, "kb/")
+	return ingest.BundleFiles(sub, "kb/")
 }
 
 // openWithStarter opens the store and, when it is empty, loads the bundled knowledge base.
@@ -264,7 +264,7 @@ func openWithStarter(ctx context.Context, sf *storeFlags, log *slog.Logger) (*gr
 			st.Close()
 			return nil, err
 		}
-		rep, err := loaders.LoadBundle(ctx, st, files, "kring (first start)")
+		rep, err := ingest.LoadBundle(ctx, st, files, "kring (first start)")
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("load bundled knowledge base: %w", err)

@@ -15,7 +15,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 	"kring/resolvers"
 )
 
@@ -207,7 +207,7 @@ func mustStarter(t *testing.T) *graph.Changeset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(data))
+	cs, err := ingest.ReadKB("kb/starter.yaml", bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}

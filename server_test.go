@@ -16,7 +16,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
@@ -34,7 +34,7 @@ func TestStarterKB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := loaders.ReadKB("kb/starter.yaml", bytes.NewReader(data))
+	cs, err := ingest.ReadKB("kb/starter.yaml", bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("bundled KB does not parse: %v", err)
 	}

@@ -155,7 +155,7 @@ func startupBuild(b *testing.B) string {
 // startupDataset returns the data directory of `kring gen --scale S`, generating it when there
 // is no complete one in the cache. The cache directory, under os.TempDir(), is named by a hash of
 // the scale, `kring version` and the sources that decide what gen writes (go.mod, go.sum and
-// the non-test Go files of graph/ and loaders/), so a change to the generator or the store
+// the non-test Go files of graph/ and ingest/), so a change to the generator or the store
 // regenerates; a marker file written after gen succeeded says the directory is complete. Older
 // directories of the same scale are removed (the large one is about a gigabyte).
 // BenchmarkMatrixGraphQL (matrix_bench_test.go) serves copies of the same directories.
@@ -205,7 +205,7 @@ func startupCacheKey(bin, scale string) (string, error) {
 	}
 	h.Write(v)
 	files := []string{"go.mod", "go.sum"}
-	for _, d := range []string{"graph", "loaders"} {
+	for _, d := range []string{"graph", "ingest"} {
 		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err

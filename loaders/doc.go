@@ -1,3 +1,3 @@
-// Package loaders reads batch inputs into graph changesets (the Kring batch format, literature
-// exports) and provides the per-request dataloaders the GraphQL layer uses.
+// Package loaders provides the per-request dataloaders the GraphQL layer uses: every id asked
+// for within one batching window is read from the store's pinned read model in one call.
 package loaders

@@ -12,7 +12,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 	"kring/resolvers"
 )
 
@@ -109,7 +109,7 @@ func TestCostOnSmallKB(t *testing.T) {
 		t.Skip("generates the small knowledge base")
 	}
 	st := graphtest.NewMemory(t)
-	graphtest.MustApply(t, st, loaders.Generate(loaders.Scales["small"]))
+	graphtest.MustApply(t, st, ingest.Generate(ingest.Scales["small"]))
 	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
 	heavy := `{ matrix(rows: METHOD, columns: OUTCOME) { gapCells { row column } cells { row column claimCount claims(first: 100) { nodes { id } } } } }`
 	_, r := post(t, h, heavy, nil)

@@ -10,14 +10,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
-// loadBatch reads the uploads and loads them with loaders.Load, as the CLI does. A rejected
+// loadBatch reads the uploads and loads them with ingest.Load, as the CLI does. A rejected
 // load is a report with problems, not an error. With async the load is queued as a job
 // (load_jobs.go) and the report only names it.
-func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o loaders.Options, async bool) (*LoadReport, error) {
-	files := make([]loaders.File, 0, len(uploads))
+func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o ingest.Options, async bool) (*LoadReport, error) {
+	files := make([]ingest.File, 0, len(uploads))
 	for i, u := range uploads {
 		if u == nil || u.File == nil {
 			return nil, fmt.Errorf("file %d: no content: %w", i+1, graph.ErrInvalid)
@@ -29,9 +29,9 @@ func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o l
 		// Plain text: the last path component, no control characters, at most 200 characters.
 		name := fmt.Sprintf("upload-%d", i+1)
 		if u.Filename != "" {
-			name = loaders.CleanFileName(u.Filename)
+			name = ingest.CleanFileName(u.Filename)
 		}
-		files = append(files, loaders.File{Name: name, Data: data})
+		files = append(files, ingest.File{Name: name, Data: data})
 	}
 	if p := PrincipalFrom(ctx); p != nil && o.LoadedBy == "" {
 		o.LoadedBy = p.Name
@@ -41,11 +41,11 @@ func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o l
 		if err != nil {
 			return nil, err
 		}
-		out := toLoadReport(&loaders.Report{DryRun: o.DryRun})
+		out := toLoadReport(&ingest.Report{DryRun: o.DryRun})
 		out.Job = j.model()
 		return out, nil
 	}
-	rep, err := loaders.Load(ctx, r.store, files, o)
+	rep, err := ingest.Load(ctx, r.store, files, o)
 	if size(files) >= bigLoad {
 		defer func() { go debug.FreeOSMemory() }() // give back what the load used now, not over minutes
 	}
@@ -57,8 +57,8 @@ func (r *Resolver) loadBatch(ctx context.Context, uploads []*graphql.Upload, o l
 }
 
 // loadOptions turns the mutation's arguments into load options.
-func loadOptions(dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) loaders.Options {
-	var o loaders.Options
+func loadOptions(dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status) ingest.Options {
+	var o ingest.Options
 	if dryRun != nil {
 		o.DryRun = *dryRun
 	}
@@ -78,7 +78,7 @@ func loadOptions(dryRun *bool, description *string, skipInvalid *bool, sourceTyp
 }
 
 // toLoadReport converts a loaders report to its GraphQL model.
-func toLoadReport(rep *loaders.Report) *LoadReport {
+func toLoadReport(rep *ingest.Report) *LoadReport {
 	problems := func(ps []graph.Problem) []*graph.Problem {
 		out := make([]*graph.Problem, len(ps))
 		for i := range ps {

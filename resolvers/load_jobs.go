@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // Load jobs (loadBatch with async: true, load.graphqls) live in the memory of the server
@@ -43,9 +43,9 @@ type loadJobs struct {
 
 type loadJob struct {
 	id       string
-	files    []loaders.File // dropped once the job has run
+	files    []ingest.File // dropped once the job has run
 	names    []string
-	opts     loaders.Options
+	opts     ingest.Options
 	loadedBy string
 	created  time.Time
 
@@ -53,8 +53,8 @@ type loadJob struct {
 	state    LoadJobState
 	started  time.Time
 	finished time.Time
-	progress loaders.Progress
-	report   *loaders.Report
+	progress ingest.Progress
+	report   *ingest.Report
 	err      *LoadJobError
 }
 
@@ -70,7 +70,7 @@ func (r *Resolver) Close() {
 }
 
 // submit queues a load; an error when the queue is full or the server is closing.
-func (js *loadJobs) submit(files []loaders.File, o loaders.Options) (*loadJob, error) {
+func (js *loadJobs) submit(files []ingest.File, o ingest.Options) (*loadJob, error) {
 	if js.ctx.Err() != nil {
 		return nil, fmt.Errorf("the server is shutting down: %w", graph.ErrConflict)
 	}
@@ -121,12 +121,12 @@ func (js *loadJobs) run(j *loadJob) {
 		js.finish(j, nil, err)
 		return
 	}
-	o.Progress = func(p loaders.Progress) {
+	o.Progress = func(p ingest.Progress) {
 		j.mu.Lock()
 		j.progress = p
 		j.mu.Unlock()
 	}
-	rep, err := loaders.Load(js.ctx, js.store, files, o)
+	rep, err := ingest.Load(js.ctx, js.store, files, o)
 	var ve *graph.ValidationError
 	if errors.As(err, &ve) {
 		err = nil // a rejected load is a report with problems
@@ -137,7 +137,7 @@ func (js *loadJobs) run(j *loadJob) {
 	}
 }
 
-func (js *loadJobs) finish(j *loadJob, rep *loaders.Report, err error) {
+func (js *loadJobs) finish(j *loadJob, rep *ingest.Report, err error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.finished, j.files = time.Now().UTC(), nil
@@ -215,7 +215,7 @@ func (j *loadJob) model() *LoadJob {
 	return m
 }
 
-func size(files []loaders.File) int {
+func size(files []ingest.File) int {
 	n := 0
 	for _, f := range files {
 		n += len(f.Data)

@@ -93,7 +93,7 @@ func postUpload(t *testing.T, h http.Handler, req *http.Request) (int, loadRespo
 	return rec.Code, r
 }
 
-const lit = "../loaders/testdata/literature/"
+const lit = "../ingest/testdata/literature/"
 
 func TestLoadBatchMutation(t *testing.T) {
 	st := graphtest.NewMemory(t)

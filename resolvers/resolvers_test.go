@@ -21,7 +21,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 	"kring/resolvers"
 )
 
@@ -32,12 +32,12 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func starter(t testing.TB) *graph.Store {
 	t.Helper()
 	st := graphtest.NewMemory(t)
-	files, err := loaders.BundleFiles(os.DirFS("../kb"), "kb/")
+	files, err := ingest.BundleFiles(os.DirFS("../kb"), "kb/")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		cs, err := loaders.ReadKB(f.Name, bytes.NewReader(f.Data))
+		cs, err := ingest.ReadKB(f.Name, bytes.NewReader(f.Data))
 		if err != nil {
 			t.Fatalf("bundled KB: %v", err)
 		}

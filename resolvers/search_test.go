@@ -11,7 +11,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 	"kring/resolvers"
 )
 
@@ -198,7 +198,7 @@ func BenchmarkSearchOpenStarter(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cs, err := loaders.ReadKB("kb/starter.yaml", f)
+	cs, err := ingest.ReadKB("kb/starter.yaml", f)
 	f.Close()
 	if err != nil {
 		b.Fatalf("starter KB: %v", err)

@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // benchBase is what the coded claims point at: methods and outcomes.
@@ -31,7 +31,7 @@ func benchBase(methods, outcomes int) *graph.Changeset {
 
 // benchLiterature generates a BibTeX export of n sources and a coding sheet of claims rows,
 // spread over the base's methods and outcomes.
-func benchLiterature(n, claims, methods, outcomes int) []loaders.File {
+func benchLiterature(n, claims, methods, outcomes int) []ingest.File {
 	var bib, sheet bytes.Buffer
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&bib, "@article{b%d,\n  title = {Study %d of personal network support},\n  author = {Family%d, Given and Second%d, A.},\n", i, i, i%997, i%991)
@@ -48,11 +48,11 @@ func benchLiterature(n, claims, methods, outcomes int) []loaders.File {
 		fmt.Fprintf(&sheet, "b%d\tmethod/m%d\toutcome/o%d\t%s\t%s\t%d\n", src, (src+k)%methods, (src*7+k)%outcomes,
 			directions[i%len(directions)], designs[i%len(designs)], 10+i%500)
 	}
-	return []loaders.File{{Name: "bench.bib", Data: bib.Bytes()}, {Name: "bench.tsv", Data: sheet.Bytes()}}
+	return []ingest.File{{Name: "bench.bib", Data: bib.Bytes()}, {Name: "bench.tsv", Data: sheet.Bytes()}}
 }
 
 // BenchmarkLoadLiterature loads a generated batch (10,000 sources, 50,000 coded claims) into a
-// bolt store that holds the methods and outcomes the claims point at, through loaders.Load
+// bolt store that holds the methods and outcomes the claims point at, through ingest.Load
 // (parse, dedup, build, validate, diff, one Cayley transaction, read model, search index); and
 // writes the same quads into another bolt store, written the same way before, straight through
 // one Cayley transaction (graph.WriteRaw). x-raw is the ratio of the two times.
@@ -79,7 +79,7 @@ func BenchmarkLoadLiterature(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		rep, err := loaders.Load(ctx, st, files, loaders.Options{})
+		rep, err := ingest.Load(ctx, st, files, ingest.Options{})
 		load += time.Since(t0)
 		b.StopTimer()
 		if err != nil {

@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // TestControlCharacters: a control character in a field of any input format rejects the load
@@ -53,7 +53,7 @@ func TestControlCharacters(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := graphtest.NewMemory(t)
-			rep, _ := loaders.Load(context.Background(), st, []loaders.File{{Name: tc.file, Data: []byte(tc.data)}}, loaders.Options{SourceType: "GREY_BE"})
+			rep, _ := ingest.Load(context.Background(), st, []ingest.File{{Name: tc.file, Data: []byte(tc.data)}}, ingest.Options{SourceType: "GREY_BE"})
 			var got []string
 			for _, p := range rep.Problems {
 				if strings.Contains(p.Message, "is not allowed") {
@@ -83,7 +83,7 @@ func TestCleanFileName(t *testing.T) {
 		{"bad\xffutf8.bib", "bad\uFFFDutf8.bib"},
 		{strings.Repeat("é", 250) + ".ris", strings.Repeat("é", 195) + "….ris"},
 	} {
-		if got := loaders.CleanFileName(tc.in); got != tc.want {
+		if got := ingest.CleanFileName(tc.in); got != tc.want {
 			t.Errorf("CleanFileName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

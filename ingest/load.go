@@ -1,4 +1,4 @@
-package loaders
+package ingest
 
 import (
 	"bytes"
@@ -96,13 +96,13 @@ func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Repor
 	if o.Status != "" {
 		status = graph.NormalizeCode(o.Status)
 		if !graph.ValidCode("Status", status) {
-			return rep, fmt.Errorf("loaders: status %q (want CONFIRMED, INFERRED or CANDIDATE): %w", o.Status, graph.ErrInvalid)
+			return rep, fmt.Errorf("ingest: status %q (want CONFIRMED, INFERRED or CANDIDATE): %w", o.Status, graph.ErrInvalid)
 		}
 	}
 	if o.SourceType != "" {
 		o.SourceType = graph.NormalizeCode(o.SourceType)
 		if !graph.ValidCode("SourceType", o.SourceType) {
-			return rep, fmt.Errorf("loaders: source type %q is not a SourceType code%s: %w", o.SourceType,
+			return rep, fmt.Errorf("ingest: source type %q is not a SourceType code%s: %w", o.SourceType,
 				didYouMean(o.SourceType, graph.Vocabularies["SourceType"]), graph.ErrInvalid)
 		}
 	}

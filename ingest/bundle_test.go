@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // TestKBBundleOrder: the bundle is starter.yaml, then batches/*.yaml in file-name order, whatever
@@ -22,7 +22,7 @@ func TestKBBundleOrder(t *testing.T) {
 		"batches/notes.md":       {Data: []byte("x")},
 		"README.md":              {Data: []byte("x")},
 	}
-	files, err := loaders.BundleFiles(fsys, "kb/")
+	files, err := ingest.BundleFiles(fsys, "kb/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestKBBundleAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := []byte("format: kring-batch/1\nbatch: {id: contradicts-starter}\nworkModels:\n  - {id: workmodel/persoonlijke-vriend, code: WM9, status: CONFIRMED, name: {nl: x, en: x}}\n")
-	files, err := loaders.BundleFiles(fstest.MapFS{
+	files, err := ingest.BundleFiles(fstest.MapFS{
 		"starter.yaml":           {Data: starter},
 		"batches/2026-12-x.yaml": {Data: bad},
 	}, "kb/")
@@ -57,7 +57,7 @@ func TestKBBundleAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := graphtest.NewMemory(t)
-	_, err = loaders.LoadBundle(context.Background(), st, files, "test")
+	_, err = ingest.LoadBundle(context.Background(), st, files, "test")
 	if !errors.Is(err, graph.ErrConflict) && !errors.Is(err, graph.ErrInvalid) {
 		t.Fatalf("LoadBundle = %v; want the contradicting batch rejected", err)
 	}
@@ -70,10 +70,10 @@ func TestKBBundleAllOrNothing(t *testing.T) {
 func TestCodingSheetLocator(t *testing.T) {
 	ctx := context.Background()
 	st := graphtest.NewMemory(t)
-	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
 	sheet := "source;subject;outcome;direction;design;locator;status\n" +
 		"mead2010;method/buddy-scheme;outcome/loneliness;POSITIVE;SYSTEMATIC_REVIEW_META;p. 98, table 2;CONFIRMED\n"
-	mustLoad(t, st, []loaders.File{{Name: "locator.csv", Data: []byte(sheet)}}, litOptions)
+	mustLoad(t, st, []ingest.File{{Name: "locator.csv", Data: []byte(sheet)}}, litOptions)
 	claims, err := st.Claims(ctx, nil)
 	if err != nil {
 		t.Fatal(err)

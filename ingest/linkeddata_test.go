@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // export returns the store's quads (of one batch, when batch is not empty) as N-Quads.
@@ -30,7 +30,7 @@ func export(tb testing.TB, st *graph.Store, format, batch string) []byte {
 func TestLinkedDataRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	src := graphtest.NewMemory(t)
-	mustLoad(t, src, readFiles(t, starterKB), loaders.Options{})
+	mustLoad(t, src, readFiles(t, starterKB), ingest.Options{})
 	litRep := mustLoad(t, src, readFiles(t, overlapBib, overlapRIS, overlapJSON, sheetCSV), litOptions)
 	want := export(t, src, graph.FormatNQuads, "")
 	for _, format := range []string{graph.FormatNQuads, graph.FormatJSONLD} {
@@ -42,7 +42,7 @@ func TestLinkedDataRoundTrip(t *testing.T) {
 		} {
 			t.Run(format+"/"+backend, func(t *testing.T) {
 				dst := open(t)
-				rep := mustLoad(t, dst, []loaders.File{{Name: name, Data: data}}, loaders.Options{})
+				rep := mustLoad(t, dst, []ingest.File{{Name: name, Data: data}}, ingest.Options{})
 				if len(rep.Batches) != 2 {
 					t.Errorf("batches = %d; want 2 (starter and the literature load)", len(rep.Batches))
 				}
@@ -52,7 +52,7 @@ func TestLinkedDataRoundTrip(t *testing.T) {
 				if diff := cmp.Diff(string(want), string(export(t, dst, graph.FormatNQuads, ""))); diff != "" {
 					t.Errorf("quads after the round trip (-want +got):\n%s", diff)
 				}
-				again := mustLoad(t, dst, []loaders.File{{Name: name, Data: data}}, loaders.Options{})
+				again := mustLoad(t, dst, []ingest.File{{Name: name, Data: data}}, ingest.Options{})
 				for _, b := range again.Batches {
 					if !b.NoChange {
 						t.Errorf("loading the export again: %+v; want no change", b)
@@ -66,14 +66,14 @@ func TestLinkedDataRoundTrip(t *testing.T) {
 	t.Run("one batch", func(t *testing.T) {
 		lit := litRep.Batches[0].Batch
 		dst := graphtest.NewMemory(t)
-		mustLoad(t, dst, readFiles(t, starterKB), loaders.Options{})
-		mustLoad(t, dst, []loaders.File{{Name: "lit.nq", Data: export(t, src, graph.FormatNQuads, lit)}}, loaders.Options{})
+		mustLoad(t, dst, readFiles(t, starterKB), ingest.Options{})
+		mustLoad(t, dst, []ingest.File{{Name: "lit.nq", Data: export(t, src, graph.FormatNQuads, lit)}}, ingest.Options{})
 		if diff := cmp.Diff(string(export(t, src, graph.FormatNQuads, lit)), string(export(t, dst, graph.FormatNQuads, lit))); diff != "" {
 			t.Errorf("quads (-want +got):\n%s", diff)
 		}
 		// Without the starter KB, the claims point at nothing: rejected, naming the line.
 		empty := graphtest.NewMemory(t)
-		rep, err := loaders.Load(ctx, empty, []loaders.File{{Name: "lit.nq", Data: export(t, src, graph.FormatNQuads, lit)}}, loaders.Options{})
+		rep, err := ingest.Load(ctx, empty, []ingest.File{{Name: "lit.nq", Data: export(t, src, graph.FormatNQuads, lit)}}, ingest.Options{})
 		if !errors.Is(err, graph.ErrInvalid) || len(rep.Problems) == 0 || rep.Problems[0].Line == 0 || !empty.Empty() {
 			t.Errorf("loading one batch into an empty store: %v, %v; want problems with lines and nothing written", err, rep.Problems)
 		}

@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"kring/graph"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // writeBigBibTeX writes n deterministic BibTeX entries with realistic fields: one to three
@@ -67,7 +67,7 @@ func writeBigBibTeX(w io.Writer, n int) error {
 // TestWriteBigBibTeX writes the 100,000-entry BibTeX file used to measure a big load to the
 // path in KRING_BIG_BIB (skipped without it):
 //
-//	KRING_BIG_BIB=/tmp/big.bib go test ./loaders -run TestWriteBigBibTeX -count=1
+//	KRING_BIG_BIB=/tmp/big.bib go test ./ingest -run TestWriteBigBibTeX -count=1
 //	/usr/bin/time -v kring load --data /tmp/bigdata /tmp/big.bib
 func TestWriteBigBibTeX(t *testing.T) {
 	path := os.Getenv("KRING_BIG_BIB")
@@ -87,14 +87,14 @@ func TestWriteBigBibTeX(t *testing.T) {
 }
 
 // BenchmarkLoadBibTeX loads KRING_BENCH_BIB_N (20,000 by default) generated BibTeX entries into
-// a fresh bolt store through loaders.Load, then writes the same quads into another fresh bolt
+// a fresh bolt store through ingest.Load, then writes the same quads into another fresh bolt
 // store straight through one Cayley transaction (graph.WriteRaw); x-raw is the ratio of the two
 // times. VmHWM-MiB is the process's peak RSS after the load (before the raw write), live-heap-MiB
 // the largest live heap during the load. For the 100,000-entry file and a heap profile at the
 // peak:
 //
 //	KRING_BENCH_BIB_N=100000 KRING_BENCH_PEAK_PROFILE=/tmp/peak.out \
-//	  go test ./loaders -run '^$' -bench BenchmarkLoadBibTeX -benchtime 1x
+//	  go test ./ingest -run '^$' -bench BenchmarkLoadBibTeX -benchtime 1x
 func BenchmarkLoadBibTeX(b *testing.B) {
 	n := 20000
 	if s := os.Getenv("KRING_BENCH_BIB_N"); s != "" {
@@ -106,7 +106,7 @@ func BenchmarkLoadBibTeX(b *testing.B) {
 	if err := writeBigBibTeX(&buf, n); err != nil {
 		b.Fatal(err)
 	}
-	files := []loaders.File{{Name: "big.bib", Data: buf.Bytes()}}
+	files := []ingest.File{{Name: "big.bib", Data: buf.Bytes()}}
 	buf = bytes.Buffer{}
 	ctx := context.Background()
 	var load, raw time.Duration
@@ -123,7 +123,7 @@ func BenchmarkLoadBibTeX(b *testing.B) {
 		go func() { peak <- sampleLiveHeap(stop) }()
 		b.StartTimer()
 		t0 := time.Now()
-		rep, err := loaders.Load(ctx, st, files, loaders.Options{SourceType: "GREY_BE"})
+		rep, err := ingest.Load(ctx, st, files, ingest.Options{SourceType: "GREY_BE"})
 		load += time.Since(t0)
 		b.StopTimer()
 		if err != nil {

@@ -17,7 +17,7 @@
 // inheritance and the mapping to Reference. Owning the grammar (a few hundred lines) gives exact
 // line and column numbers for every problem and recovery at the next entry.
 
-package loaders
+package ingest
 
 import (
 	"io"

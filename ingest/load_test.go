@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"bytes"
@@ -16,19 +16,19 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // readFiles reads test inputs, naming each by its base name.
-func readFiles(tb testing.TB, paths ...string) []loaders.File {
+func readFiles(tb testing.TB, paths ...string) []ingest.File {
 	tb.Helper()
-	var out []loaders.File
+	var out []ingest.File
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		out = append(out, loaders.File{Name: filepath.Base(p), Data: data})
+		out = append(out, ingest.File{Name: filepath.Base(p), Data: data})
 	}
 	return out
 }
@@ -48,11 +48,11 @@ const overlapWorks = 13
 
 // litOptions are the options the overlap exports need: their books and reports are Belgian or
 // Dutch grey literature.
-var litOptions = loaders.Options{SourceType: "GREY_BE"}
+var litOptions = ingest.Options{SourceType: "GREY_BE"}
 
-func mustLoad(tb testing.TB, st *graph.Store, files []loaders.File, o loaders.Options) *loaders.Report {
+func mustLoad(tb testing.TB, st *graph.Store, files []ingest.File, o ingest.Options) *ingest.Report {
 	tb.Helper()
-	rep, err := loaders.Load(context.Background(), st, files, o)
+	rep, err := ingest.Load(context.Background(), st, files, o)
 	if err != nil {
 		tb.Fatalf("Load: %v", err)
 	}
@@ -68,7 +68,7 @@ func sourceCount(tb testing.TB, st *graph.Store) int {
 	return len(srcs)
 }
 
-func typeDiff(rep *loaders.Report, t graph.NodeType) loaders.TypeDiff {
+func typeDiff(rep *ingest.Report, t graph.NodeType) ingest.TypeDiff {
 	for _, b := range rep.Batches {
 		for _, d := range b.Types {
 			if d.Type == t {
@@ -76,7 +76,7 @@ func typeDiff(rep *loaders.Report, t graph.NodeType) loaders.TypeDiff {
 			}
 		}
 	}
-	return loaders.TypeDiff{Type: t}
+	return ingest.TypeDiff{Type: t}
 }
 
 // goldenUpdate reports whether -update was given (the flag is defined by the package's own
@@ -108,11 +108,11 @@ func checkGolden(t *testing.T, path string, got []byte) {
 func TestSourceNodesGolden(t *testing.T) {
 	for _, tt := range []struct {
 		path  string
-		parse func(string, *bytes.Reader) ([]loaders.Reference, error)
+		parse func(string, *bytes.Reader) ([]ingest.Reference, error)
 	}{
-		{overlapBib, func(n string, r *bytes.Reader) ([]loaders.Reference, error) { return loaders.ParseBibTeX(n, r) }},
-		{overlapRIS, func(n string, r *bytes.Reader) ([]loaders.Reference, error) { return loaders.ParseRIS(n, r) }},
-		{overlapJSON, func(n string, r *bytes.Reader) ([]loaders.Reference, error) { return loaders.ParseCSLJSON(n, r) }},
+		{overlapBib, func(n string, r *bytes.Reader) ([]ingest.Reference, error) { return ingest.ParseBibTeX(n, r) }},
+		{overlapRIS, func(n string, r *bytes.Reader) ([]ingest.Reference, error) { return ingest.ParseRIS(n, r) }},
+		{overlapJSON, func(n string, r *bytes.Reader) ([]ingest.Reference, error) { return ingest.ParseCSLJSON(n, r) }},
 	} {
 		name := filepath.Base(tt.path)
 		t.Run(name, func(t *testing.T) {
@@ -121,7 +121,7 @@ func TestSourceNodesGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nodes, err := loaders.SourceNodes(refs, "GREY_BE", "")
+			nodes, err := ingest.SourceNodes(refs, "GREY_BE", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,13 +155,13 @@ func TestSourceNodesGolden(t *testing.T) {
 
 // TestSourceNodesUnclassified: books and reports need a type from the record or the importer.
 func TestSourceNodesUnclassified(t *testing.T) {
-	refs := []loaders.Reference{
+	refs := []ingest.Reference{
 		{Key: "a", Type: "book", Title: "Een boek", Year: 2018, File: "x.bib", Line: 3},
 		{Key: "b", Type: "report", Title: "Een rapport", Keywords: []string{"armoede", "kring-source-type: policy-doc"}, File: "x.bib", Line: 9},
 		{Key: "c", Type: "article", Title: "Een artikel", Language: "nl", File: "x.bib", Line: 15},
 		{Key: "d", Type: "misc", Title: "Iets", Extra: map[string][]string{"kring-source-type": {"GREY-NL"}}, File: "x.bib", Line: 20},
 	}
-	nodes, err := loaders.SourceNodes(refs, "", "")
+	nodes, err := ingest.SourceNodes(refs, "", "")
 	var ve *graph.ValidationError
 	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Line != 3 || ve.Problems[0].Field != "type" {
 		t.Fatalf("SourceNodes error = %v; want one problem: x.bib:3 type", err)
@@ -232,7 +232,7 @@ func TestLoadOverlap(t *testing.T) {
 	}
 	t.Run("onto the starter knowledge base", func(t *testing.T) {
 		st := graphtest.NewMemory(t)
-		mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+		mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
 		before := sourceCount(t, st)
 		rep := mustLoad(t, st, readFiles(t, overlapBib, overlapRIS, overlapJSON), litOptions)
 		if got := sourceCount(t, st); got != before {
@@ -269,7 +269,7 @@ func TestLoadConflict(t *testing.T) {
 	st := graphtest.NewMemory(t)
 	graphtest.MustApply(t, st, conflictingSource())
 	n := st.QuadCount()
-	rep, err := loaders.Load(ctx, st, readFiles(t, overlapBib), litOptions)
+	rep, err := ingest.Load(ctx, st, readFiles(t, overlapBib), litOptions)
 	var ve *graph.ValidationError
 	if !errors.As(err, &ve) || !rep.Rejected() {
 		t.Fatalf("Load = %v; want a rejection", err)
@@ -286,7 +286,7 @@ func TestLoadConflict(t *testing.T) {
 	// Dry run: the diff per type, with the conflict counted.
 	o := litOptions
 	o.DryRun = true
-	rep, _ = loaders.Load(ctx, st, readFiles(t, overlapBib), o)
+	rep, _ = ingest.Load(ctx, st, readFiles(t, overlapBib), o)
 	if d := typeDiff(rep, graph.TypeSource); d.New != 7 || d.Conflict != 1 {
 		t.Errorf("dry run SOURCE diff = %+v; want 7 new and 1 conflict", d)
 	}
@@ -312,10 +312,10 @@ func TestLoadConflict(t *testing.T) {
 func TestLoadCodingSheet(t *testing.T) {
 	ctx := context.Background()
 	st := graphtest.NewMemory(t)
-	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
 	// An existing work-model assignment with basis REPORT (the bundled KB has none since its
 	// 2026-12 corrections), so that the sheet's row can be seen to keep the stored basis.
-	mustLoad(t, st, []loaders.File{{Name: "report-basis.yaml", Data: []byte(`format: kring-batch/1
+	mustLoad(t, st, []ingest.File{{Name: "report-basis.yaml", Data: []byte(`format: kring-batch/1
 batch: {id: report-basis}
 methods:
   - id: method/buddy-scheme
@@ -323,7 +323,7 @@ methods:
     name: {nl: "buddywerking / duo-werking (duo-methodiek)", en: "buddy scheme / duo scheme (duo method)"}
     workModels:
       - {workModel: workmodel/persoonlijke-vriend, status: CONFIRMED, basis: REPORT, primary: true, sources: [source/web-weliswaar-netwerkversterking]}
-`)}}, loaders.Options{})
+`)}}, ingest.Options{})
 	rep := mustLoad(t, st, readFiles(t, overlapBib, overlapRIS, overlapJSON, sheetCSV), litOptions)
 	if len(rep.Skipped) != 0 {
 		t.Fatalf("skipped: %v", rep.Skipped)
@@ -412,10 +412,10 @@ func problemStrings(ps []graph.Problem) []string {
 func TestLoadSheetProblems(t *testing.T) {
 	ctx := context.Background()
 	st := graphtest.NewMemory(t)
-	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
 	n := st.QuadCount()
 	files := readFiles(t, overlapBib, overlapRIS, overlapJSON, errorsTSV)
-	rep, err := loaders.Load(ctx, st, files, litOptions)
+	rep, err := ingest.Load(ctx, st, files, litOptions)
 	if !errors.Is(err, graph.ErrInvalid) {
 		t.Fatalf("Load = %v; want ErrInvalid", err)
 	}
@@ -441,7 +441,7 @@ func TestSheetFormats(t *testing.T) {
 	ctx := context.Background()
 	base := func(t *testing.T) *graph.Store {
 		st := graphtest.NewMemory(t)
-		mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+		mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
 		return st
 	}
 	for _, tt := range []struct {
@@ -464,8 +464,8 @@ func TestSheetFormats(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			st := base(t)
-			files := append(readFiles(t, overlapBib), loaders.File{Name: tt.name, Data: []byte(tt.data)})
-			rep, err := loaders.Load(ctx, st, files, litOptions)
+			files := append(readFiles(t, overlapBib), ingest.File{Name: tt.name, Data: []byte(tt.data)})
+			rep, err := ingest.Load(ctx, st, files, litOptions)
 			if tt.want == nil {
 				if err != nil {
 					t.Fatalf("Load: %v", err)
@@ -496,7 +496,7 @@ func TestLoadMalformedWritesNothing(t *testing.T) {
 	st := graphtest.NewMemory(t)
 	mustLoad(t, st, readFiles(t, overlapBib), litOptions)
 	n := st.QuadCount()
-	rep, err := loaders.Load(ctx, st, readFiles(t, overlapRIS, "testdata/literature/bad.ris"), litOptions)
+	rep, err := ingest.Load(ctx, st, readFiles(t, overlapRIS, "testdata/literature/bad.ris"), litOptions)
 	if !errors.Is(err, graph.ErrInvalid) || len(rep.Problems) == 0 || len(rep.Batches) != 0 {
 		t.Fatalf("Load = %v, %+v; want a rejection before any batch", err, rep)
 	}
@@ -512,18 +512,18 @@ func TestLoadMalformedWritesNothing(t *testing.T) {
 
 func TestDetectFormat(t *testing.T) {
 	for name, want := range map[string]string{
-		"a.yaml": loaders.FormatKB, "a.YML": loaders.FormatKB, "a.bib": loaders.FormatBibTeX, "a.ris": loaders.FormatRIS,
-		"a.csv": loaders.FormatSheet, "a.tsv": loaders.FormatSheet, "a.nq": graph.FormatNQuads, "a.jsonld": graph.FormatJSONLD,
+		"a.yaml": ingest.FormatKB, "a.YML": ingest.FormatKB, "a.bib": ingest.FormatBibTeX, "a.ris": ingest.FormatRIS,
+		"a.csv": ingest.FormatSheet, "a.tsv": ingest.FormatSheet, "a.nq": graph.FormatNQuads, "a.jsonld": graph.FormatJSONLD,
 		"a.txt": "",
 	} {
-		if got := loaders.DetectFormat(name, nil); got != want {
+		if got := ingest.DetectFormat(name, nil); got != want {
 			t.Errorf("DetectFormat(%s) = %q; want %q", name, got, want)
 		}
 	}
-	if got := loaders.DetectFormat("export.json", []byte(` [{"id": "x"}]`)); got != loaders.FormatCSLJSON {
+	if got := ingest.DetectFormat("export.json", []byte(` [{"id": "x"}]`)); got != ingest.FormatCSLJSON {
 		t.Errorf("a JSON array: %q; want CSL-JSON", got)
 	}
-	if got := loaders.DetectFormat("export.json", []byte(`{"@context": {}, "@graph": []}`)); got != graph.FormatJSONLD {
+	if got := ingest.DetectFormat("export.json", []byte(`{"@context": {}, "@graph": []}`)); got != graph.FormatJSONLD {
 		t.Errorf("a JSON-LD object: %q; want JSON-LD", got)
 	}
 }
@@ -532,13 +532,13 @@ func TestLoadProgress(t *testing.T) {
 	st := graphtest.NewMemory(t)
 	var phases []string
 	o := litOptions
-	o.Progress = func(p loaders.Progress) {
+	o.Progress = func(p ingest.Progress) {
 		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
 			phases = append(phases, p.Phase)
 		}
 	}
 	mustLoad(t, st, readFiles(t, overlapBib, overlapRIS), o)
-	if diff := cmp.Diff([]string{loaders.PhaseRead, loaders.PhaseCheck, loaders.PhaseWrite}, phases); diff != "" {
+	if diff := cmp.Diff([]string{ingest.PhaseRead, ingest.PhaseCheck, ingest.PhaseWrite}, phases); diff != "" {
 		t.Errorf("phases (-want +got):\n%s", diff)
 	}
 }

@@ -1,4 +1,4 @@
-package loaders_test
+package ingest_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 
 	"kring/graph"
 	"kring/graph/graphtest"
-	"kring/loaders"
+	"kring/ingest"
 )
 
 // TestDedupMediumSuffix: the Odisee report appeared twice in the knowledge base because one
@@ -33,7 +33,7 @@ func TestDedupMediumSuffix(t *testing.T) {
 	// Both match the bundled source/nys2018 ("… in armoede [onderzoeksrapport]"): no new source,
 	// and no title conflict.
 	st = graphtest.NewMemory(t)
-	mustLoad(t, st, readFiles(t, starterKB), loaders.Options{})
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
 	before, _ := st.Sources(ctx, nil)
 	rep = mustLoad(t, st, files, litOptions)
 	after, _ := st.Sources(ctx, nil)
@@ -67,7 +67,7 @@ func TestMatchTitle(t *testing.T) {
 		{"Rapport (2018)", "rapport 2018"},
 	}
 	for _, tt := range tests {
-		if got := loaders.MatchTitle(tt.in); got != tt.want {
+		if got := ingest.MatchTitle(tt.in); got != tt.want {
 			t.Errorf("MatchTitle(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

@@ -70,7 +70,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	cache := newResponseCache(o.ResponseCacheBytes, func() string { return store.Version(context.Background()) })
 	o.Metrics.registerCache(cache)
 	srv.AddTransport(httpTransport{cache: cache, version: store.Version}) // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
-	srv.AddTransport(transport.Options{}) // OPTIONS
+	srv.AddTransport(transport.Options{})                                 // OPTIONS
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})

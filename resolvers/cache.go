@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,8 +19,8 @@ import (
 // executing anything.
 //
 //   - The key is a hash of the read-model version (the store's state token, Store.Version), the
-//     response media type, the query text (or, for a persisted query sent by hash alone, the
-//     hash), the operation name, and the variables and extensions in a canonical JSON form. The
+//     response media type, the query text (for a persisted query: its hash), the operation
+//     name, and the variables and extensions in a canonical JSON form. The
 //     role is part of it by construction: only anonymous requests are cached.
 //   - The ETag is that key. A request whose If-None-Match names it gets 304 Not Modified, also
 //     when this process has no entry (it may have been evicted, or served by another replica of
@@ -65,18 +66,40 @@ func newResponseCache(maxBytes int, current func() string) *responseCache {
 }
 
 // cacheKey is the key (and the ETag's value) of a request's answer, or "" when the request
-// cannot be cached (variables or extensions that do not encode).
+// cannot be cached (variables or extensions that do not encode, or a persisted-query hash that
+// is not the query's: the executor refuses that request).
+//
+// A persisted query is keyed by its hash whether the document came with it or not, so that
+// the explorer's first request of a document (hash and document) and every later one (the
+// hash alone) share one entry.
 func cacheKey(version, media string, p *graphql.RawParams) string {
+	doc := p.Query
+	ext := p.Extensions
+	if pq, ok := p.Extensions["persistedQuery"].(map[string]any); ok {
+		hash, _ := pq["sha256Hash"].(string)
+		if hash == "" {
+			return ""
+		}
+		if doc != "" {
+			sum := sha256.Sum256([]byte(doc))
+			if hex.EncodeToString(sum[:]) != hash {
+				return ""
+			}
+		}
+		doc = "persisted:" + hash
+		ext = maps.Clone(p.Extensions)
+		delete(ext, "persistedQuery")
+	}
 	vars, err := json.Marshal(p.Variables) // maps encode with sorted keys: a canonical form
 	if err != nil {
 		return ""
 	}
-	ext, err := json.Marshal(p.Extensions)
+	extJSON, err := json.Marshal(ext)
 	if err != nil {
 		return ""
 	}
 	h := sha256.New()
-	for _, part := range []string{version, media, p.Query, p.OperationName, string(vars), string(ext)} {
+	for _, part := range []string{version, media, doc, p.OperationName, string(vars), string(extJSON)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -1,6 +1,8 @@
 package resolvers_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -147,4 +149,36 @@ func TestResponseCacheNeverStale(t *testing.T) {
 		t.Errorf("no answer of %d came from the cache", reqs.Load())
 	}
 	t.Logf("%d requests, %d from the cache, 0 stale", reqs.Load(), hits.Load())
+}
+
+// TestResponseCachePersisted: a persisted query shares one entry whether it came with its document
+// or by hash alone; a document with someone else's hash is never answered from the cache.
+func TestResponseCachePersisted(t *testing.T) {
+	st := graphtest.NewMemory(t)
+	addSource(t, st, 0)
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
+	const q = `{ sources { totalCount } }`
+	sum := sha256.Sum256([]byte(q))
+	ext := fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":"%s"}}`, hex.EncodeToString(sum[:]))
+	get := func(query string) *httptest.ResponseRecorder {
+		v := url.Values{"extensions": {ext}}
+		if query != "" {
+			v.Set("query", query)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/graphql?"+v.Encode(), nil))
+		return rec
+	}
+	withDoc := get(q)
+	if withDoc.Code != 200 || withDoc.Header().Get("X-Kring-Cache") != "miss" || withDoc.Header().Get("ETag") == "" {
+		t.Fatalf("document and hash: %d %q: %s", withDoc.Code, withDoc.Header().Get("X-Kring-Cache"), withDoc.Body)
+	}
+	hashOnly := get("")
+	if hashOnly.Header().Get("X-Kring-Cache") != "hit" || hashOnly.Header().Get("ETag") != withDoc.Header().Get("ETag") || hashOnly.Body.String() != withDoc.Body.String() {
+		t.Errorf("hash alone: cache %q, ETag %q (want %q)", hashOnly.Header().Get("X-Kring-Cache"), hashOnly.Header().Get("ETag"), withDoc.Header().Get("ETag"))
+	}
+	forged := get(`{ methods { totalCount } }`) // another document under the first one's hash
+	if forged.Header().Get("X-Kring-Cache") == "hit" || !strings.Contains(forged.Body.String(), "errors") {
+		t.Errorf("a document with another document's hash: cache %q: %s", forged.Header().Get("X-Kring-Cache"), forged.Body)
+	}
 }

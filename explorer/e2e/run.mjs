@@ -243,6 +243,54 @@ test('method page renders with data within budget; neighbourhood graph loads laz
   await page.context().close();
 });
 
+test('persisted queries: the explorer sends hashes over GET, and a reload is answered by ETag', async () => {
+  assert(method, 'the knowledge base has no methods');
+  // A context without request routing: routing would switch Chromium's HTTP cache off.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-BE' });
+  const page = await context.newPage();
+  const seen = [];
+  page.on('response', async (res) => {
+    const req = res.request();
+    if (!req.url().startsWith(`${BASE}/graphql`)) return;
+    const u = new URL(req.url());
+    seen.push({
+      method: req.method(),
+      hashed: (u.searchParams.get('extensions') ?? req.postData() ?? '').includes('sha256Hash'),
+      document: u.searchParams.has('query') || (req.postData() ?? '').includes('"query"'),
+      status: res.status(),
+      cache: (await res.allHeaders())['x-kring-cache'] ?? '',
+      etag: (await res.allHeaders())['etag'] ?? '',
+    });
+  });
+  await page.goto(`${BASE}${pathOf(method.id)}`);
+  await page.waitForSelector('article[data-id] h1');
+  await page.waitForLoadState('networkidle');
+  assert(seen.length > 0, 'no GraphQL requests seen');
+  // Every request carries the document's hash; a document is sent only after the server said it
+  // did not know the hash yet (a fresh server), and its answer has an ETag.
+  assert(seen.every((r) => r.hashed), `requests without a persisted-query hash: ${JSON.stringify(seen.filter((r) => !r.hashed))}`);
+  assert(seen.filter((r) => r.status === 200).every((r) => r.etag), `an answer without ETag: ${JSON.stringify(seen)}`);
+  const first = seen.length;
+  await page.reload();
+  await page.waitForSelector('article[data-id] h1');
+  await page.waitForLoadState('networkidle');
+  const again = seen.slice(first);
+  assert(again.length > 0, 'no GraphQL requests after the reload');
+  assert(again.every((r) => r.method === 'GET' && !r.document), `after the reload, documents were sent: ${JSON.stringify(again)}`);
+  const reused = again.filter((r) => r.status === 304 || r.cache === 'hit' || r.cache === 'revalidated');
+  assert(reused.length === again.length, `answers not reused after the reload (server cache): ${JSON.stringify(again)}`);
+  // A third load: the browser holds the hash-only answers and revalidates them (If-None-Match).
+  const second = seen.length;
+  await page.reload();
+  await page.waitForSelector('article[data-id] h1');
+  await page.waitForLoadState('networkidle');
+  const third = seen.slice(second);
+  const fmt = (rs) => rs.map((r) => r.status + (r.cache ? '/' + r.cache : '')).join(', ');
+  console.log(`    ${first} requests on the first load; reload: ${fmt(again)}; third load: ${fmt(third)}`);
+  assert(third.length > 0 && third.every((r) => r.status === 304 || r.cache === 'revalidated'), `third load not answered by caches: ${JSON.stringify(third)}`);
+  await context.close();
+});
+
 test('initiative page renders its data', async () => {
   assert(initiative, 'the knowledge base has no initiatives');
   const page = await newPage();

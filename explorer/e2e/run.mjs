@@ -998,9 +998,14 @@ test('upload: sign in, drop a BibTeX file, review (merge rule, needs a type), ch
     `  doi = {https://doi.org/${hogan.doi}}`, '}', '',
   ].join('\n');
   const page = await newPage();
+  await page.goto(`${BASE}/upload?lang=en`);
+  await settled(page);
+  assert((await text(page, 'main h1')) === 'Upload literature', `English h1: ${await text(page, 'main h1')}`);
+  await languageCheck(page, 'en', 'upload sign-in');
   await page.goto(`${BASE}/upload`);
   await settled(page);
   assert((await text(page, 'main h1')) === 'Literatuur opladen', `h1: ${await text(page, 'main h1')}`);
+  await languageCheck(page, 'nl', 'upload sign-in');
   await axeCheck(page, 'upload sign-in');
 
   // A wrong token is refused, in Dutch, without the raw code.

@@ -646,7 +646,7 @@ export const STRINGS: Record<string, Entry> = {
   'upload.shown': { nl: 'De eerste {n} worden getoond.', en: 'The first {n} are shown.' },
   'upload.merged': { nl: 'Samengevoegde dubbels ({n})', en: 'Merged duplicates ({n})' },
   'upload.merged.with': { nl: '{record} is hetzelfde werk als {with} → {source}', en: '{record} is the same work as {with} → {source}' },
-  'upload.merged.stored': { nl: 'een opgeslagen bron', en: 'a stored source' },
+  'upload.merged.withStored': { nl: '{record} is hetzelfde werk als de opgeslagen bron', en: '{record} is the same work as the stored source' },
   'upload.rule.DOI': { nl: 'zelfde DOI', en: 'same DOI' },
   'upload.rule.TITLE_YEAR_AUTHOR': { nl: 'zelfde titel, jaar en eerste auteur', en: 'same title, year and first author' },
   'upload.conflicts': { nl: 'Conflicten ({n})', en: 'Conflicts ({n})' },

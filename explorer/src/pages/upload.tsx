@@ -207,18 +207,14 @@ function ReviewView({ report, choice, setChoice }: { report: LoadReport; choice:
           <ul class="plain small">
             {r.merged.map((m) => (
               <li key={m.record} data-rule={m.rule}>
-                {t('upload.merged.with', {
-                  record: m.record,
-                  with: m.with.startsWith('stored') ? t('upload.merged.stored') : m.with,
-                  source: m.source.replace(/^kring:/, ''),
-                })}{' '}
-                <span class="muted">({t(`upload.rule.${m.rule}`)})</span>
-                {m.with.startsWith('stored') && (
+                {m.with.startsWith('stored') ? (
                   <>
-                    {' '}
-                    <a href={nodeHref(m.source)}>{m.source.replace(/^kring:/, '')}</a>
+                    {t('upload.merged.withStored', { record: m.record })} <a href={nodeHref(m.source)}>{m.source.replace(/^kring:/, '')}</a>
                   </>
-                )}
+                ) : (
+                  t('upload.merged.with', { record: m.record, with: m.with, source: m.source.replace(/^kring:/, '') })
+                )}{' '}
+                <span class="muted">({t(`upload.rule.${m.rule}`)})</span>
               </li>
             ))}
           </ul>

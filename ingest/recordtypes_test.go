@@ -107,3 +107,27 @@ func TestPerRecordSourceTypes(t *testing.T) {
 		t.Errorf("stored book: %v %v %v", typ, fields, err)
 	}
 }
+
+// TestAddedItems: a batch file's dry run lists the nodes it adds (at most MaxItems per type),
+// and loading it again adds none.
+func TestAddedItems(t *testing.T) {
+	st := graphtest.NewMemory(t)
+	files := readFiles(t, starterKB)
+	rep := mustLoad(t, st, files, ingest.Options{DryRun: true})
+	per := map[graph.NodeType]int{}
+	for _, it := range rep.Batches[0].Items {
+		per[it.Type]++
+	}
+	for _, td := range rep.Batches[0].Types {
+		if want := min(td.New, ingest.MaxItems); per[td.Type] != want {
+			t.Errorf("%s: %d items, %d new (want %d items)", td.Type, per[td.Type], td.New, want)
+		}
+	}
+	if per[graph.TypeSource] == 0 || per[graph.TypeOutcomeClaim] == 0 {
+		t.Errorf("items per type: %v", per)
+	}
+	mustLoad(t, st, files, ingest.Options{})
+	if rep := mustLoad(t, st, files, ingest.Options{DryRun: true}); len(rep.Batches[0].Items) != 0 {
+		t.Errorf("a reload adds %d items", len(rep.Batches[0].Items))
+	}
+}

@@ -20,8 +20,21 @@ import { NotFoundPage } from './pages/notfound';
 // ui-pages (issue 11)
 import { AboutPage } from './pages/about';
 import { RecommendationsPage } from './pages/recommendations';
-// upload (issue 13)
-import { UploadPage } from './pages/upload';
+// upload (issue 13): loaded on its own page only (curators need it; readers do not)
+import { Loading } from './ui';
+import type { ComponentType } from 'preact';
+
+function UploadPage() {
+  const [Page, setPage] = useState<ComponentType | null>(null);
+  useEffect(() => {
+    let live = true;
+    import('./pages/upload').then((m) => live && setPage(() => m.UploadPage));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return Page ? <Page /> : <Loading />;
+}
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {

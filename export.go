@@ -80,7 +80,7 @@ func (p exportParams) values(format string) url.Values {
 // writeExport writes the store in format f: what `kring export` and GET /export give.
 func writeExport(ctx context.Context, st *graph.Store, w io.Writer, f exportFormat, p exportParams) error {
 	if p.batch != "" && !f.batch {
-		return fmt.Errorf("graph: export: --batch goes with %s and %s only: %w", graph.FormatNQuads, graph.FormatJSONLD, graph.ErrInvalid)
+		return fmt.Errorf("graph: export: a batch goes with %s and %s only: %w", graph.FormatNQuads, graph.FormatJSONLD, graph.ErrInvalid)
 	}
 	lang := graph.NL
 	switch strings.ToUpper(p.lang) {

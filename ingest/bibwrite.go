@@ -25,11 +25,14 @@ import (
 //     that type (BibTeX's @techreport needs an institution), it is written as the format's
 //     generic type (@misc, GEN, document) instead: the SourceType is carried either way.
 //   - The SourceType itself is carried as the keyword "kring-source-type:CODE" in every format
-//     (BibTeX keywords, RIS KW, CSL keyword), which our parsers read (classifySource) and which
-//     Zotero imports as a tag and writes back as a keyword in each of its exports. BibTeX also
-//     gets the field kring-source-type = {CODE}; CSL-JSON also gets the line
-//     "kring-source-type: CODE" in note, which Zotero imports into Extra and exports back as
-//     note (its CSL-JSON export drops tags).
+//     (BibTeX keywords, RIS KW, CSL keyword), which our parsers read (classifySource). BibTeX
+//     also gets the field kring-source-type = {CODE}, CSL-JSON the line
+//     "kring-source-type: CODE" in note. Why both, as Zotero's importers read them (zotero/
+//     translators BibTeX.js and RIS.js, zotero/zotero-schema's CSL mapping, checked 2026-12):
+//     its BibTeX import turns keywords into tags and drops unknown fields, and its BibTeX export
+//     writes tags back as keywords; its RIS import and export map KW to tags; its CSL-JSON
+//     mapping has no keyword variable but maps note to Extra and back. So a file that went
+//     through Zotero still names each record's SourceType in every format.
 //   - Fields: title, authors ("Family, Given" split back into the format's name parts; a name
 //     without a comma is a corporate name, written so that no reader splits it), year,
 //     container, volume, issue, pages, publisher, DOI, ISBN, URL, language. Status, notes and

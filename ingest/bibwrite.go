@@ -167,7 +167,12 @@ func bibEscape(s string) string {
 		switch c {
 		case '\\':
 			b.WriteString(`\textbackslash{}`)
-		case '{', '}', '&', '%', '$', '#', '_':
+		case '{':
+			// BibTeX counts braces whatever precedes them: \{ would unbalance the value.
+			b.WriteString(`\textbraceleft{}`)
+		case '}':
+			b.WriteString(`\textbraceright{}`)
+		case '&', '%', '$', '#', '_':
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		case '~':
@@ -199,16 +204,22 @@ func bibName(s string) string {
 	if !person {
 		return "{" + bibEscape(family) + "}"
 	}
-	f := bibEscape(family)
-	if strings.Contains(strings.ToLower(family), " and ") {
-		f = "{" + f + "}"
+	// A part with the word "and" in it is braced, or it would split the name list.
+	part := func(s string) string {
+		e := bibEscape(s)
+		for _, w := range strings.Fields(s) {
+			if strings.EqualFold(w, "and") {
+				return "{" + e + "}"
+			}
+		}
+		return e
 	}
-	out := f
+	out := part(family)
 	if suffix != "" {
-		out += ", " + bibEscape(suffix)
+		out += ", " + part(suffix)
 	}
 	if given != "" || suffix != "" {
-		out += ", " + bibEscape(given)
+		out += ", " + part(given)
 	}
 	return out
 }

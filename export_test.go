@@ -95,6 +95,24 @@ func TestExportGraphML(t *testing.T) {
 			t.Errorf("source %s: node %v", s.ID, nodes[id])
 		}
 	}
+	// Methods and initiatives carry their Dutch name as label and their English one as label_en.
+	ms, err := st.FindMethods(ctx, nil, nil)
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("%d methods, %v", len(ms), err)
+	}
+	bilingual := 0
+	for _, m := range ms {
+		d := nodes[byKring[graph.ShortID(m.ID)]]
+		if d["label"] != m.Name(graph.NL) || (d["label_en"] != "" && d["label_en"] != m.Name(graph.EN)) {
+			t.Errorf("%s: label %q / %q; want %q / %q", m.ID, d["label"], d["label_en"], m.Name(graph.NL), m.Name(graph.EN))
+		}
+		if d["label_en"] != "" && d["label_en"] != d["label"] {
+			bilingual++
+		}
+	}
+	if bilingual == 0 {
+		t.Errorf("no method has an English label distinct from its Dutch one")
+	}
 	preds := map[string]int{}
 	for _, e := range doc.Graph.Edges {
 		if nodes[e.Source] == nil || nodes[e.Target] == nil {

@@ -20,13 +20,14 @@ const FormatGraphML = "graphml"
 // id holds '/', which the schema's NMTOKEN ids do not allow), edge ids e0, e1, ... in the order
 // of their source node, predicate and target. The data keys:
 //
-//	node: label (Dutch label, else English, else the id), label_en, type, status, kring_id
+//	node: label (the Dutch name, label, title, code, text or description, else the English
+//	      one, else the Kring id), label_en, type, status, kring_id
 //	edge: label (the predicate), predicate
 //
 // "label" is the attribute Gephi and yEd show. The output is the same for the same store state.
 
 // graphMLLabelFields are the fields that name a node, best first.
-var graphMLLabelFields = []string{"name", "label", "title", "code"}
+var graphMLLabelFields = []string{"name", "label", "title", "code", "text", "description"}
 
 // graphMLKeys are the data keys, in declaration order: id, for, attr.name.
 var graphMLKeys = [][3]string{

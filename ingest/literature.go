@@ -20,7 +20,8 @@ import (
 //     Dutch, else ACADEMIC_ANGLO; theses THESIS; web pages WEB_PAGE. Books, chapters, reports
 //     and anything else cannot be told apart (Dutch or Belgian grey literature, a policy
 //     document, a handbook, an academic book): they take the type a record names itself (a
-//     keyword "kring-source-type:CODE", or in BibTeX a field kring-source-type = {CODE}), else
+//     keyword "kring-source-type:CODE", in BibTeX a field kring-source-type = {CODE}, in a
+//     CSL-JSON note a line "kring-source-type: CODE"), else
 //     the importer's default (kring load --source-type), else they are a problem.
 //   - Authors: "Family, Given" (particle before the family name, suffix after the given name),
 //     corporate authors as written; editors when there are no authors.
@@ -96,7 +97,16 @@ func suggestSourceType(r *Reference) string {
 func hintedSourceType(r *Reference) (string, bool) {
 	for k, vs := range r.Extra {
 		if strings.EqualFold(strings.NewReplacer("_", "-").Replace(k), sourceTypeHint) && len(vs) > 0 {
-			return graph.NormalizeCode(vs[0]), true
+			// A BibTeX value is kept verbatim: GREY\_BE, written the LaTeX way, is GREY_BE.
+			return graph.NormalizeCode(strings.ReplaceAll(vs[0], `\_`, "_")), true
+		}
+	}
+	// A CSL-JSON note holds Zotero's Extra field: one "name: value" per line.
+	for _, note := range r.Extra["note"] {
+		for _, line := range strings.Split(note, "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), sourceTypeHint) {
+				return graph.NormalizeCode(v), true
+			}
 		}
 	}
 	for _, kw := range r.Keywords {

@@ -850,6 +850,34 @@ test('about page and home say what is known and what is not public', async () =>
   await page.context().close();
 });
 
+test('export: the footer leads to the downloads; each button downloads its file with its type', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/`);
+  await page.click('[data-testid=footer-export]');
+  await page.waitForSelector('[data-testid=export]');
+  assert((await text(page, '#about-export')) === 'Exporteren', 'export heading in Dutch');
+  const buttons = await page.$$eval('[data-testid=export] a[data-testid^=export-]', (as) => as.map((a) => ({ id: a.dataset.testid, href: a.getAttribute('href'), file: a.getAttribute('download'), type: a.dataset.type })));
+  assert(buttons.length === 8, `8 export buttons, found ${buttons.length}`);
+  for (const b of buttons) {
+    const dl = await downloadOf(page, `[data-testid=${b.id}]`);
+    assert(dl.name === b.file, `${b.id}: downloaded as ${dl.name}; want ${b.file}`);
+    assert(dl.text.length > 100, `${b.id}: ${dl.text.length} bytes`);
+    const res = await page.evaluate(async (href) => {
+      const r = await fetch(href);
+      return { status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition') };
+    }, b.href);
+    assert(res.status === 200 && res.type.startsWith(b.type), `${b.id}: ${res.status} ${res.type}; want ${b.type}`);
+    assert(res.disposition === `attachment; filename="${b.file}"`, `${b.id}: disposition ${res.disposition}`);
+  }
+  const bib = await downloadOf(page, '[data-testid=export-bibtex]');
+  assert(bib.text.includes('kring-source-type = {') && /@article\{/.test(bib.text), 'BibTeX carries the source type');
+  const csv = await downloadOf(page, '[data-testid=export-catalogue-csv]');
+  assert(csv.text.replace(/^\uFEFF/, '').startsWith('naam,soort'), 'catalogue CSV in Dutch on the Dutch page');
+  await axeCheck(page, 'about#export');
+  page.checkClean();
+  await page.context().close();
+});
+
 test('recommendations page: menu, strength, origin, evidence links; found by search', async () => {
   const recs = (await gql(`{ recommendations { id evidence { strength } } }`)).recommendations;
   const page = await newPage();

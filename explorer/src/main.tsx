@@ -154,6 +154,11 @@ function App() {
       </main>
       <footer class="site-footer">
         <p>{t('footer.text')}</p>
+        <p>
+          <a href={'/over' + (lang === 'en' ? '?lang=en' : '') + '#export'} data-testid="footer-export">
+            {t('footer.export')}
+          </a>
+        </p>
         <p class="muted">{t('app.tagline')}</p>
       </footer>
     </Ctx.Provider>

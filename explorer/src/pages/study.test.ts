@@ -17,10 +17,10 @@ describe('study questions on the about page', () => {
     ]);
   });
   it('groups what answers a question by type, initiatives apart from methods', () => {
-    const n = (__typename: string, id: string, kind?: string) => ({ __typename, id, kind }) as AnswerNode;
-    const g = groupAnswers([n('Method', 'm1', 'INITIATIVE'), n('Framework', 'f'), n('Method', 'm2', 'METHOD'), n('WorkModel', 'w'), n('Assessment', 'x')]);
+    const n = (__typename: string, id: string, kind?: string, code?: string) => ({ __typename, id, kind, code }) as AnswerNode;
+    const g = groupAnswers([n('Method', 'm1', 'INITIATIVE'), n('WorkModel', 'w3', undefined, 'WM3'), n('Framework', 'f'), n('Method', 'm2', 'METHOD'), n('WorkModel', 'w1', undefined, 'WM1'), n('Assessment', 'x')]);
     expect(g.map(([k, l]) => [k, l.map((x) => x.id)])).toEqual([
-      ['WORK_MODEL', ['w']],
+      ['WORK_MODEL', ['w1', 'w3']],
       ['FRAMEWORK', ['f']],
       ['METHOD', ['m2']],
       ['INITIATIVE', ['m1']],

@@ -148,7 +148,10 @@ function typeKey(n: AnswerNode): string {
 /** The answering nodes grouped by type, in a fixed order. */
 export function groupAnswers(list: AnswerNode[]): [string, AnswerNode[]][] {
   const order = ['WORK_MODEL', 'FRAMEWORK', 'METHOD', 'INITIATIVE', 'OUTCOME_CLAIM', 'OUTCOME', 'PRECONDITION', 'SOURCE', 'OTHER'];
-  return order.map((k) => [k, list.filter((n) => typeKey(n) === k)] as [string, AnswerNode[]]).filter(([, l]) => l.length > 0);
+  const byCode = (a: AnswerNode, b: AnswerNode) => (a.code ?? '').localeCompare(b.code ?? '');
+  return order
+    .map((k) => [k, list.filter((n) => typeKey(n) === k).sort(k === 'WORK_MODEL' ? byCode : () => 0)] as [string, AnswerNode[]])
+    .filter(([, l]) => l.length > 0);
 }
 
 function AnswerBadge({ answer }: { answer: string }) {
@@ -220,18 +223,28 @@ function Answers({ item }: { item: Answerable }) {
 
 function ExperienceItem({ e }: { e: ExperienceRecord }) {
   const { t, label } = useApp();
+  // The locator cites the source's own page or section (it may hold a "§"): marked as such.
   const facts = [
     e.design ? label('StudyDesign', e.design) : null,
     e.sampleSize != null ? t('study.exp.n', { n: e.sampleSize }) : null,
     e.population ?? null,
-    e.locator ? t('study.exp.locator', { locator: e.locator }) : null,
+    e.locator ? <span data-locator="">{t('study.exp.locator', { locator: e.locator })}</span> : null,
   ].filter(Boolean);
   return (
     <li id={studyAnchor(e.id)} data-experience={e.id} data-perspective={e.perspective}>
       <p>
         {e.text} {e.status !== 'CONFIRMED' && <StatusBadge status={e.status} />}
       </p>
-      {facts.length > 0 && <p class="small muted">{facts.join(' · ')}</p>}
+      {facts.length > 0 && (
+        <p class="small muted">
+          {facts.map((f, i) => (
+            <span key={i}>
+              {i > 0 && ' · '}
+              {f}
+            </span>
+          ))}
+        </p>
+      )}
       {e.about.length > 0 && (
         <p class="small">
           {t('study.exp.about')}:{' '}

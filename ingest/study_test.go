@@ -147,3 +147,24 @@ researchQuestions:
 		t.Errorf("quads = %d; want %d (nothing written)", st.QuadCount(), n)
 	}
 }
+
+// TestStudyQuestionsRoundTrip: the study fixture (questions, a parameter, experiences with a
+// per-language note) survives an N-Quads export and load into a fresh store, which verifies.
+func TestStudyQuestionsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := graphtest.NewMemory(t)
+	mustLoad(t, src, readFiles(t, starterKB, studyFixture), ingest.Options{})
+	data := export(t, src, graph.FormatNQuads, "")
+	dst := graphtest.NewMemory(t)
+	mustLoad(t, dst, []ingest.File{{Name: "kring.nq", Data: data}}, ingest.Options{})
+	if n, err := dst.Verify(ctx); err != nil || n != src.QuadCount() {
+		t.Errorf("Verify = %d, %v; want %d quads and no problem", n, err, src.QuadCount())
+	}
+	e, err := graph.Typed[*graph.Experience](ctx, dst, "kring:experience/fixture-participant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.Note(graph.NL); n == nil || *n != "Testgegeven." {
+		t.Errorf("Dutch note after the round trip = %v", n)
+	}
+}

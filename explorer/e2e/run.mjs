@@ -853,6 +853,17 @@ test('about: the study’s research questions and core parameters with what answ
   await hit.waitFor();
   await hit.click();
   await page.waitForSelector('li.study-question.focused');
+  // A source cited by an experience lists it, in Dutch, and links back to the about page.
+  const cited = (await gql(`{ experiences { id sources { id } } }`)).experiences.find((e) => e.sources.length > 0);
+  if (!cited) console.log('    no experiences in this KB: the source-page check is skipped');
+  else {
+    await page.goto(`${BASE}${pathOf(cited.sources[0].id)}`);
+    const li = page.locator(`[data-testid=cited-Experience] a[href*="focus="]`).first();
+    await li.waitFor();
+    await languageCheck(page, 'nl', 'source cited by an experience');
+    await li.click();
+    await page.waitForSelector(`li[data-experience="${cited.id}"].focused`);
+  }
   page.checkClean();
   await page.context().close();
 });

@@ -373,6 +373,7 @@ export const STRINGS: Record<string, Entry> = {
   'claimType.EvidenceRating': { nl: 'erkenning', en: 'evidence rating' },
   'claimType.PolicyRecommendation': { nl: 'beleidsaanbeveling', en: 'policy recommendation' },
   'claimType.PolicyAction': { nl: 'beleidsactie', en: 'policy action' },
+  'claimType.Experience': { nl: 'ervaring (onderzoeksvraag 5)', en: 'experience (research question 5)' },
 
   'batches.title': { nl: 'Ladingen (herkomst)', en: 'Batches (provenance)' },
   'batches.intro': {

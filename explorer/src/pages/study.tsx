@@ -222,7 +222,7 @@ function Answers({ item }: { item: Answerable }) {
 }
 
 function ExperienceItem({ e }: { e: ExperienceRecord }) {
-  const { t, label } = useApp();
+  const { t, label, route } = useApp();
   // The locator cites the source's own page or section (it may hold a "§"): marked as such.
   const facts = [
     e.design ? label('StudyDesign', e.design) : null,
@@ -231,7 +231,7 @@ function ExperienceItem({ e }: { e: ExperienceRecord }) {
     e.locator ? <span data-locator="">{t('study.exp.locator', { locator: e.locator })}</span> : null,
   ].filter(Boolean);
   return (
-    <li id={studyAnchor(e.id)} data-experience={e.id} data-perspective={e.perspective}>
+    <li id={studyAnchor(e.id)} class={route.query.focus === e.id ? 'focused' : undefined} data-experience={e.id} data-perspective={e.perspective}>
       <p>
         {e.text} {e.status !== 'CONFIRMED' && <StatusBadge status={e.status} />}
       </p>

@@ -383,6 +383,7 @@ func (q *ResearchQuestion) AnsweredAxes() []Axis { return axesOf(q.AnsweredAxisI
 type StudyParameter struct {
 	Base
 	Code            string
+	Position        *int // place in the study's own list (1 first)
 	AnsweredByIDs   []string
 	AnsweredAxisIDs []string
 	Answer          AnswerState

@@ -162,7 +162,7 @@ func (ix *index) build(n *node) Node {
 		}
 		return q
 	case TypeStudyParameter:
-		return &StudyParameter{Base: b, Code: n.str("code"), AnsweredByIDs: n.refs("answeredBy"), AnsweredAxisIDs: n.refs("answeredAxis"),
+		return &StudyParameter{Base: b, Code: n.str("code"), Position: n.optInt("position"), AnsweredByIDs: n.refs("answeredBy"), AnsweredAxisIDs: n.refs("answeredAxis"),
 			Answer: AnswerState(n.str("answer")), QuestionIDs: ix.inTyped(n, "parameter", TypeResearchQuestion)}
 	case TypeExperience:
 		e := &Experience{Base: b, Perspective: Perspective(n.str("perspective")), AboutIDs: n.refs("about"),
@@ -703,9 +703,29 @@ func (s *Store) ResearchQuestions(ctx context.Context) ([]*ResearchQuestion, err
 	return qs, err
 }
 
-// StudyParameters returns the study's core parameters, in id order.
+// StudyParameters returns the study's core parameters in the study's order (position; those
+// without one last, in id order).
 func (s *Store) StudyParameters(ctx context.Context) ([]*StudyParameter, error) {
-	return list[*StudyParameter](ctx, s, nil, TypeStudyParameter)
+	ps, err := list[*StudyParameter](ctx, s, nil, TypeStudyParameter)
+	SortParameters(ps)
+	return ps, err
+}
+
+// SortParameters puts study parameters in the study's order: by position, those without one
+// last, in id order.
+func SortParameters(ps []*StudyParameter) {
+	pos := func(p *StudyParameter) int {
+		if p.Position == nil {
+			return int(^uint(0) >> 1)
+		}
+		return *p.Position
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if a, b := pos(ps[i]), pos(ps[j]); a != b {
+			return a < b
+		}
+		return ps[i].ID < ps[j].ID
+	})
 }
 
 // ExperienceFilter narrows Experiences; nil fields do not filter.

@@ -302,6 +302,8 @@ var Types = []*TypeSpec{
 	{Type: TypeStudyParameter, Kind: "parameter", Section: "studyParameters", Fields: fields(
 		FieldSpec{Name: "code", Kind: StringField, Required: true},
 		FieldSpec{Name: "label", Kind: TextField, Required: true},
+		// position is the parameter's place in the study's own list (1 first).
+		FieldSpec{Name: "position", Kind: IntField},
 		FieldSpec{Name: "answeredBy", Kind: RefsField},
 		FieldSpec{Name: "answeredAxes", Pred: "answeredAxis", Kind: ConceptsField, Scheme: "Axis"},
 		FieldSpec{Name: "answer", Kind: CodeField, Scheme: "AnswerState", Required: true},

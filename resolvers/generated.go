@@ -763,6 +763,7 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Label        func(childComplexity int, lang graph.Lang) int
 		Note         func(childComplexity int, lang graph.Lang) int
+		Position     func(childComplexity int) int
 		Questions    func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		Status       func(childComplexity int) int
@@ -4578,6 +4579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StudyParameter.Note(childComplexity, args["lang"].(graph.Lang)), true
+	case "StudyParameter.position":
+		if e.ComplexityRoot.StudyParameter.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Position(childComplexity), true
 	case "StudyParameter.questions":
 		if e.ComplexityRoot.StudyParameter.Questions == nil {
 			break
@@ -6638,7 +6645,7 @@ type ResearchQuestion implements Node & Claim {
   answeredBy: [Node!]!
   "The analysis axes (matrix, claimStats) that answer it."
   answeredAxes: [Axis!]!
-  "The core parameters it asks about."
+  "The core parameters it asks about, in the study's order."
   parameters: [StudyParameter!]!
   """
   The experiences that belong to it: those naming it as their question, and, for RQ5, those
@@ -6658,6 +6665,8 @@ type StudyParameter implements Node & Claim {
   code: String!
   "Verbatim in Dutch (NL), an English rendering (EN)."
   label(lang: Lang! = NL): String!
+  "Its place in the study's own list (1 first); lists of parameters come in this order."
+  position: Int
   answer: AnswerState!
   gap(lang: Lang! = NL): String
   answeredBy: [Node!]!
@@ -6709,7 +6718,7 @@ extend type WorkModel {
 extend type Query {
   "The study's research questions, by code."
   researchQuestions: [ResearchQuestion!]!
-  "The study's core parameters."
+  "The study's core parameters, in the study's order."
   studyParameters: [StudyParameter!]!
   "Experiences (research question 5), optionally of one perspective or about one node."
   experiences(perspective: Perspective, about: ID): [Experience!]!
@@ -8083,6 +8092,8 @@ func (ec *executionContext) childFields_StudyParameter(ctx context.Context, fiel
 		return ec.fieldContext_StudyParameter_code(ctx, field)
 	case "label":
 		return ec.fieldContext_StudyParameter_label(ctx, field)
+	case "position":
+		return ec.fieldContext_StudyParameter_position(ctx, field)
 	case "answer":
 		return ec.fieldContext_StudyParameter_answer(ctx, field)
 	case "gap":
@@ -24961,6 +24972,29 @@ func (ec *executionContext) fieldContext_StudyParameter_label(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _StudyParameter_position(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyParameter", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StudyParameter_answer(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32797,6 +32831,11 @@ func (ec *executionContext) _StudyParameter(ctx context.Context, sel ast.Selecti
 		case "label":
 			out.Values[i] = ec._StudyParameter_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._StudyParameter_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "answer":

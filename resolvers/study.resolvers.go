@@ -60,7 +60,9 @@ func (r *researchQuestionResolver) AnsweredBy(ctx context.Context, obj *graph.Re
 
 // Parameters is the resolver for the parameters field.
 func (r *researchQuestionResolver) Parameters(ctx context.Context, obj *graph.ResearchQuestion) ([]*graph.StudyParameter, error) {
-	return nodes[*graph.StudyParameter](ctx, obj.ParameterIDs)
+	ps, err := nodes[*graph.StudyParameter](ctx, obj.ParameterIDs)
+	graph.SortParameters(ps)
+	return ps, err
 }
 
 // Experiences is the resolver for the experiences field.

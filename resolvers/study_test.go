@@ -131,6 +131,18 @@ func TestResearchQuestions(t *testing.T) {
 	if len(rq3.Parameters) != 6 || len(got.StudyParameters) != 6 {
 		t.Errorf("RQ3 has %d parameters, studyParameters %d; want 6", len(rq3.Parameters), len(got.StudyParameters))
 	}
+	// In the study's order (position), both as RQ3's parameters and as the root list.
+	want := "INZET WERKMODEL BETEKENIS FUNCTIE UITKOMSTEN RANDVOORWAARDEN"
+	var order, rootOrder []string
+	for _, p := range rq3.Parameters {
+		order = append(order, p.Code)
+	}
+	for _, p := range got.StudyParameters {
+		rootOrder = append(rootOrder, p.Code)
+	}
+	if strings.Join(order, " ") != want || strings.Join(rootOrder, " ") != want {
+		t.Errorf("parameter order = %v / %v; want %s", order, rootOrder, want)
+	}
 	for _, p := range rq3.Parameters {
 		if p.Label == "" || len(p.Questions) != 1 || p.Questions[0].Code != "RQ3" {
 			t.Errorf("parameter %s: label %q, questions %v", p.Code, p.Label, p.Questions)

@@ -878,6 +878,72 @@ test('export: the footer leads to the downloads; each button downloads its file 
   await page.context().close();
 });
 
+// issue 12: the study's own questions and core parameters on the about page, with what answers
+// them and how far, and research question 5's experiences per perspective.
+test('about: the study’s research questions and core parameters with what answers them; experiences per perspective', async () => {
+  const d = await gql(`{ researchQuestions { id code answer gap(lang: NL) text(lang: EN) answeredBy { id } experiences { id perspective } }
+    studyParameters { id answer answeredBy { id } } }`);
+  assert(d.researchQuestions.length === 5, `5 research questions in the API, got ${d.researchQuestions.length}`);
+  const page = await newPage();
+  await page.goto(`${BASE}/over`);
+  await page.waitForSelector('[data-testid=study-questions] li.study-question');
+  const items = page.locator('[data-testid=study-questions] li.study-question');
+  assert((await items.count()) === 5, 'five questions on the page');
+  for (const q of d.researchQuestions) {
+    const li = page.locator(`li.study-question[data-id="${q.id}"]`);
+    assert((await li.getAttribute('data-answer')) === q.answer, `${q.code}: answer ${q.answer}`);
+    const shown = await li.locator('[data-answered-by] a').count();
+    assert(shown === q.answeredBy.length, `${q.code}: ${q.answeredBy.length} answering links, got ${shown}`);
+    if (q.answer !== 'ANSWERED') assert((await li.locator('[data-gap]').textContent()) === q.gap, `${q.code}: says what is missing`);
+  }
+  const rq4 = page.locator('li.study-question[data-answer=UNANSWERED]');
+  assert((await rq4.count()) >= 1 && (await rq4.first().textContent()).includes('niet publiek'), 'an unanswered question says the judgements are not public');
+  assert((await page.locator('li.study-question blockquote').first().textContent()).startsWith('Welke praktijktheoretische begrippen'), 'RQ1 verbatim in Dutch');
+  // Parameters: one item each, linked from RQ3.
+  assert((await page.locator('[data-testid=study-parameters] li.study-parameter').count()) === d.studyParameters.length, 'one item per parameter');
+  // RQ5: the three perspectives, each with its experiences or a sentence saying there are none.
+  const rq5 = d.researchQuestions.find((q) => q.code === 'RQ5');
+  const exp = page.locator(`li.study-question[data-id="${rq5.id}"] [data-testid=experiences]`);
+  for (const p of ['PROFESSIONAL', 'VOLUNTEER', 'PERSON_IN_POVERTY']) {
+    const want = rq5.experiences.filter((e) => e.perspective === p).length;
+    const sec = exp.locator(`section[data-perspective=${p}]`);
+    assert((await sec.count()) === 1, `RQ5: a place for ${p}`);
+    if (want === 0) assert((await sec.locator('[data-empty]').textContent()).startsWith('Nog geen gepubliceerde ervaringen'), `RQ5 ${p}: says there are none`);
+    else assert((await sec.locator('li[data-experience]').count()) === want, `RQ5 ${p}: ${want} experiences`);
+  }
+  await axeCheck(page, 'about with questions');
+  // An answering item links to its page.
+  const link = page.locator('li.study-question').first().locator('[data-answered-by] a[href^="/method/"]').first();
+  const href = await link.getAttribute('href');
+  await link.click();
+  await page.waitForURL((u) => u.pathname === href);
+  await page.waitForSelector('main h1');
+  // English: the rendering, not the Dutch original.
+  await page.goto(`${BASE}/over?lang=en`);
+  await page.waitForSelector('[data-testid=study-questions] li.study-question');
+  const rq1 = d.researchQuestions.find((q) => q.code === 'RQ1');
+  assert((await page.locator('li.study-question blockquote').first().textContent()) === rq1.text, 'RQ1 in English on the English page');
+  // Search finds a question and opens it on the about page.
+  await page.goto(`${BASE}/search?q=${encodeURIComponent('praktijktheoretische begrippen')}`);
+  const hit = page.locator('[data-testid=hits] li[data-type=RESEARCH_QUESTION] a').first();
+  await hit.waitFor();
+  await hit.click();
+  await page.waitForSelector('li.study-question.focused');
+  // A source cited by an experience lists it, in Dutch, and links back to the about page.
+  const cited = (await gql(`{ experiences { id sources { id } } }`)).experiences.find((e) => e.sources.length > 0);
+  if (!cited) console.log('    no experiences in this KB: the source-page check is skipped');
+  else {
+    await page.goto(`${BASE}${pathOf(cited.sources[0].id)}`);
+    const li = page.locator(`[data-testid=cited-Experience] a[href*="focus="]`).first();
+    await li.waitFor();
+    await languageCheck(page, 'nl', 'source cited by an experience');
+    await li.click();
+    await page.waitForSelector(`li[data-experience="${cited.id}"].focused`);
+  }
+  page.checkClean();
+  await page.context().close();
+});
+
 test('recommendations page: menu, strength, origin, evidence links; found by search', async () => {
   const recs = (await gql(`{ recommendations { id evidence { strength } } }`)).recommendations;
   const page = await newPage();
@@ -976,9 +1042,15 @@ const CHROME = 'h2, h3, h4, th[scope=col], label, legend, button, summary, dt, n
 async function languageCheck(page, lang, what) {
   // innerText follows text-transform (an uppercase eyebrow "METHOD" is not a raw code).
   await page.addStyleTag({ content: '* { text-transform: none !important; }' });
-  const { body, chrome, notes, values } = await page.evaluate((sel) => {
+  const { body, cited, chrome, notes, values } = await page.evaluate((sel) => {
     const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    // A locator ([data-locator]) cites a section of the source itself ("§ 5.4"): not an internal
+    // reference, so the § check reads the page without them.
+    let cited = document.body.innerText;
+    const locs = [...document.querySelectorAll('[data-locator]')].map((l) => l.innerText).sort((a, b) => b.length - a.length);
+    for (const l of locs) cited = cited.split(l).join('');
     return {
+      cited,
       body: document.body.innerText,
       chrome: [...document.querySelectorAll(sel)].filter(visible).map((e) => e.innerText),
       notes: [...document.querySelectorAll('.note')].map((e) => e.innerText),
@@ -990,7 +1062,7 @@ async function languageCheck(page, lang, what) {
   if (raw) problems.push(`raw codes ${[...new Set(raw)].join(', ')}`);
   const known = ENUM_CODES.filter((c) => new RegExp(`(^|[^A-Za-z0-9_])${c}([^A-Za-z0-9_]|$)`).test(body));
   if (known.length) problems.push(`enum codes ${known.join(', ')}`);
-  if (body.includes('§')) problems.push(`internal reference: …${body.slice(Math.max(0, body.indexOf('§') - 40), body.indexOf('§') + 40)}…`);
+  if (cited.includes('§')) problems.push(`internal reference: …${cited.slice(Math.max(0, cited.indexOf('§') - 40), cited.indexOf('§') + 40)}…`);
   const words = lang === 'nl' ? EN_UI_WORDS : NL_UI_WORDS;
   const bad = new Set();
   for (const c of chrome) for (const w of words) if (new RegExp(`(^|[^\\p{L}])${w}([^\\p{L}]|$)`, 'u').test(c)) bad.add(`${w} (in “${c.slice(0, 60).replace(/\s+/g, ' ')}”)`);
@@ -1000,7 +1072,8 @@ async function languageCheck(page, lang, what) {
     const humanized = new Set(ENUM_CODES.map((c) => c.toLowerCase().replace(/_/g, ' ')));
     const fallbacks = [...new Set(values.filter((v) => humanized.has(v)))];
     if (fallbacks.length) problems.push(`codes without a Dutch label: ${fallbacks.join(', ')}`);
-    const en = notes.filter((n) => /\b(the|and|is|not|from|of)\b/.test(n));
+    // Words that are English and not Dutch ("is" and "of" are Dutch words too).
+    const en = notes.filter((n) => /\b(the|and|not|from|with|which|this)\b/.test(n));
     if (en.length) problems.push(`English notes: ${en.map((n) => n.slice(0, 60)).join(' | ')}`);
   }
   assert(problems.length === 0, `${what} (${lang}): ${problems.join(' / ')}`);

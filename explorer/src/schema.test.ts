@@ -21,6 +21,7 @@ import { NEIGHBOURHOOD_QUERY } from './graph/model';
 import { CONCEPTS_QUERY } from './lib/concepts';
 // upload (issue 13)
 import { LOAD_JOB_QUERY, SIGN_IN_QUERY, UPLOAD_MUTATION } from './lib/upload';
+import { STUDY_QUERY } from './pages/study';
 
 const dir = new URL('../../schema/', import.meta.url);
 
@@ -38,6 +39,8 @@ const QUERIES: Record<string, string> = {
   RECOMMENDATIONS_QUERY, FEATURES_QUERY, HIGHLIGHT_QUERY,
   // upload (issue 13)
   UPLOAD_MUTATION, LOAD_JOB_QUERY, SIGN_IN_QUERY,
+  // the study's questions (issue 12)
+  STUDY_QUERY,
 };
 
 describe('queries match the SDL', () => {

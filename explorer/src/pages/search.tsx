@@ -45,6 +45,10 @@ const HIT_FIELDS: Record<string, string> = {
   Involvement: 'id status actor { label(lang: $lang) } method { name(lang: $lang) }',
   Framework: 'id status name(lang: $lang) description(lang: $lang)',
   FrameworkCategory: 'id label(lang: $lang) description(lang: $lang)',
+  // the study's questions, parameters and experiences (issue 12): found, then shown on /over
+  ResearchQuestion: 'id status text(lang: $lang)',
+  StudyParameter: 'id status label(lang: $lang)',
+  Experience: 'id status text(lang: $lang)',
 };
 
 // ui-pages (issue 11): the search as the API offers it: ranked hits with highlight fragments
@@ -142,6 +146,7 @@ function toHit(n: Any, q: string, snip?: string | null): Hit | null {
 const TITLE_FIELD: Record<string, string> = {
   Source: 'title', Outcome: 'label', TargetGroup: 'label', Precondition: 'label', Concept: 'label', FrameworkCategory: 'label',
   PolicyRecommendation: 'text', OutcomeClaim: 'text', Characteristic: 'text', Assessment: 'text', PolicyAction: 'description',
+  ResearchQuestion: 'text', StudyParameter: 'label', Experience: 'text',
 };
 
 export interface SHit extends Hit {

@@ -152,6 +152,7 @@ export const SOURCE_QUERY = `query Source($id: ID!, $lang: Lang!) {
       ... on EvidenceRating { method { id name(lang: $lang) } registry level }
       ... on PolicyRecommendation { rtext: text(lang: $lang) }
       ... on PolicyAction { year adesc: description(lang: $lang) }
+      ... on Experience { perspective etext: text(lang: $lang) }
     }
     ${BATCHES}
   }
@@ -218,6 +219,12 @@ function CitedBy({ c }: { c: Any }) {
         <>
           {c.year ? `${c.year}: ` : ''}
           {c.adesc}
+        </>
+      );
+    case 'Experience':
+      return (
+        <>
+          <NodeLink id={c.id}>{label('Perspective', c.perspective)}</NodeLink>: {c.etext}
         </>
       );
     default:

@@ -410,6 +410,9 @@ func convert(fs *FieldSpec, raw any) ([]quad.Value, string) {
 		}
 		return out, ""
 	case StringField:
+		if _, isMap := raw.(map[string]any); isMap && fs.PerLang {
+			return convert(&FieldSpec{Name: fs.Name, Kind: TextField}, raw)
+		}
 		s, ok := scalarString(raw)
 		if !ok {
 			return nil, fmt.Sprintf("expected a string, got %s", describe(raw))

@@ -566,6 +566,9 @@ func checkObject(fs *FieldSpec, o quad.Value, typeOf func(string) NodeType) stri
 		if _, ok := o.(quad.String); ok {
 			return ""
 		}
+		if v, ok := o.(quad.LangString); ok && fs.PerLang && (v.Lang == "nl" || v.Lang == "en") {
+			return ""
+		}
 		want = "a plain string"
 	case CodeField:
 		if v, ok := o.(quad.String); ok {

@@ -85,6 +85,7 @@ type WorkModel struct {
 	CharacteristicIDs []string
 	RequirementIDs    []string
 	AssessmentIDs     []string
+	ExperienceIDs     []string // experiences about it (research question 5)
 }
 
 func (w *WorkModel) Name(lang Lang) string         { return w.text("name", lang) }
@@ -120,6 +121,7 @@ type Method struct {
 	ImplementsIDs      []string
 	ImplementedByIDs   []string
 	SimilarToIDs       []string
+	ExperienceIDs      []string // experiences about it (research question 5)
 }
 
 func (m *Method) Name(lang Lang) string         { return m.text("name", lang) }
@@ -355,4 +357,63 @@ type Batch struct {
 	QuadCount   int
 	Counts      []TypeCount
 	SourceIDs   []string
+}
+
+// ResearchQuestion is one of the study's own research questions, verbatim in Dutch with an
+// English rendering, with what in the KB answers it and how far.
+type ResearchQuestion struct {
+	Base
+	Code            string
+	AnsweredByIDs   []string
+	AnsweredAxisIDs []string // concept ids of scheme Axis
+	Answer          AnswerState
+	ParameterIDs    []string
+	// ExperienceIDs are the experiences that belong to the question: those that name it, and,
+	// for the question coded DefaultExperienceQuestion, those that name none.
+	ExperienceIDs []string
+}
+
+func (q *ResearchQuestion) Text(lang Lang) string { return q.text("text", lang) }
+func (q *ResearchQuestion) Gap(lang Lang) *string { return q.opt("gap", lang) }
+
+// AnsweredAxes returns the analysis axes that answer the question.
+func (q *ResearchQuestion) AnsweredAxes() []Axis { return axesOf(q.AnsweredAxisIDs) }
+
+// StudyParameter is one of the core parameters on which the study orders good practices.
+type StudyParameter struct {
+	Base
+	Code            string
+	AnsweredByIDs   []string
+	AnsweredAxisIDs []string
+	Answer          AnswerState
+	QuestionIDs     []string // the research questions that list it
+}
+
+func (p *StudyParameter) Label(lang Lang) string { return p.text("label", lang) }
+func (p *StudyParameter) Gap(lang Lang) *string  { return p.opt("gap", lang) }
+
+// AnsweredAxes returns the analysis axes that answer the parameter.
+func (p *StudyParameter) AnsweredAxes() []Axis { return axesOf(p.AnsweredAxisIDs) }
+
+// Experience is a published finding, paraphrased, on how network strengthening is experienced
+// from one perspective (research question 5).
+type Experience struct {
+	Base
+	Perspective Perspective
+	AboutIDs    []string
+	Design      *StudyDesign
+	SampleSize  *int
+	Locator     *string
+	QuestionID  string // the research question it belongs to ("" when the KB has none)
+}
+
+func (e *Experience) Text(lang Lang) string        { return e.text("text", lang) }
+func (e *Experience) Population(lang Lang) *string { return e.opt("population", lang) }
+
+func axesOf(conceptIDs []string) []Axis {
+	out := make([]Axis, 0, len(conceptIDs))
+	for _, id := range conceptIDs {
+		out = append(out, Axis(codeOf(id)))
+	}
+	return out
 }

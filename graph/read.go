@@ -63,6 +63,7 @@ func (ix *index) build(n *node) Node {
 			CharacteristicIDs: ix.inTyped(n, "subject", TypeCharacteristic),
 			RequirementIDs:    ix.inTyped(n, "subject", TypeRequirement),
 			AssessmentIDs:     ix.inTyped(n, "subject", TypeAssessment),
+			ExperienceIDs:     ix.inTyped(n, "about", TypeExperience),
 		}
 	case TypeMethod, TypeInitiative:
 		kind := KindMethod
@@ -85,6 +86,7 @@ func (ix *index) build(n *node) Node {
 			ImplementsIDs:     n.refs("implements"),
 			ImplementedByIDs:  ix.inTyped(n, "implements", TypeInitiative, TypeMethod),
 			SimilarToIDs:      n.refs("similarTo"),
+			ExperienceIDs:     ix.inTyped(n, "about", TypeExperience),
 		}
 	case TypeAssignment:
 		return &Assignment{Base: b, MethodID: n.ref("subject"), WorkModelID: n.ref("workModel"),
@@ -147,6 +149,28 @@ func (ix *index) build(n *node) Node {
 	case TypePolicyAction:
 		return &PolicyAction{Base: b, Year: n.optInt("year"), EndYear: n.optInt("endYear"), BudgetEur: n.optFloat("budgetEur"),
 			URL: n.optStr("url"), ConcernIDs: n.refs("concerns"), FollowsFromIDs: n.refs("followsFrom")}
+	case TypeResearchQuestion:
+		q := &ResearchQuestion{Base: b, Code: n.str("code"), AnsweredByIDs: n.refs("answeredBy"), AnsweredAxisIDs: n.refs("answeredAxis"),
+			Answer: AnswerState(n.str("answer")), ParameterIDs: n.refs("parameter"), ExperienceIDs: ix.inTyped(n, "question", TypeExperience)}
+		if q.Code == DefaultExperienceQuestion {
+			for _, id := range ix.byType[TypeExperience] {
+				if e := ix.nodes[id]; e != nil && e.ref("question") == "" {
+					q.ExperienceIDs = append(q.ExperienceIDs, id)
+				}
+			}
+			sort.Strings(q.ExperienceIDs)
+		}
+		return q
+	case TypeStudyParameter:
+		return &StudyParameter{Base: b, Code: n.str("code"), AnsweredByIDs: n.refs("answeredBy"), AnsweredAxisIDs: n.refs("answeredAxis"),
+			Answer: AnswerState(n.str("answer")), QuestionIDs: ix.inTyped(n, "parameter", TypeResearchQuestion)}
+	case TypeExperience:
+		e := &Experience{Base: b, Perspective: Perspective(n.str("perspective")), AboutIDs: n.refs("about"),
+			Design: optCode[StudyDesign](n, "design"), SampleSize: n.optInt("sampleSize"), Locator: n.optStr("locator"), QuestionID: n.ref("question")}
+		if e.QuestionID == "" {
+			e.QuestionID = ix.questionByCode(DefaultExperienceQuestion)
+		}
+		return e
 	case TypeBatch:
 		bt := &Batch{Base: b, Description: n.optStr("description"), LoadedBy: n.optStr("loadedBy"), LoadedAt: n.str("loadedAt"),
 			QuadCount: ix.batchQuads[n.id], Counts: typeCounts(ix.batchTypes[n.id]), Files: []BatchFile{}}
@@ -163,7 +187,17 @@ func (ix *index) build(n *node) Node {
 	return nil
 }
 
-var claimTypes = []NodeType{TypeAssignment, TypeInvolvement, TypeRequirement, TypeCharacteristic, TypeAssessment, TypeEvidenceRating, TypeOutcomeClaim, TypeRecommendation, TypePolicyAction}
+var claimTypes = []NodeType{TypeAssignment, TypeInvolvement, TypeRequirement, TypeCharacteristic, TypeAssessment, TypeEvidenceRating, TypeOutcomeClaim, TypeRecommendation, TypePolicyAction, TypeExperience}
+
+// questionByCode returns the id of the research question with code, or "".
+func (ix *index) questionByCode(code string) string {
+	for _, id := range ix.byType[TypeResearchQuestion] {
+		if q := ix.nodes[id]; q != nil && q.str("code") == code {
+			return id
+		}
+	}
+	return ""
+}
 
 // authorsInOrder returns the ids of a source's authors in the order of its author list.
 func (ix *index) authorsInOrder(n *node, names []string) []string {
@@ -660,6 +694,43 @@ func (s *Store) Organisations(ctx context.Context) ([]*Organisation, error) {
 // Recommendations returns the policy recommendations.
 func (s *Store) Recommendations(ctx context.Context) ([]*PolicyRecommendation, error) {
 	return list[*PolicyRecommendation](ctx, s, nil, TypeRecommendation)
+}
+
+// ResearchQuestions returns the study's research questions, by code.
+func (s *Store) ResearchQuestions(ctx context.Context) ([]*ResearchQuestion, error) {
+	qs, err := list[*ResearchQuestion](ctx, s, nil, TypeResearchQuestion)
+	sort.SliceStable(qs, func(i, j int) bool { return qs[i].Code < qs[j].Code })
+	return qs, err
+}
+
+// StudyParameters returns the study's core parameters, in id order.
+func (s *Store) StudyParameters(ctx context.Context) ([]*StudyParameter, error) {
+	return list[*StudyParameter](ctx, s, nil, TypeStudyParameter)
+}
+
+// ExperienceFilter narrows Experiences; nil fields do not filter.
+type ExperienceFilter struct {
+	Perspective *Perspective
+	// About keeps the experiences of this method, initiative or work model.
+	About *string
+}
+
+// Experiences returns the experiences (research question 5), in id order.
+func (s *Store) Experiences(ctx context.Context, f *ExperienceFilter) ([]*Experience, error) {
+	var keep func(*index, *Experience) bool
+	if f != nil && (f.Perspective != nil || f.About != nil) {
+		about := ""
+		if f.About != nil {
+			about = FullID(*f.About)
+		}
+		keep = func(_ *index, e *Experience) bool {
+			if f.Perspective != nil && e.Perspective != *f.Perspective {
+				return false
+			}
+			return about == "" || containsString(e.AboutIDs, about)
+		}
+	}
+	return list(ctx, s, keep, TypeExperience)
 }
 
 // PolicyActions returns the policy actions, by year.

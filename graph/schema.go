@@ -40,6 +40,9 @@ type FieldSpec struct {
 	Scheme   string     // for Code, ConceptField, Concepts
 	Range    []NodeType // for Ref, Refs; empty means any type
 	Required bool
+	// PerLang lets a StringField (the curator's note) be given per language, {nl:, en:}, as
+	// well as a plain string.
+	PerLang bool
 }
 
 // Predicate returns the field's predicate local name.
@@ -98,7 +101,7 @@ var (
 	methodish = []NodeType{TypeMethod, TypeInitiative}
 	common    = []FieldSpec{
 		{Name: "status", Kind: CodeField, Scheme: "Status"},
-		{Name: "note", Kind: StringField},
+		{Name: "note", Kind: StringField, PerLang: true},
 		{Name: "sources", Pred: "source", Kind: RefsField, Range: []NodeType{TypeSource}},
 	}
 	evaluated = []Child{
@@ -284,6 +287,38 @@ var Types = []*TypeSpec{
 		FieldSpec{Name: "url", Kind: StringField},
 		FieldSpec{Name: "concerns", Kind: RefsField},
 		FieldSpec{Name: "followsFrom", Kind: RefsField},
+	)},
+	// The study as it describes itself: its research questions and core parameters, each with
+	// what in the KB answers it, and the experiences research question 5 asks about.
+	{Type: TypeResearchQuestion, Kind: "question", Section: "researchQuestions", Fields: fields(
+		FieldSpec{Name: "code", Kind: StringField, Required: true},
+		FieldSpec{Name: "text", Kind: TextField, Required: true},
+		FieldSpec{Name: "answeredBy", Kind: RefsField},
+		FieldSpec{Name: "answeredAxes", Pred: "answeredAxis", Kind: ConceptsField, Scheme: "Axis"},
+		FieldSpec{Name: "answer", Kind: CodeField, Scheme: "AnswerState", Required: true},
+		FieldSpec{Name: "gap", Kind: TextField},
+		FieldSpec{Name: "parameters", Pred: "parameter", Kind: RefsField, Range: []NodeType{TypeStudyParameter}},
+	)},
+	{Type: TypeStudyParameter, Kind: "parameter", Section: "studyParameters", Fields: fields(
+		FieldSpec{Name: "code", Kind: StringField, Required: true},
+		FieldSpec{Name: "label", Kind: TextField, Required: true},
+		FieldSpec{Name: "answeredBy", Kind: RefsField},
+		FieldSpec{Name: "answeredAxes", Pred: "answeredAxis", Kind: ConceptsField, Scheme: "Axis"},
+		FieldSpec{Name: "answer", Kind: CodeField, Scheme: "AnswerState", Required: true},
+		FieldSpec{Name: "gap", Kind: TextField},
+	)},
+	// An experience is a published (qualitative) finding on how network strengthening is
+	// experienced from one perspective, paraphrased; it belongs to its question, by default the
+	// one coded DefaultExperienceQuestion.
+	{Type: TypeExperience, Kind: "experience", Section: "experiences", Claim: true, Fields: fields(
+		FieldSpec{Name: "perspective", Kind: CodeField, Scheme: "Perspective", Required: true},
+		FieldSpec{Name: "about", Kind: RefsField, Range: []NodeType{TypeMethod, TypeInitiative, TypeWorkModel}},
+		FieldSpec{Name: "text", Kind: TextField, Required: true},
+		FieldSpec{Name: "design", Kind: CodeField, Scheme: "StudyDesign"},
+		FieldSpec{Name: "n", Pred: "sampleSize", Kind: IntField},
+		FieldSpec{Name: "population", Kind: TextField},
+		FieldSpec{Name: "locator", Kind: StringField},
+		FieldSpec{Name: "question", Kind: RefField, Range: []NodeType{TypeResearchQuestion}},
 	)},
 	{Type: TypeBatch, Kind: "batch", Statusless: true, Fields: []FieldSpec{
 		{Name: "description", Kind: StringField},

@@ -53,6 +53,9 @@ const (
 	TypeConcept           NodeType = "CONCEPT"
 	TypeFramework         NodeType = "FRAMEWORK"
 	TypeFrameworkCategory NodeType = "FRAMEWORK_CATEGORY"
+	TypeResearchQuestion  NodeType = "RESEARCH_QUESTION"
+	TypeStudyParameter    NodeType = "STUDY_PARAMETER"
+	TypeExperience        NodeType = "EXPERIENCE"
 	TypeBatch             NodeType = "BATCH"
 )
 
@@ -80,6 +83,8 @@ type (
 	SourceType           string
 	Addressee            string
 	Basis                string
+	AnswerState          string
+	Perspective          string
 )
 
 // Method kinds.
@@ -126,7 +131,17 @@ var Vocabularies = map[string][]string{
 	"HoganFormat":          {"GROUP", "INDIVIDUAL"},
 	"HoganProvider":        {"PROFESSIONAL", "PEER", "VOLUNTEER"},
 	"HoganFocus":           {"NETWORK_SUPPORT", "SOCIAL_SKILLS"},
+	// The study's own questions: how far the KB answers one, whose experience an experience is,
+	// and the analysis axes (the Axis enum) that answer a question.
+	"AnswerState": {"ANSWERED", "PARTLY", "UNANSWERED"},
+	"Perspective": {"PERSON_IN_POVERTY", "PROFESSIONAL", "VOLUNTEER"},
+	"Axis":        {"WORK_MODEL", "METHOD", "ACTOR_TYPE", "TARGET_GROUP", "SUPPORT_FUNCTION", "OUTCOME_DOMAIN", "OUTCOME", "PRECONDITION_CATEGORY", "SOURCE_TYPE", "REGION"},
 }
+
+// DefaultExperienceQuestion is the code of the research question an experience belongs to when
+// it names none (its `question` field): the study's fifth question, on how network
+// strengthening is experienced.
+const DefaultExperienceQuestion = "RQ5"
 
 // Broader maps a narrower vocabulary code to its broader term, per scheme. Filters on a broad
 // term include its narrower terms.

@@ -27,6 +27,10 @@ import (
 //     source is cited by something, an assignment's subject is a method, ...).
 //  4. Every code of every controlled vocabulary, and every framework category, has a Dutch and
 //     an English label.
+//  5. The study's own questions: every research question has its text in Dutch and English,
+//     every study parameter its label in both, and each of them that is not ANSWERED says in
+//     both languages what is missing (gap). Every experience (research question 5) cites a
+//     source, has a study design and a locator.
 
 // reportTitles are the Odisee report's titles as the project pages give them, as MatchTitle
 // makes them.
@@ -86,6 +90,38 @@ func TestContentKB(t *testing.T) {
 			}
 			if str(f, "locator") == "" && str(f, "status") != string(graph.Candidate) {
 				t.Errorf("%s: no locator (give the page, table or section, or mark the claim CANDIDATE)", graph.ShortID(id))
+			}
+		}
+	})
+
+	t.Run("study questions", func(t *testing.T) {
+		qs, _ := st.IDs(ctx, graph.TypeResearchQuestion)
+		if len(qs) == 0 {
+			t.Fatal("no research questions")
+		}
+		ps, _ := st.IDs(ctx, graph.TypeStudyParameter)
+		for _, id := range append(qs, ps...) {
+			typ, f := fields(id)
+			text := "text"
+			if typ == graph.TypeStudyParameter {
+				text = "label"
+			}
+			checkLabel(t, graph.ShortID(id)+" "+text, f[text])
+			if str(f, "answer") != "ANSWERED" {
+				checkLabel(t, graph.ShortID(id)+" gap ("+str(f, "answer")+")", f["gap"])
+			}
+		}
+		es, _ := st.IDs(ctx, graph.TypeExperience)
+		for _, id := range es {
+			_, f := fields(id)
+			if len(list(f, "sources")) == 0 {
+				t.Errorf("%s: no source", graph.ShortID(id))
+			}
+			if str(f, "design") == "" {
+				t.Errorf("%s: no study design", graph.ShortID(id))
+			}
+			if str(f, "locator") == "" {
+				t.Errorf("%s: no locator (give the page, table or section of the source)", graph.ShortID(id))
 			}
 		}
 	})

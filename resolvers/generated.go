@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Confidence() ConfidenceResolver
 	EvidenceRating() EvidenceRatingResolver
 	EvidenceSummary() EvidenceSummaryResolver
+	Experience() ExperienceResolver
 	Framework() FrameworkResolver
 	FrameworkCategory() FrameworkCategoryResolver
 	Involvement() InvolvementResolver
@@ -54,7 +55,9 @@ type ResolverRoot interface {
 	Precondition() PreconditionResolver
 	Query() QueryResolver
 	Requirement() RequirementResolver
+	ResearchQuestion() ResearchQuestionResolver
 	Source() SourceResolver
+	StudyParameter() StudyParameterResolver
 	TargetGroup() TargetGroupResolver
 	WorkModel() WorkModelResolver
 	WorkModelCount() WorkModelCountResolver
@@ -233,6 +236,22 @@ type ComplexityRoot struct {
 		StrongestDesign func(childComplexity int) int
 	}
 
+	Experience struct {
+		About       func(childComplexity int) int
+		Batches     func(childComplexity int) int
+		Design      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Locator     func(childComplexity int) int
+		Note        func(childComplexity int, lang graph.Lang) int
+		Perspective func(childComplexity int) int
+		Population  func(childComplexity int, lang graph.Lang) int
+		Question    func(childComplexity int) int
+		SampleSize  func(childComplexity int) int
+		Sources     func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Text        func(childComplexity int, lang graph.Lang) int
+	}
+
 	Framework struct {
 		Categories  func(childComplexity int) int
 		Description func(childComplexity int, lang graph.Lang) int
@@ -399,6 +418,7 @@ type ComplexityRoot struct {
 		Duration           func(childComplexity int, lang graph.Lang) int
 		EndYear            func(childComplexity int) int
 		EvidenceRatings    func(childComplexity int) int
+		Experiences        func(childComplexity int, perspective *graph.Perspective) int
 		Goal               func(childComplexity int, lang graph.Lang) int
 		GottliebLevel      func(childComplexity int) int
 		ID                 func(childComplexity int) int
@@ -590,37 +610,40 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Batch           func(childComplexity int, id string) int
-		Batches         func(childComplexity int) int
-		CatalogueCSV    func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) int
-		Claim           func(childComplexity int, id string) int
-		ClaimStats      func(childComplexity int, filter *graph.ClaimFilter, groupBy *graph.Axis, terms *graph.TermMode, viaImplementations *bool) int
-		Claims          func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string, last *int, before *string) int
-		Compare         func(childComplexity int, ids []string, lang graph.Lang) int
-		Concepts        func(childComplexity int, scheme string) int
-		FindMethods     func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) int
-		Frameworks      func(childComplexity int) int
-		Initiatives     func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
-		LoadJob         func(childComplexity int, id string) int
-		Matrix          func(childComplexity int, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter, terms *graph.TermMode, viaImplementations *bool) int
-		Method          func(childComplexity int, id string) int
-		Methods         func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
-		Node            func(childComplexity int, id string) int
-		Nodes           func(childComplexity int, ids []string) int
-		Organisations   func(childComplexity int) int
-		Outcome         func(childComplexity int, id string) int
-		Outcomes        func(childComplexity int, filter *graph.OutcomeFilter, first *int, after *string, last *int, before *string) int
-		Paths           func(childComplexity int, from string, to string, maxHops *int) int
-		PolicyActions   func(childComplexity int) int
-		Precondition    func(childComplexity int, id string) int
-		Preconditions   func(childComplexity int, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) int
-		Recommendations func(childComplexity int) int
-		Search          func(childComplexity int, text string, lang *graph.Lang, types []graph.NodeType, first *int, after *string) int
-		Source          func(childComplexity int, id string) int
-		Sources         func(childComplexity int, filter *graph.SourceFilter, first *int, after *string, last *int, before *string) int
-		TargetGroups    func(childComplexity int) int
-		WorkModel       func(childComplexity int, id string) int
-		WorkModels      func(childComplexity int, filter *graph.WorkModelFilter, first *int, after *string, last *int, before *string) int
+		Batch             func(childComplexity int, id string) int
+		Batches           func(childComplexity int) int
+		CatalogueCSV      func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) int
+		Claim             func(childComplexity int, id string) int
+		ClaimStats        func(childComplexity int, filter *graph.ClaimFilter, groupBy *graph.Axis, terms *graph.TermMode, viaImplementations *bool) int
+		Claims            func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string, last *int, before *string) int
+		Compare           func(childComplexity int, ids []string, lang graph.Lang) int
+		Concepts          func(childComplexity int, scheme string) int
+		Experiences       func(childComplexity int, perspective *graph.Perspective, about *string) int
+		FindMethods       func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, first *int, after *string) int
+		Frameworks        func(childComplexity int) int
+		Initiatives       func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
+		LoadJob           func(childComplexity int, id string) int
+		Matrix            func(childComplexity int, rows graph.Axis, columns graph.Axis, filter *graph.ClaimFilter, terms *graph.TermMode, viaImplementations *bool) int
+		Method            func(childComplexity int, id string) int
+		Methods           func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
+		Organisations     func(childComplexity int) int
+		Outcome           func(childComplexity int, id string) int
+		Outcomes          func(childComplexity int, filter *graph.OutcomeFilter, first *int, after *string, last *int, before *string) int
+		Paths             func(childComplexity int, from string, to string, maxHops *int) int
+		PolicyActions     func(childComplexity int) int
+		Precondition      func(childComplexity int, id string) int
+		Preconditions     func(childComplexity int, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) int
+		Recommendations   func(childComplexity int) int
+		ResearchQuestions func(childComplexity int) int
+		Search            func(childComplexity int, text string, lang *graph.Lang, types []graph.NodeType, first *int, after *string) int
+		Source            func(childComplexity int, id string) int
+		Sources           func(childComplexity int, filter *graph.SourceFilter, first *int, after *string, last *int, before *string) int
+		StudyParameters   func(childComplexity int) int
+		TargetGroups      func(childComplexity int) int
+		WorkModel         func(childComplexity int, id string) int
+		WorkModels        func(childComplexity int, filter *graph.WorkModelFilter, first *int, after *string, last *int, before *string) int
 	}
 
 	Requirement struct {
@@ -632,6 +655,22 @@ type ComplexityRoot struct {
 		StatedBy     func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Subject      func(childComplexity int) int
+	}
+
+	ResearchQuestion struct {
+		Answer       func(childComplexity int) int
+		AnsweredAxes func(childComplexity int) int
+		AnsweredBy   func(childComplexity int) int
+		Batches      func(childComplexity int) int
+		Code         func(childComplexity int) int
+		Experiences  func(childComplexity int, perspective *graph.Perspective) int
+		Gap          func(childComplexity int, lang graph.Lang) int
+		ID           func(childComplexity int) int
+		Note         func(childComplexity int, lang graph.Lang) int
+		Parameters   func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Text         func(childComplexity int, lang graph.Lang) int
 	}
 
 	SearchEdge struct {
@@ -714,6 +753,21 @@ type ComplexityRoot struct {
 		Status func(childComplexity int) int
 	}
 
+	StudyParameter struct {
+		Answer       func(childComplexity int) int
+		AnsweredAxes func(childComplexity int) int
+		AnsweredBy   func(childComplexity int) int
+		Batches      func(childComplexity int) int
+		Code         func(childComplexity int) int
+		Gap          func(childComplexity int, lang graph.Lang) int
+		ID           func(childComplexity int) int
+		Label        func(childComplexity int, lang graph.Lang) int
+		Note         func(childComplexity int, lang graph.Lang) int
+		Questions    func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
 	TargetGroup struct {
 		AgeRange func(childComplexity int) int
 		ID       func(childComplexity int) int
@@ -738,6 +792,7 @@ type ComplexityRoot struct {
 		Cluster            func(childComplexity int, lang graph.Lang) int
 		Code               func(childComplexity int) int
 		Description        func(childComplexity int, lang graph.Lang) int
+		Experiences        func(childComplexity int, perspective *graph.Perspective) int
 		ID                 func(childComplexity int) int
 		Methods            func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
 		Name               func(childComplexity int, lang graph.Lang) int
@@ -821,6 +876,15 @@ type EvidenceSummaryResolver interface {
 	Claims(ctx context.Context, obj *graph.EvidenceSummary) ([]*graph.OutcomeClaim, error)
 	Sources(ctx context.Context, obj *graph.EvidenceSummary) ([]*graph.Source, error)
 }
+type ExperienceResolver interface {
+	About(ctx context.Context, obj *graph.Experience) ([]graph.Node, error)
+
+	Question(ctx context.Context, obj *graph.Experience) (*graph.ResearchQuestion, error)
+
+	Sources(ctx context.Context, obj *graph.Experience) ([]*graph.Source, error)
+
+	Batches(ctx context.Context, obj *graph.Experience) ([]*graph.Batch, error)
+}
 type FrameworkResolver interface {
 	Categories(ctx context.Context, obj *graph.Framework) ([]*graph.FrameworkCategory, error)
 	Sources(ctx context.Context, obj *graph.Framework) ([]*graph.Source, error)
@@ -866,6 +930,7 @@ type MethodResolver interface {
 	Sources(ctx context.Context, obj *graph.Method) ([]*graph.Source, error)
 	Batches(ctx context.Context, obj *graph.Method) ([]*graph.Batch, error)
 	AssessmentsByGroup(ctx context.Context, obj *graph.Method, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error)
+	Experiences(ctx context.Context, obj *graph.Method, perspective *graph.Perspective) ([]*graph.Experience, error)
 }
 type MutationResolver interface {
 	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
@@ -948,6 +1013,9 @@ type QueryResolver interface {
 	Source(ctx context.Context, id string) (*graph.Source, error)
 	Batches(ctx context.Context) ([]*graph.Batch, error)
 	Batch(ctx context.Context, id string) (*graph.Batch, error)
+	ResearchQuestions(ctx context.Context) ([]*graph.ResearchQuestion, error)
+	StudyParameters(ctx context.Context) ([]*graph.StudyParameter, error)
+	Experiences(ctx context.Context, perspective *graph.Perspective, about *string) ([]*graph.Experience, error)
 	WorkModels(ctx context.Context, filter *graph.WorkModelFilter, first *int, after *string, last *int, before *string) (*WorkModelConnection, error)
 	WorkModel(ctx context.Context, id string) (*graph.WorkModel, error)
 }
@@ -959,12 +1027,31 @@ type RequirementResolver interface {
 
 	Batches(ctx context.Context, obj *graph.Requirement) ([]*graph.Batch, error)
 }
+type ResearchQuestionResolver interface {
+	AnsweredBy(ctx context.Context, obj *graph.ResearchQuestion) ([]graph.Node, error)
+
+	Parameters(ctx context.Context, obj *graph.ResearchQuestion) ([]*graph.StudyParameter, error)
+	Experiences(ctx context.Context, obj *graph.ResearchQuestion, perspective *graph.Perspective) ([]*graph.Experience, error)
+
+	Sources(ctx context.Context, obj *graph.ResearchQuestion) ([]*graph.Source, error)
+
+	Batches(ctx context.Context, obj *graph.ResearchQuestion) ([]*graph.Batch, error)
+}
 type SourceResolver interface {
 	Authors(ctx context.Context, obj *graph.Source) ([]*graph.Author, error)
 
 	Claims(ctx context.Context, obj *graph.Source, first *int, after *string) (*ClaimConnection, error)
 	CitedBy(ctx context.Context, obj *graph.Source) ([]graph.Claim, error)
 	Batches(ctx context.Context, obj *graph.Source) ([]*graph.Batch, error)
+}
+type StudyParameterResolver interface {
+	AnsweredBy(ctx context.Context, obj *graph.StudyParameter) ([]graph.Node, error)
+
+	Questions(ctx context.Context, obj *graph.StudyParameter) ([]*graph.ResearchQuestion, error)
+
+	Sources(ctx context.Context, obj *graph.StudyParameter) ([]*graph.Source, error)
+
+	Batches(ctx context.Context, obj *graph.StudyParameter) ([]*graph.Batch, error)
 }
 type TargetGroupResolver interface {
 	Methods(ctx context.Context, obj *graph.TargetGroup) ([]*graph.Method, error)
@@ -979,6 +1066,7 @@ type WorkModelResolver interface {
 	Assessments(ctx context.Context, obj *graph.WorkModel) ([]*graph.Assessment, error)
 	Batches(ctx context.Context, obj *graph.WorkModel) ([]*graph.Batch, error)
 	AssessmentsByGroup(ctx context.Context, obj *graph.WorkModel, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error)
+	Experiences(ctx context.Context, obj *graph.WorkModel, perspective *graph.Perspective) ([]*graph.Experience, error)
 }
 type WorkModelCountResolver interface {
 	WorkModel(ctx context.Context, obj *graph.WorkModelCount) (*graph.WorkModel, error)
@@ -1785,6 +1873,100 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvidenceSummary.StrongestDesign(childComplexity), true
+
+	case "Experience.about":
+		if e.ComplexityRoot.Experience.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.About(childComplexity), true
+	case "Experience.batches":
+		if e.ComplexityRoot.Experience.Batches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Batches(childComplexity), true
+	case "Experience.design":
+		if e.ComplexityRoot.Experience.Design == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Design(childComplexity), true
+	case "Experience.id":
+		if e.ComplexityRoot.Experience.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.ID(childComplexity), true
+	case "Experience.locator":
+		if e.ComplexityRoot.Experience.Locator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Locator(childComplexity), true
+	case "Experience.note":
+		if e.ComplexityRoot.Experience.Note == nil {
+			break
+		}
+
+		args, err := ec.field_Experience_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Experience.Note(childComplexity, args["lang"].(graph.Lang)), true
+	case "Experience.perspective":
+		if e.ComplexityRoot.Experience.Perspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Perspective(childComplexity), true
+	case "Experience.population":
+		if e.ComplexityRoot.Experience.Population == nil {
+			break
+		}
+
+		args, err := ec.field_Experience_population_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Experience.Population(childComplexity, args["lang"].(graph.Lang)), true
+	case "Experience.question":
+		if e.ComplexityRoot.Experience.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Question(childComplexity), true
+	case "Experience.sampleSize":
+		if e.ComplexityRoot.Experience.SampleSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.SampleSize(childComplexity), true
+	case "Experience.sources":
+		if e.ComplexityRoot.Experience.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Sources(childComplexity), true
+	case "Experience.status":
+		if e.ComplexityRoot.Experience.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experience.Status(childComplexity), true
+	case "Experience.text":
+		if e.ComplexityRoot.Experience.Text == nil {
+			break
+		}
+
+		args, err := ec.field_Experience_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Experience.Text(childComplexity, args["lang"].(graph.Lang)), true
 
 	case "Framework.categories":
 		if e.ComplexityRoot.Framework.Categories == nil {
@@ -2606,6 +2788,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Method.EvidenceRatings(childComplexity), true
+	case "Method.experiences":
+		if e.ComplexityRoot.Method.Experiences == nil {
+			break
+		}
+
+		args, err := ec.field_Method_experiences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Method.Experiences(childComplexity, args["perspective"].(*graph.Perspective)), true
 	case "Method.goal":
 		if e.ComplexityRoot.Method.Goal == nil {
 			break
@@ -3590,6 +3783,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Concepts(childComplexity, args["scheme"].(string)), true
+	case "Query.experiences":
+		if e.ComplexityRoot.Query.Experiences == nil {
+			break
+		}
+
+		args, err := ec.field_Query_experiences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Experiences(childComplexity, args["perspective"].(*graph.Perspective), args["about"].(*string)), true
 	case "Query.findMethods":
 		if e.ComplexityRoot.Query.FindMethods == nil {
 			break
@@ -3758,6 +3962,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Recommendations(childComplexity), true
+	case "Query.researchQuestions":
+		if e.ComplexityRoot.Query.ResearchQuestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ResearchQuestions(childComplexity), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -3791,6 +4001,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sources(childComplexity, args["filter"].(*graph.SourceFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.studyParameters":
+		if e.ComplexityRoot.Query.StudyParameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.StudyParameters(childComplexity), true
 	case "Query.targetGroups":
 		if e.ComplexityRoot.Query.TargetGroups == nil {
 			break
@@ -3873,6 +4089,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Requirement.Subject(childComplexity), true
+
+	case "ResearchQuestion.answer":
+		if e.ComplexityRoot.ResearchQuestion.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Answer(childComplexity), true
+	case "ResearchQuestion.answeredAxes":
+		if e.ComplexityRoot.ResearchQuestion.AnsweredAxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.AnsweredAxes(childComplexity), true
+	case "ResearchQuestion.answeredBy":
+		if e.ComplexityRoot.ResearchQuestion.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.AnsweredBy(childComplexity), true
+	case "ResearchQuestion.batches":
+		if e.ComplexityRoot.ResearchQuestion.Batches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Batches(childComplexity), true
+	case "ResearchQuestion.code":
+		if e.ComplexityRoot.ResearchQuestion.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Code(childComplexity), true
+	case "ResearchQuestion.experiences":
+		if e.ComplexityRoot.ResearchQuestion.Experiences == nil {
+			break
+		}
+
+		args, err := ec.field_ResearchQuestion_experiences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Experiences(childComplexity, args["perspective"].(*graph.Perspective)), true
+	case "ResearchQuestion.gap":
+		if e.ComplexityRoot.ResearchQuestion.Gap == nil {
+			break
+		}
+
+		args, err := ec.field_ResearchQuestion_gap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Gap(childComplexity, args["lang"].(graph.Lang)), true
+	case "ResearchQuestion.id":
+		if e.ComplexityRoot.ResearchQuestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.ID(childComplexity), true
+	case "ResearchQuestion.note":
+		if e.ComplexityRoot.ResearchQuestion.Note == nil {
+			break
+		}
+
+		args, err := ec.field_ResearchQuestion_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Note(childComplexity, args["lang"].(graph.Lang)), true
+	case "ResearchQuestion.parameters":
+		if e.ComplexityRoot.ResearchQuestion.Parameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Parameters(childComplexity), true
+	case "ResearchQuestion.sources":
+		if e.ComplexityRoot.ResearchQuestion.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Sources(childComplexity), true
+	case "ResearchQuestion.status":
+		if e.ComplexityRoot.ResearchQuestion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Status(childComplexity), true
+	case "ResearchQuestion.text":
+		if e.ComplexityRoot.ResearchQuestion.Text == nil {
+			break
+		}
+
+		args, err := ec.field_ResearchQuestion_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ResearchQuestion.Text(childComplexity, args["lang"].(graph.Lang)), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -4194,6 +4509,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatusCount.Status(childComplexity), true
 
+	case "StudyParameter.answer":
+		if e.ComplexityRoot.StudyParameter.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Answer(childComplexity), true
+	case "StudyParameter.answeredAxes":
+		if e.ComplexityRoot.StudyParameter.AnsweredAxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.AnsweredAxes(childComplexity), true
+	case "StudyParameter.answeredBy":
+		if e.ComplexityRoot.StudyParameter.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.AnsweredBy(childComplexity), true
+	case "StudyParameter.batches":
+		if e.ComplexityRoot.StudyParameter.Batches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Batches(childComplexity), true
+	case "StudyParameter.code":
+		if e.ComplexityRoot.StudyParameter.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Code(childComplexity), true
+	case "StudyParameter.gap":
+		if e.ComplexityRoot.StudyParameter.Gap == nil {
+			break
+		}
+
+		args, err := ec.field_StudyParameter_gap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StudyParameter.Gap(childComplexity, args["lang"].(graph.Lang)), true
+	case "StudyParameter.id":
+		if e.ComplexityRoot.StudyParameter.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.ID(childComplexity), true
+	case "StudyParameter.label":
+		if e.ComplexityRoot.StudyParameter.Label == nil {
+			break
+		}
+
+		args, err := ec.field_StudyParameter_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StudyParameter.Label(childComplexity, args["lang"].(graph.Lang)), true
+	case "StudyParameter.note":
+		if e.ComplexityRoot.StudyParameter.Note == nil {
+			break
+		}
+
+		args, err := ec.field_StudyParameter_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StudyParameter.Note(childComplexity, args["lang"].(graph.Lang)), true
+	case "StudyParameter.questions":
+		if e.ComplexityRoot.StudyParameter.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Questions(childComplexity), true
+	case "StudyParameter.sources":
+		if e.ComplexityRoot.StudyParameter.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Sources(childComplexity), true
+	case "StudyParameter.status":
+		if e.ComplexityRoot.StudyParameter.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyParameter.Status(childComplexity), true
+
 	case "TargetGroup.ageRange":
 		if e.ComplexityRoot.TargetGroup.AgeRange == nil {
 			break
@@ -4323,6 +4726,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkModel.Description(childComplexity, args["lang"].(graph.Lang)), true
+	case "WorkModel.experiences":
+		if e.ComplexityRoot.WorkModel.Experiences == nil {
+			break
+		}
+
+		args, err := ec.field_WorkModel_experiences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkModel.Experiences(childComplexity, args["perspective"].(*graph.Perspective)), true
 	case "WorkModel.id":
 		if e.ComplexityRoot.WorkModel.ID == nil {
 			break
@@ -5973,6 +6387,9 @@ enum NodeType {
   CONCEPT
   FRAMEWORK
   FRAMEWORK_CATEGORY
+  RESEARCH_QUESTION
+  STUDY_PARAMETER
+  EXPERIENCE
   BATCH
 }
 
@@ -6185,6 +6602,117 @@ extend type Query {
   "Batches in load order."
   batches: [Batch!]!
   batch(id: ID!): Batch
+}
+`, BuiltIn: false},
+	{Name: "../schema/study.graphqls", Input: `# The study as it describes itself ("Persoonlijke netwerkversterking voor mensen in armoede",
+# Odisee): its five research questions and its core parameters, each with what in the knowledge
+# base answers it and how far, and the experiences its fifth question asks about.
+
+"How far the knowledge base answers a research question or a core parameter of the study."
+enum AnswerState {
+  "The knowledge base answers it."
+  ANSWERED
+  "The knowledge base answers part of it; gap says what is missing."
+  PARTLY
+  "The knowledge base does not answer it; gap says why."
+  UNANSWERED
+}
+
+"Whose experience of network strengthening an experience is (research question 5)."
+enum Perspective {
+  PERSON_IN_POVERTY
+  PROFESSIONAL
+  VOLUNTEER
+}
+
+"One of the study's research questions: verbatim in Dutch (NL), an English rendering (EN)."
+type ResearchQuestion implements Node & Claim {
+  id: ID!
+  "RQ1 to RQ5."
+  code: String!
+  text(lang: Lang! = NL): String!
+  answer: AnswerState!
+  "What the knowledge base does not answer, and why; null when it answers everything."
+  gap(lang: Lang! = NL): String
+  "The nodes that answer it: methods, initiatives, work models, frameworks, assessments, sources, ..."
+  answeredBy: [Node!]!
+  "The analysis axes (matrix, claimStats) that answer it."
+  answeredAxes: [Axis!]!
+  "The core parameters it asks about."
+  parameters: [StudyParameter!]!
+  """
+  The experiences that belong to it: those naming it as their question, and, for RQ5, those
+  naming none.
+  """
+  experiences(perspective: Perspective): [Experience!]!
+  status: Status!
+  sources: [Source!]!
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
+  batches: [Batch!]!
+}
+
+"A core parameter on which the study orders good practices (research question 3)."
+type StudyParameter implements Node & Claim {
+  id: ID!
+  code: String!
+  "Verbatim in Dutch (NL), an English rendering (EN)."
+  label(lang: Lang! = NL): String!
+  answer: AnswerState!
+  gap(lang: Lang! = NL): String
+  answeredBy: [Node!]!
+  answeredAxes: [Axis!]!
+  "The research questions that ask about it."
+  questions: [ResearchQuestion!]!
+  status: Status!
+  sources: [Source!]!
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
+  batches: [Batch!]!
+}
+
+"""
+A published finding, paraphrased, on how network strengthening in the context of poverty is
+experienced from one perspective (research question 5).
+"""
+type Experience implements Node & Claim {
+  id: ID!
+  perspective: Perspective!
+  "The methods, initiatives and work models it is an experience of (may be empty)."
+  about: [Node!]!
+  text(lang: Lang! = NL): String!
+  design: StudyDesign
+  "Number of participants, when the source gives it."
+  sampleSize: Int
+  population(lang: Lang! = NL): String
+  "Page, section or table of the source."
+  locator: String
+  "The research question it belongs to (RQ5 unless it names another)."
+  question: ResearchQuestion
+  status: Status!
+  sources: [Source!]!
+  "The curator's note in lang, with no fallback: null when it has none in lang (notes are written in English)."
+  note(lang: Lang! = NL): String
+  batches: [Batch!]!
+}
+
+extend type Method {
+  "Experiences of it (research question 5)."
+  experiences(perspective: Perspective): [Experience!]!
+}
+
+extend type WorkModel {
+  "Experiences of it (research question 5)."
+  experiences(perspective: Perspective): [Experience!]!
+}
+
+extend type Query {
+  "The study's research questions, by code."
+  researchQuestions: [ResearchQuestion!]!
+  "The study's core parameters."
+  studyParameters: [StudyParameter!]!
+  "Experiences (research question 5), optionally of one perspective or about one node."
+  experiences(perspective: Perspective, about: ID): [Experience!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/workmodel.graphqls", Input: `"""
@@ -6597,6 +7125,38 @@ func (ec *executionContext) childFields_EvidenceSummary(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type EvidenceSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_Experience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Experience_id(ctx, field)
+	case "perspective":
+		return ec.fieldContext_Experience_perspective(ctx, field)
+	case "about":
+		return ec.fieldContext_Experience_about(ctx, field)
+	case "text":
+		return ec.fieldContext_Experience_text(ctx, field)
+	case "design":
+		return ec.fieldContext_Experience_design(ctx, field)
+	case "sampleSize":
+		return ec.fieldContext_Experience_sampleSize(ctx, field)
+	case "population":
+		return ec.fieldContext_Experience_population(ctx, field)
+	case "locator":
+		return ec.fieldContext_Experience_locator(ctx, field)
+	case "question":
+		return ec.fieldContext_Experience_question(ctx, field)
+	case "status":
+		return ec.fieldContext_Experience_status(ctx, field)
+	case "sources":
+		return ec.fieldContext_Experience_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_Experience_note(ctx, field)
+	case "batches":
+		return ec.fieldContext_Experience_batches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Experience", field.Name)
+}
+
 func (ec *executionContext) childFields_Framework(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6975,6 +7535,8 @@ func (ec *executionContext) childFields_Method(ctx context.Context, field graphq
 		return ec.fieldContext_Method_batches(ctx, field)
 	case "assessmentsByGroup":
 		return ec.fieldContext_Method_assessmentsByGroup(ctx, field)
+	case "experiences":
+		return ec.fieldContext_Method_experiences(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Method", field.Name)
 }
@@ -7321,6 +7883,38 @@ func (ec *executionContext) childFields_Requirement(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Requirement", field.Name)
 }
 
+func (ec *executionContext) childFields_ResearchQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ResearchQuestion_id(ctx, field)
+	case "code":
+		return ec.fieldContext_ResearchQuestion_code(ctx, field)
+	case "text":
+		return ec.fieldContext_ResearchQuestion_text(ctx, field)
+	case "answer":
+		return ec.fieldContext_ResearchQuestion_answer(ctx, field)
+	case "gap":
+		return ec.fieldContext_ResearchQuestion_gap(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_ResearchQuestion_answeredBy(ctx, field)
+	case "answeredAxes":
+		return ec.fieldContext_ResearchQuestion_answeredAxes(ctx, field)
+	case "parameters":
+		return ec.fieldContext_ResearchQuestion_parameters(ctx, field)
+	case "experiences":
+		return ec.fieldContext_ResearchQuestion_experiences(ctx, field)
+	case "status":
+		return ec.fieldContext_ResearchQuestion_status(ctx, field)
+	case "sources":
+		return ec.fieldContext_ResearchQuestion_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_ResearchQuestion_note(ctx, field)
+	case "batches":
+		return ec.fieldContext_ResearchQuestion_batches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResearchQuestion", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -7481,6 +8075,36 @@ func (ec *executionContext) childFields_StatusCount(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type StatusCount", field.Name)
 }
 
+func (ec *executionContext) childFields_StudyParameter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StudyParameter_id(ctx, field)
+	case "code":
+		return ec.fieldContext_StudyParameter_code(ctx, field)
+	case "label":
+		return ec.fieldContext_StudyParameter_label(ctx, field)
+	case "answer":
+		return ec.fieldContext_StudyParameter_answer(ctx, field)
+	case "gap":
+		return ec.fieldContext_StudyParameter_gap(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_StudyParameter_answeredBy(ctx, field)
+	case "answeredAxes":
+		return ec.fieldContext_StudyParameter_answeredAxes(ctx, field)
+	case "questions":
+		return ec.fieldContext_StudyParameter_questions(ctx, field)
+	case "status":
+		return ec.fieldContext_StudyParameter_status(ctx, field)
+	case "sources":
+		return ec.fieldContext_StudyParameter_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_StudyParameter_note(ctx, field)
+	case "batches":
+		return ec.fieldContext_StudyParameter_batches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudyParameter", field.Name)
+}
+
 func (ec *executionContext) childFields_TargetGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7543,6 +8167,8 @@ func (ec *executionContext) childFields_WorkModel(ctx context.Context, field gra
 		return ec.fieldContext_WorkModel_batches(ctx, field)
 	case "assessmentsByGroup":
 		return ec.fieldContext_WorkModel_assessmentsByGroup(ctx, field)
+	case "experiences":
+		return ec.fieldContext_WorkModel_experiences(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WorkModel", field.Name)
 }
@@ -7901,6 +8527,48 @@ func (ec *executionContext) field_EvidenceRating_note_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Experience_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Experience_population_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Experience_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_FrameworkCategory_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8184,6 +8852,20 @@ func (ec *executionContext) field_Method_duration_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Method_experiences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
+		func(ctx context.Context, v any) (*graph.Perspective, error) {
+			return ec.unmarshalOPerspective2ᚖkringᚋgraphᚐPerspective(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perspective"] = arg0
 	return args, nil
 }
 
@@ -8714,6 +9396,28 @@ func (ec *executionContext) field_Query_concepts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["scheme"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_experiences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
+		func(ctx context.Context, v any) (*graph.Perspective, error) {
+			return ec.unmarshalOPerspective2ᚖkringᚋgraphᚐPerspective(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perspective"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "about",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["about"] = arg1
 	return args, nil
 }
 
@@ -9279,6 +9983,62 @@ func (ec *executionContext) field_Requirement_note_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_ResearchQuestion_experiences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
+		func(ctx context.Context, v any) (*graph.Perspective, error) {
+			return ec.unmarshalOPerspective2ᚖkringᚋgraphᚐPerspective(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perspective"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ResearchQuestion_gap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ResearchQuestion_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ResearchQuestion_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Source_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9302,6 +10062,48 @@ func (ec *executionContext) field_Source_claims_args(ctx context.Context, rawArg
 }
 
 func (ec *executionContext) field_Source_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StudyParameter_gap_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StudyParameter_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StudyParameter_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -9390,6 +10192,20 @@ func (ec *executionContext) field_WorkModel_description_args(ctx context.Context
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkModel_experiences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
+		func(ctx context.Context, v any) (*graph.Perspective, error) {
+			return ec.unmarshalOPerspective2ᚖkringᚋgraphᚐPerspective(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perspective"] = arg0
 	return args, nil
 }
 
@@ -12806,6 +13622,404 @@ func (ec *executionContext) fieldContext_EvidenceSummary_sources(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_id(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experience", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Experience_perspective(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_perspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perspective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2kringᚋgraphᚐPerspective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_perspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experience", field, false, false, "Perspective")
+}
+
+func (ec *executionContext) _Experience_about(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experience().About(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕkringᚋgraphᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_text(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Text(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Experience_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_design(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_design(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Design, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.StudyDesign) graphql.Marshaler {
+			return ec.marshalOStudyDesign2ᚖkringᚋgraphᚐStudyDesign(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_design(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experience", field, false, false, "StudyDesign")
+}
+
+func (ec *executionContext) _Experience_sampleSize(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_sampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampleSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_sampleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experience", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Experience_population(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Population(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_population(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Experience_population_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_locator(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_locator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_locator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experience", field, false, false, "String")
+}
+
+func (ec *executionContext) _Experience_question(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experience().Question(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ResearchQuestion) graphql.Marshaler {
+			return ec.marshalOResearchQuestion2ᚖkringᚋgraphᚐResearchQuestion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResearchQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_status(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Status) graphql.Marshaler {
+			return ec.marshalNStatus2kringᚋgraphᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experience", field, false, false, "Status")
+}
+
+func (ec *executionContext) _Experience_sources(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experience().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_note(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Experience_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experience_batches(ctx context.Context, field graphql.CollectedField, obj *graph.Experience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experience_batches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experience().Batches(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Batch) graphql.Marshaler {
+			return ec.marshalNBatch2ᚕᚖkringᚋgraphᚐBatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experience_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experience",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Batch(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16943,6 +18157,50 @@ func (ec *executionContext) fieldContext_Method_assessmentsByGroup(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Method_assessmentsByGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Method_experiences(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Method_experiences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Method().Experiences(ctx, obj, fc.Args["perspective"].(*graph.Perspective))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Experience) graphql.Marshaler {
+			return ec.marshalNExperience2ᚕᚖkringᚋgraphᚐExperienceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Method_experiences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experience(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Method_experiences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21327,6 +22585,114 @@ func (ec *executionContext) fieldContext_Query_batch(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_researchQuestions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_researchQuestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ResearchQuestions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ResearchQuestion) graphql.Marshaler {
+			return ec.marshalNResearchQuestion2ᚕᚖkringᚋgraphᚐResearchQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_researchQuestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResearchQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_studyParameters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_studyParameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().StudyParameters(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.StudyParameter) graphql.Marshaler {
+			return ec.marshalNStudyParameter2ᚕᚖkringᚋgraphᚐStudyParameterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_studyParameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudyParameter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_experiences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_experiences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Experiences(ctx, fc.Args["perspective"].(*graph.Perspective), fc.Args["about"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Experience) graphql.Marshaler {
+			return ec.marshalNExperience2ᚕᚖkringᚋgraphᚐExperienceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_experiences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experience(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_experiences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_workModels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21722,6 +23088,425 @@ func (ec *executionContext) _Requirement_batches(ctx context.Context, field grap
 func (ec *executionContext) fieldContext_Requirement_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Requirement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_id(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResearchQuestion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResearchQuestion_code(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResearchQuestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResearchQuestion_text(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Text(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResearchQuestion_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_answer(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AnswerState) graphql.Marshaler {
+			return ec.marshalNAnswerState2kringᚋgraphᚐAnswerState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResearchQuestion", field, false, false, "AnswerState")
+}
+
+func (ec *executionContext) _ResearchQuestion_gap(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_gap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Gap(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_gap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResearchQuestion_gap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_answeredBy(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResearchQuestion().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕkringᚋgraphᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_answeredAxes(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_answeredAxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAxes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Axis) graphql.Marshaler {
+			return ec.marshalNAxis2ᚕkringᚋgraphᚐAxisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_answeredAxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResearchQuestion", field, true, false, "Axis")
+}
+
+func (ec *executionContext) _ResearchQuestion_parameters(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_parameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResearchQuestion().Parameters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.StudyParameter) graphql.Marshaler {
+			return ec.marshalNStudyParameter2ᚕᚖkringᚋgraphᚐStudyParameterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudyParameter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_experiences(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_experiences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ResearchQuestion().Experiences(ctx, obj, fc.Args["perspective"].(*graph.Perspective))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Experience) graphql.Marshaler {
+			return ec.marshalNExperience2ᚕᚖkringᚋgraphᚐExperienceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_experiences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experience(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResearchQuestion_experiences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_status(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Status) graphql.Marshaler {
+			return ec.marshalNStatus2kringᚋgraphᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResearchQuestion", field, false, false, "Status")
+}
+
+func (ec *executionContext) _ResearchQuestion_sources(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResearchQuestion().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_note(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ResearchQuestion_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResearchQuestion_batches(ctx context.Context, field graphql.CollectedField, obj *graph.ResearchQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResearchQuestion_batches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResearchQuestion().Batches(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Batch) graphql.Marshaler {
+			return ec.marshalNBatch2ᚕᚖkringᚋgraphᚐBatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResearchQuestion_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResearchQuestion",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
@@ -23086,6 +24871,381 @@ func (ec *executionContext) fieldContext_StatusCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("StatusCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _StudyParameter_id(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyParameter", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StudyParameter_code(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyParameter", field, false, false, "String")
+}
+
+func (ec *executionContext) _StudyParameter_label(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Label(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StudyParameter_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyParameter_answer(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AnswerState) graphql.Marshaler {
+			return ec.marshalNAnswerState2kringᚋgraphᚐAnswerState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyParameter", field, false, false, "AnswerState")
+}
+
+func (ec *executionContext) _StudyParameter_gap(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_gap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Gap(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_gap(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StudyParameter_gap_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyParameter_answeredBy(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudyParameter().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕkringᚋgraphᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyParameter_answeredAxes(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_answeredAxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAxes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Axis) graphql.Marshaler {
+			return ec.marshalNAxis2ᚕkringᚋgraphᚐAxisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_answeredAxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyParameter", field, true, false, "Axis")
+}
+
+func (ec *executionContext) _StudyParameter_questions(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudyParameter().Questions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ResearchQuestion) graphql.Marshaler {
+			return ec.marshalNResearchQuestion2ᚕᚖkringᚋgraphᚐResearchQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResearchQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyParameter_status(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Status) graphql.Marshaler {
+			return ec.marshalNStatus2kringᚋgraphᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyParameter", field, false, false, "Status")
+}
+
+func (ec *executionContext) _StudyParameter_sources(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudyParameter().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖkringᚋgraphᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyParameter_note(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Note(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StudyParameter_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyParameter_batches(ctx context.Context, field graphql.CollectedField, obj *graph.StudyParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyParameter_batches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StudyParameter().Batches(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Batch) graphql.Marshaler {
+			return ec.marshalNBatch2ᚕᚖkringᚋgraphᚐBatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyParameter_batches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyParameter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Batch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TargetGroup_id(ctx context.Context, field graphql.CollectedField, obj *graph.TargetGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23863,6 +26023,50 @@ func (ec *executionContext) fieldContext_WorkModel_assessmentsByGroup(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_WorkModel_assessmentsByGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkModel_experiences(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkModel_experiences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkModel().Experiences(ctx, obj, fc.Args["perspective"].(*graph.Perspective))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Experience) graphql.Marshaler {
+			return ec.marshalNExperience2ᚕᚖkringᚋgraphᚐExperienceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkModel_experiences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkModel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experience(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkModel_experiences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25914,6 +28118,16 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *graph.StudyParameter:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StudyParameter(ctx, sel, obj)
+	case *graph.ResearchQuestion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ResearchQuestion(ctx, sel, obj)
 	case *graph.Requirement:
 		if obj == nil {
 			return graphql.Null
@@ -25939,6 +28153,11 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 			return graphql.Null
 		}
 		return ec._Involvement(ctx, sel, obj)
+	case *graph.Experience:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Experience(ctx, sel, obj)
 	case *graph.EvidenceRating:
 		if obj == nil {
 			return graphql.Null
@@ -25972,6 +28191,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *graph.StudyParameter:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StudyParameter(ctx, sel, obj)
+	case *graph.ResearchQuestion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ResearchQuestion(ctx, sel, obj)
 	case *graph.Requirement:
 		if obj == nil {
 			return graphql.Null
@@ -25997,6 +28226,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Involvement(ctx, sel, obj)
+	case *graph.Experience:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Experience(ctx, sel, obj)
 	case *graph.EvidenceRating:
 		if obj == nil {
 			return graphql.Null
@@ -27157,6 +29391,103 @@ func (ec *executionContext) _EvidenceSummary(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EvidenceSummary_sources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experienceImplementors = []string{"Experience", "Node", "Claim"}
+
+func (ec *executionContext) _Experience(ctx context.Context, sel ast.SelectionSet, obj *graph.Experience) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experienceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Experience")
+		case "id":
+			out.Values[i] = ec._Experience_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "perspective":
+			out.Values[i] = ec._Experience_perspective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "about":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experience_about(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._Experience_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "design":
+			out.Values[i] = ec._Experience_design(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sampleSize":
+			out.Values[i] = ec._Experience_sampleSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "population":
+			out.Values[i] = ec._Experience_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locator":
+			out.Values[i] = ec._Experience_locator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "question":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experience_question(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Experience_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experience_sources(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Experience_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batches":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experience_batches(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28351,6 +30682,12 @@ func (ec *executionContext) _Method(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Method_assessmentsByGroup(ctx, field, obj)
+				})
+		case "experiences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Method_experiences(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29671,6 +32008,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_batch(ctx, field)
 				})
+		case "researchQuestions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_researchQuestions(ctx, field)
+				})
+		case "studyParameters":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_studyParameters(ctx, field)
+				})
+		case "experiences":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_experiences(ctx, field)
+				})
 		case "workModels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29768,6 +32123,104 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_batches(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var researchQuestionImplementors = []string{"ResearchQuestion", "Node", "Claim"}
+
+func (ec *executionContext) _ResearchQuestion(ctx context.Context, sel ast.SelectionSet, obj *graph.ResearchQuestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, researchQuestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResearchQuestion")
+		case "id":
+			out.Values[i] = ec._ResearchQuestion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._ResearchQuestion_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._ResearchQuestion_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._ResearchQuestion_answer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gap":
+			out.Values[i] = ec._ResearchQuestion_gap(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResearchQuestion_answeredBy(ctx, field, obj)
+				})
+		case "answeredAxes":
+			out.Values[i] = ec._ResearchQuestion_answeredAxes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parameters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResearchQuestion_parameters(ctx, field, obj)
+				})
+		case "experiences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResearchQuestion_experiences(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._ResearchQuestion_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResearchQuestion_sources(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._ResearchQuestion_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batches":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResearchQuestion_batches(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30320,6 +32773,98 @@ func (ec *executionContext) _StatusCount(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var studyParameterImplementors = []string{"StudyParameter", "Node", "Claim"}
+
+func (ec *executionContext) _StudyParameter(ctx context.Context, sel ast.SelectionSet, obj *graph.StudyParameter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studyParameterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudyParameter")
+		case "id":
+			out.Values[i] = ec._StudyParameter_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._StudyParameter_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._StudyParameter_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._StudyParameter_answer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gap":
+			out.Values[i] = ec._StudyParameter_gap(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudyParameter_answeredBy(ctx, field, obj)
+				})
+		case "answeredAxes":
+			out.Values[i] = ec._StudyParameter_answeredAxes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "questions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudyParameter_questions(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._StudyParameter_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudyParameter_sources(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._StudyParameter_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batches":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StudyParameter_batches(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var targetGroupImplementors = []string{"TargetGroup", "Node"}
 
 func (ec *executionContext) _TargetGroup(ctx context.Context, sel ast.SelectionSet, obj *graph.TargetGroup) graphql.Marshaler {
@@ -30516,6 +33061,12 @@ func (ec *executionContext) _WorkModel(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkModel_assessmentsByGroup(ctx, field, obj)
+				})
+		case "experiences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkModel_experiences(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31036,6 +33587,21 @@ func (ec *executionContext) marshalNActorType2kringᚋgraphᚐActorType(ctx cont
 	return res
 }
 
+func (ec *executionContext) unmarshalNAnswerState2kringᚋgraphᚐAnswerState(ctx context.Context, v any) (graph.AnswerState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.AnswerState(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerState2kringᚋgraphᚐAnswerState(ctx context.Context, sel ast.SelectionSet, v graph.AnswerState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AnswerState!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNAssessment2ᚕᚖkringᚋgraphᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Assessment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -31136,6 +33702,36 @@ func (ec *executionContext) marshalNAxis2kringᚋgraphᚐAxis(ctx context.Contex
 		graphql.AddInvalidNullFromMarshaler(ctx, "Axis!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNAxis2ᚕkringᚋgraphᚐAxisᚄ(ctx context.Context, v any) ([]graph.Axis, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.Axis, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAxis2kringᚋgraphᚐAxis(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAxis2ᚕkringᚋgraphᚐAxisᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Axis) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAxis2kringᚋgraphᚐAxis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNAxisValue2ᚕᚖkringᚋgraphᚐAxisValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AxisValue) graphql.Marshaler {
@@ -31629,6 +34225,30 @@ func (ec *executionContext) marshalNEvidenceSummary2ᚖkringᚋgraphᚐEvidenceS
 		return graphql.Null
 	}
 	return ec._EvidenceSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExperience2ᚕᚖkringᚋgraphᚐExperienceᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Experience) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperience2ᚖkringᚋgraphᚐExperience(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExperience2ᚖkringᚋgraphᚐExperience(ctx context.Context, sel ast.SelectionSet, v *graph.Experience) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Experience!")
+		return graphql.Null
+	}
+	return ec._Experience(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -32325,6 +34945,21 @@ func (ec *executionContext) marshalNPathResult2ᚖkringᚋgraphᚐPathResult(ctx
 	return ec._PathResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPerspective2kringᚋgraphᚐPerspective(ctx context.Context, v any) (graph.Perspective, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Perspective(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPerspective2kringᚋgraphᚐPerspective(ctx context.Context, sel ast.SelectionSet, v graph.Perspective) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Perspective!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNPolicyAction2ᚕᚖkringᚋgraphᚐPolicyActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.PolicyAction) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32505,6 +35140,30 @@ func (ec *executionContext) marshalNRequirement2ᚖkringᚋgraphᚐRequirement(c
 		return graphql.Null
 	}
 	return ec._Requirement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResearchQuestion2ᚕᚖkringᚋgraphᚐResearchQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ResearchQuestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResearchQuestion2ᚖkringᚋgraphᚐResearchQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResearchQuestion2ᚖkringᚋgraphᚐResearchQuestion(ctx context.Context, sel ast.SelectionSet, v *graph.ResearchQuestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResearchQuestion!")
+		return graphql.Null
+	}
+	return ec._ResearchQuestion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2kringᚋresolversᚐRole(ctx context.Context, v any) (Role, error) {
@@ -32832,6 +35491,30 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNStudyParameter2ᚕᚖkringᚋgraphᚐStudyParameterᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.StudyParameter) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudyParameter2ᚖkringᚋgraphᚐStudyParameter(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudyParameter2ᚖkringᚋgraphᚐStudyParameter(ctx context.Context, sel ast.SelectionSet, v *graph.StudyParameter) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StudyParameter!")
+		return graphql.Null
+	}
+	return ec._StudyParameter(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTargetGroup2ᚕᚖkringᚋgraphᚐTargetGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.TargetGroup) graphql.Marshaler {
@@ -33763,6 +36446,25 @@ func (ec *executionContext) marshalOOutcomeLevel2ᚖkringᚋgraphᚐOutcomeLevel
 	return res
 }
 
+func (ec *executionContext) unmarshalOPerspective2ᚖkringᚋgraphᚐPerspective(ctx context.Context, v any) (*graph.Perspective, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Perspective(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPerspective2ᚖkringᚋgraphᚐPerspective(ctx context.Context, sel ast.SelectionSet, v *graph.Perspective) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOPrecondition2ᚖkringᚋgraphᚐPrecondition(ctx context.Context, sel ast.SelectionSet, v *graph.Precondition) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33850,6 +36552,13 @@ func (ec *executionContext) marshalORegion2ᚖkringᚋgraphᚐRegion(ctx context
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOResearchQuestion2ᚖkringᚋgraphᚐResearchQuestion(ctx context.Context, sel ast.SelectionSet, v *graph.ResearchQuestion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ResearchQuestion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSomeClaims2ᚖkringᚋgraphᚐSomeClaims(ctx context.Context, v any) (*graph.SomeClaims, error) {

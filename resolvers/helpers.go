@@ -61,3 +61,18 @@ func nodesOrNull(ctx context.Context, st *graph.Store, ids []string) ([]graph.No
 func one[T graph.Node](ctx context.Context, id string) (T, error) {
 	return loaders.One[T](ctx, id)
 }
+
+// experiencesOf loads experiences by id, keeping those of one perspective when it is given.
+func experiencesOf(ctx context.Context, ids []string, perspective *graph.Perspective) ([]*graph.Experience, error) {
+	es, err := nodes[*graph.Experience](ctx, ids)
+	if err != nil || perspective == nil {
+		return es, err
+	}
+	out := es[:0]
+	for _, e := range es {
+		if e.Perspective == *perspective {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

@@ -453,5 +453,17 @@ func complexity(c *ComplexityRoot, st *graph.Store) {
 	}
 	// Plain lists of related nodes: assume a handful each.
 	q.Nodes = func(child int, ids []string) int { return 1 + child*max(1, len(ids)) }
+	// The study's questions, parameters and experiences are unpaged lists: each costs every
+	// node it may hold (Method.experiences and WorkModel.experiences are a handful each); the
+	// experiences root list is filtered from a scan of them all.
+	all := func(t graph.NodeType) func(child int) int {
+		return func(child int) int { return 1 + child*max(1, st.TypeSize(t)) }
+	}
+	q.ResearchQuestions = all(graph.TypeResearchQuestion)
+	q.StudyParameters = all(graph.TypeStudyParameter)
+	q.Experiences = func(child int, _ *graph.Perspective, _ *string) int {
+		return scanCost(st, 5, graph.TypeExperience) + all(graph.TypeExperience)(child)
+	}
+	c.ResearchQuestion.Experiences = func(child int, _ *graph.Perspective) int { return all(graph.TypeExperience)(child) }
 	analyticsComplexity(c, st)
 }

@@ -10,6 +10,7 @@ export const SCHEMES = [
   'OutcomeDomain', 'ActorType', 'ActorRole', 'SupportFunction', 'SocialCapitalType', 'NetworkStrategy',
   'PreconditionCategory', 'PreconditionLevel', 'SourceType', 'Region', 'StudyDesign', 'EvidenceLevel', 'Criterion',
   'StakeholderGroup', 'Registry', 'GottliebLevel', 'Timeframe', 'AssessmentValue', 'OutcomeLevel', 'OrganisationType',
+  'AnswerState', 'Perspective',
 ];
 
 export const CONCEPTS_QUERY = `query Concepts($lang: Lang!) {\n${SCHEMES.map((s) => `  ${s}: concepts(scheme: "${s}") { code label(lang: $lang) }`).join('\n')}\n}`;

@@ -31,7 +31,9 @@ function isPageKind(k: string): k is PageKind {
 
 /**
  * The explorer path of a node (without the language parameter). Nodes with their own page map to
- * /<kind>/<slug>; batches to /batches?open=<id>; anything else to the graph view focused on it.
+ * /<kind>/<slug>; batches to /batches?open=<id>; recommendations, and the study's questions,
+ * parameters and experiences, to their page focused on them; anything else to the graph view
+ * focused on it.
  */
 export function idToPath(id: string): string {
   const p = parseId(id);
@@ -40,6 +42,7 @@ export function idToPath(id: string): string {
   }
   if (p && p.kind === 'batch') return `/batches?open=${encodeURIComponent(id)}`;
   if (p && p.kind === 'recommendation') return `/aanbevelingen?focus=${encodeURIComponent(id)}`;
+  if (p && (p.kind === 'question' || p.kind === 'parameter' || p.kind === 'experience')) return `/over?focus=${encodeURIComponent(id)}`;
   return `/graph?focus=${encodeURIComponent(id)}`;
 }
 

@@ -1,8 +1,10 @@
-// "Over deze kennisbank" (/over): what is known from the Odisee study, what is not public, and how
-// a curator adds it. All text comes from the UI table (Dutch first), paraphrasing the public
+// "Over deze kennisbank" (/over): what is known from the Odisee study, its research questions and
+// core parameters with what answers them (StudyQuestions, from the API), what is not public, and
+// how a curator adds it. All text comes from the UI table (Dutch first), paraphrasing the public
 // project descriptions; nothing here is invented data.
 
 import { useApp, useFocusHeading, useTitle } from '../ui';
+import { StudyQuestions } from './study';
 
 export function StudyStatus() {
   const { t, href } = useApp();
@@ -36,6 +38,8 @@ export function AboutPage() {
           <p key={i}>{t(`about.known.${i}`)}</p>
         ))}
       </section>
+
+      <StudyQuestions />
 
       <section aria-labelledby="about-missing" class="section" id="missing" data-testid="not-public">
         <h2 id="about-missing">{t('about.missing.title')}</h2>

@@ -623,9 +623,9 @@ func batchIDOf(id string) string {
 	return BatchIRI(id)
 }
 
-// Batches returns the batches in load order.
+// Batches returns the loads in load order (edits, reverts and rollbacks are in AuditLog).
 func (s *Store) Batches(ctx context.Context) ([]*Batch, error) {
-	bs, err := list[*Batch](ctx, s, nil, TypeBatch)
+	bs, err := list(ctx, s, func(ix *index, b *Batch) bool { return !ix.isAuditBatch(b.ID) }, TypeBatch)
 	sort.SliceStable(bs, func(i, j int) bool { return bs[i].LoadedAt < bs[j].LoadedAt })
 	return bs, err
 }

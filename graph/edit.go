@@ -668,7 +668,7 @@ func (ix *index) checkAuditRollback(id string) error {
 		switch n.str("batchKind") {
 		case "":
 		case auditSlug[AuditEdit]:
-			return invalid("%s is an edit: revert it (revertEdit, or kring edit revert) instead of rolling it back", ShortID(id))
+			return invalid("%s is an edit: revert it (revertEdit) instead of rolling it back", ShortID(id))
 		default:
 			return invalid("%s is an audit record: it cannot be rolled back", ShortID(id))
 		}

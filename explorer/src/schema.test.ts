@@ -19,6 +19,7 @@ import { SOURCES_QUERY, SOURCE_QUERY } from './pages/sources';
 import { BATCHES_QUERY } from './pages/batches';
 import { NEIGHBOURHOOD_QUERY } from './graph/model';
 import { CONCEPTS_QUERY } from './lib/concepts';
+import { HISTORY_QUERY } from './pages/history';
 
 const dir = new URL('../../schema/', import.meta.url);
 
@@ -34,6 +35,7 @@ const QUERIES: Record<string, string> = {
   FEATURES: `query KringFeatures { __type(name: "Query") { fields { name } } }`,
   // ui-pages (issue 11)
   RECOMMENDATIONS_QUERY, FEATURES_QUERY, HIGHLIGHT_QUERY,
+  HISTORY_QUERY,
 };
 
 describe('queries match the SDL', () => {

@@ -336,3 +336,28 @@ func TestEditExportRoundTrip(t *testing.T) {
 		t.Errorf("import changing edit-1: %v; want ErrConflict", err)
 	}
 }
+
+// BenchmarkEdit edits one claim's design back and forth (each edit a batch of its own, so the
+// audit records grow with b.N), on the memory store and on bolt.
+func BenchmarkEdit(b *testing.B) {
+	for _, backend := range []string{"memory", "bolt"} {
+		b.Run(backend, func(b *testing.B) {
+			var st *graph.Store
+			if backend == "memory" {
+				st = graphtest.NewMemory(b)
+			} else {
+				st, _ = graphtest.NewBolt(b)
+			}
+			graphtest.MustApply(b, st, batch1())
+			graphtest.MustApply(b, st, batch2())
+			ctx := context.Background()
+			vals := []string{"QUASI_EXPERIMENTAL", "RCT"}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := st.Edit(ctx, graph.EditRequest{Target: "claim/c1", Field: "design", Value: &vals[i%2], Reason: "bench", Author: "b"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -54,6 +54,19 @@ var AuditKinds = []AuditKind{AuditLoad, AuditEdit, AuditRevert, AuditRollback, A
 // batch-node kind values (kring:batchKind); a load has none.
 var auditSlug = map[AuditKind]string{AuditEdit: "edit", AuditRevert: "revert", AuditRollback: "rollback", AuditRelease: "release"}
 
+// batchKindOf is the kind of a batch node's kring:batchKind value ("" for a load).
+func batchKindOf(slug string) AuditKind {
+	for k, v := range auditSlug {
+		if v == slug {
+			return k
+		}
+	}
+	if slug == "" {
+		return AuditLoad
+	}
+	return AuditKind(strings.ToUpper(slug))
+}
+
 // EditRequest asks for one field of one node to be changed.
 type EditRequest struct {
 	// Target is the node's id ("claim/x" or "kring:claim/x").
@@ -719,11 +732,7 @@ func (ix *index) entry(n *node, reverted map[string]string) AuditEntry {
 	}
 	a := ix.auditOf(n)
 	e.seq, e.Quads, e.Field, e.Lang, e.Old, e.New = a.seq, a.quads, a.field, a.lang, a.old, a.new
-	for k, v := range auditSlug {
-		if v == kind {
-			e.Kind = k
-		}
-	}
+	e.Kind = batchKindOf(kind)
 	field := a.field
 	if a.lang != "" {
 		field += " (" + a.lang + ")"

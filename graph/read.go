@@ -148,7 +148,7 @@ func (ix *index) build(n *node) Node {
 		return &PolicyAction{Base: b, Year: n.optInt("year"), EndYear: n.optInt("endYear"), BudgetEur: n.optFloat("budgetEur"),
 			URL: n.optStr("url"), ConcernIDs: n.refs("concerns"), FollowsFromIDs: n.refs("followsFrom")}
 	case TypeBatch:
-		bt := &Batch{Base: b, Description: n.optStr("description"), LoadedBy: n.optStr("loadedBy"), LoadedAt: n.str("loadedAt"),
+		bt := &Batch{Base: b, Kind: batchKindOf(n.str("batchKind")), Description: n.optStr("description"), LoadedBy: n.optStr("loadedBy"), LoadedAt: n.str("loadedAt"),
 			QuadCount: ix.batchQuads[n.id], Counts: typeCounts(ix.batchTypes[n.id]), Files: []BatchFile{}}
 		if f := n.str("file"); f != "" {
 			_ = json.Unmarshal([]byte(f), &bt.Files)

@@ -71,3 +71,24 @@ func TestEditItem(t *testing.T) {
 		t.Errorf("auditLog = %s %v", r.Data, r.Errors)
 	}
 }
+
+// TestAuditAuthorsNotPublic: an edit's batch names its author to curators only; a load's
+// loadedBy stays public.
+func TestAuditAuthorsNotPublic(t *testing.T) {
+	st := matrixStore(t) // edit-1 by "setup"
+	curator := "curator-token-3"
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{Tokens: tokensFor(t, "cora CURATOR "+resolvers.HashToken(curator))})
+	q := `{ node(id: "kring:batch/edit-1") { ... on Batch { kind loadedBy description } } }`
+	_, r := postAs(t, h, q, "")
+	if len(r.Errors) > 0 || string(r.Data) != `{"node":{"kind":"EDIT","loadedBy":null,"description":"cover"}}` {
+		t.Errorf("anonymous: %s %v", r.Data, r.Errors)
+	}
+	_, r = postAs(t, h, q, curator)
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"loadedBy":"setup"`) {
+		t.Errorf("curator: %s %v", r.Data, r.Errors)
+	}
+	_, r = postAs(t, h, `{ batches { id kind } }`, "")
+	if len(r.Errors) > 0 || strings.Contains(string(r.Data), "edit-1") || !strings.Contains(string(r.Data), `"kind":"LOAD"`) {
+		t.Errorf("batches lists the loads only: %s %v", r.Data, r.Errors)
+	}
+}

@@ -143,6 +143,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		Files       func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
 		LoadedAt    func(childComplexity int) int
 		LoadedBy    func(childComplexity int) int
 		QuadCount   func(childComplexity int) int
@@ -856,6 +857,8 @@ type AuthorResolver interface {
 	Sources(ctx context.Context, obj *graph.Author) ([]*graph.Source, error)
 }
 type BatchResolver interface {
+	LoadedBy(ctx context.Context, obj *graph.Batch) (*string, error)
+
 	Sources(ctx context.Context, obj *graph.Batch, first *int, after *string) (*SourceConnection, error)
 }
 type CharacteristicResolver interface {
@@ -1443,6 +1446,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Batch.ID(childComplexity), true
+	case "Batch.kind":
+		if e.ComplexityRoot.Batch.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Batch.Kind(childComplexity), true
 	case "Batch.loadedAt":
 		if e.ComplexityRoot.Batch.LoadedAt == nil {
 			break
@@ -6733,7 +6742,10 @@ extend type Query {
 "A load of one or more files; every quad in the graph is labelled with the batch that wrote it."
 type Batch implements Node {
   id: ID!
+  "LOAD for a load; EDIT, REVERT or ROLLBACK for the records of kring:batch/edit-<n>, revert-<n> and rollback-<n> (the description is then the reason)."
+  kind: AuditKind!
   description: String
+  "Who loaded (or edited, reverted, rolled back). An audit record's author is shown to curators and admins only."
   loadedBy: String
   loadedAt: String!
   files: [BatchFile!]!
@@ -6982,6 +6994,8 @@ func (ec *executionContext) childFields_Batch(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Batch_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Batch_kind(ctx, field)
 	case "description":
 		return ec.fieldContext_Batch_description(ctx, field)
 	case "loadedBy":
@@ -11731,6 +11745,29 @@ func (ec *executionContext) fieldContext_Batch_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Batch", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Batch_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Batch_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AuditKind) graphql.Marshaler {
+			return ec.marshalNAuditKind2kringᚋgraphᚐAuditKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Batch_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Batch", field, false, false, "AuditKind")
+}
+
 func (ec *executionContext) _Batch_description(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11763,7 +11800,7 @@ func (ec *executionContext) _Batch_loadedBy(ctx context.Context, field graphql.C
 			return ec.fieldContext_Batch_loadedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LoadedBy, nil
+			return ec.Resolvers.Batch().LoadedBy(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11774,7 +11811,7 @@ func (ec *executionContext) _Batch_loadedBy(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Batch_loadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Batch", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Batch", field, true, true, "String")
 }
 
 func (ec *executionContext) _Batch_loadedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
@@ -28788,16 +28825,22 @@ func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kind":
+			out.Values[i] = ec._Batch_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Batch_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "loadedBy":
-			out.Values[i] = ec._Batch_loadedBy(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Batch_loadedBy(ctx, field, obj)
+				})
 		case "loadedAt":
 			out.Values[i] = ec._Batch_loadedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

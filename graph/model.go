@@ -349,7 +349,7 @@ func (a *PolicyAction) Description(lang Lang) string { return a.text("descriptio
 type Batch struct {
 	Base
 	// Kind is AuditLoad for a load, else the audit record's kind (edit.go).
-	Kind AuditKind
+	Kind        AuditKind
 	Description *string
 	LoadedBy    *string
 	LoadedAt    string

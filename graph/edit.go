@@ -333,8 +333,26 @@ func (ix *index) isAuditBatch(id string) bool {
 
 // standingEdits returns the edits that stand (are not reverted) and removed quads labelled l.
 func (ix *index) standingEdits(l string) []string {
-	as, reverted := ix.audits()
 	var out []string
+	for e := range ix.editedTargets(l) {
+		out = append(out, ShortID(e))
+	}
+	sort.Slice(out, func(i, j int) bool { return seqOf(out[i]) < seqOf(out[j]) })
+	return out
+}
+
+// seqOf is the number at the end of an audit record's id (edit-12 → 12).
+func seqOf(id string) int {
+	i := strings.LastIndexByte(id, '-')
+	n, _ := strconv.Atoi(id[i+1:])
+	return n
+}
+
+// editedTargets returns, for the standing edits that replaced quads labelled l, the nodes they
+// edited (edit id → node).
+func (ix *index) editedTargets(l string) map[string]string {
+	as, reverted := ix.audits()
+	out := map[string]string{}
 	for _, a := range as {
 		if a.kind != auditSlug[AuditEdit] || reverted[a.id] != "" {
 			continue
@@ -342,12 +360,28 @@ func (ix *index) standingEdits(l string) []string {
 		qs, _ := decodeQuads(a.removed)
 		for _, q := range qs {
 			if quad.StringOf(q.Label) == quad.StringOf(quad.IRI(l)) {
-				out = append(out, ShortID(a.id))
+				out[a.id] = a.target
 				break
 			}
 		}
 	}
 	return out
+}
+
+// checkEditedKept refuses re-loading a batch without a node that a standing edit changed
+// (the edit's value would be left on a node that no longer exists).
+func (ix *index) checkEditedKept(c *compiled) error {
+	var lost []string
+	for e, target := range ix.editedTargets(c.batch) {
+		if _, ok := c.nodes[target]; !ok {
+			lost = append(lost, fmt.Sprintf("%s (%s)", ShortID(e), ShortID(target)))
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	sort.Strings(lost)
+	return fmt.Errorf("graph: batch %s no longer states nodes that edits changed: %s; revert the edits first: %w", ShortID(c.batch), strings.Join(lost, ", "), ErrConflict)
 }
 
 // nextAudit returns the next audit record's id and sequence number. Writer only.

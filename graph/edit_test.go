@@ -361,3 +361,28 @@ func BenchmarkEdit(b *testing.B) {
 		})
 	}
 }
+
+// TestReloadWithoutEditedNode: re-loading a batch that no longer states a node an edit changed
+// is refused (revert the edit first); once reverted, the reload goes through.
+func TestReloadWithoutEditedNode(t *testing.T) {
+	ctx := context.Background()
+	st, _ := graphtest.NewBolt(t)
+	graphtest.MustApply(t, st, batch1())
+	graphtest.MustApply(t, st, batch2())
+	mustEdit(t, st, graph.EditRequest{Target: "claim/c1", Field: "n", Value: str("330"), Reason: "table 2"})
+	smaller := batch2()
+	smaller.Nodes = smaller.Nodes[:1] // the outcome only: claim/c1 is dropped
+	if _, err := st.Apply(ctx, smaller, false); !errors.Is(err, graph.ErrConflict) || !strings.Contains(err.Error(), "edit-1") {
+		t.Fatalf("reload without the edited claim: %v; want ErrConflict naming edit-1", err)
+	}
+	if _, err := st.Revert(ctx, "edit-1", "x", "undo"); err != nil {
+		t.Fatal(err)
+	}
+	graphtest.MustApply(t, st, smaller)
+	if _, err := graph.Typed[*graph.OutcomeClaim](ctx, st, "claim/c1"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("claim after the reload: %v; want ErrNotFound", err)
+	}
+	if _, err := st.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}

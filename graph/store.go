@@ -517,6 +517,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		if err := s.checkRemovable(ix, removes, adds, c.batch); err != nil {
 			return nil, err
 		}
+		if err := ix.checkEditedKept(c); err != nil {
+			return nil, err
+		}
 	}
 	if dryRun || rep.NoChange {
 		return rep, nil

@@ -27,7 +27,8 @@ import (
 // Rules that keep batches and edits coherent:
 //   - A load batch whose quads an edit replaced cannot be rolled back while the edit stands
 //     (ErrConflict naming the edits): revert the edits first. Re-loading it with the old value
-//     is refused by the usual conflict check (the edit's value is stored, from the edit).
+//     is refused by the usual conflict check (the edit's value is stored, from the edit), and
+//     re-loading it without the edited node is refused (ErrConflict naming the edits).
 //   - An edit is reverted, never rolled back (Rollback refuses it with ErrInvalid), and audit
 //     records (edits, reverts, rollbacks) cannot be loaded over.
 //   - Reverting an edit whose value a later edit replaced is refused (ErrConflict naming the

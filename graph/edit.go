@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,6 +78,9 @@ type EditRequest struct {
 	// Value is the new value as text ("NEGATIVE", "2009", "true"); nil or empty clears an
 	// optional field.
 	Value *string
+	// Values is the new list of a list field (a method's aliases, a target group's tags); empty
+	// clears it. Value, when given instead, is a list of one.
+	Values []string
 	// Lang is "nl" or "en", for text fields (names, labels, descriptions) only.
 	Lang string
 	// Reason says why; required.
@@ -154,6 +158,10 @@ func editable(t NodeType, field string) (*FieldSpec, string) {
 func isEditable(spec *TypeSpec, fs *FieldSpec) bool {
 	switch fs.Kind {
 	case CodeField, StringField, IntField, FloatField, BoolField, TextField:
+	case StringsField:
+		if fs.Name == "authors" {
+			return false // a source's authors are nodes of their own too
+		}
 	default:
 		return false
 	}
@@ -249,6 +257,17 @@ func displayValue(v quad.Value) string {
 		return strconv.FormatBool(bool(v))
 	}
 	return quad.StringOf(v)
+}
+
+// displayValues is a field's value as a curator reads it: a list field's items one by one.
+func displayValues(fs *FieldSpec, v quad.Value) []string {
+	if fs.Kind == StringsField {
+		var items []string
+		if s, ok := v.(quad.String); ok && json.Unmarshal([]byte(s), &items) == nil {
+			return items
+		}
+	}
+	return []string{displayValue(v)}
 }
 
 // storedQuad is a quad as kept in an edit's metadata: its four terms, encoded.
@@ -476,11 +495,33 @@ func (s *Store) Edit(ctx context.Context, req EditRequest) (*EditResult, error) 
 	if req.Value != nil {
 		raw = strings.TrimSpace(*req.Value)
 	}
+	var list []any
+	if fs.Kind == StringsField {
+		for _, v := range req.Values {
+			if strings.TrimSpace(v) != "" {
+				list = append(list, v)
+			}
+		}
+		if raw != "" && len(list) == 0 {
+			list = []any{raw}
+		}
+		if len(list) > 0 {
+			raw = "list"
+		}
+	} else if len(req.Values) > 0 {
+		return nil, invalid("field %q takes one value (value), not a list", fs.Name)
+	}
 	var newVal quad.Value
 	if raw == "" {
 		if fs.Required || fs.Name == "status" {
 			return nil, invalid("field %q of %s is required: it cannot be cleared", fs.Name, n.typ)
 		}
+	} else if fs.Kind == StringsField {
+		objs, msg := convert(fs, list)
+		if msg != "" || len(objs) != 1 {
+			return nil, invalid("%s %s: %s", ShortID(target), fs.Name, msg)
+		}
+		newVal = objs[0]
 	} else {
 		v, msg := editValue(fs, raw, lang)
 		if msg != "" {
@@ -501,16 +542,18 @@ func (s *Store) Edit(ctx context.Context, req EditRequest) (*EditResult, error) 
 				continue
 			}
 			removes = append(removes, qt{n.tid, e.p, e.o, e.l})
-			if d := displayValue(v); !containsString(old, d) {
-				old = append(old, d)
+			for _, d := range displayValues(fs, v) {
+				if !containsString(old, d) {
+					old = append(old, d)
+				}
 			}
 		}
 	}
 	var nw []string
 	if newVal != nil {
-		nw = []string{displayValue(newVal)}
-		if len(old) == 1 && old[0] == nw[0] && len(removes) > 0 {
-			return nil, invalid("%s %s is %s already: nothing to change", ShortID(target), fs.Name, nw[0])
+		nw = displayValues(fs, newVal)
+		if len(removes) > 0 && slices.Equal(old, nw) {
+			return nil, invalid("%s %s is %s already: nothing to change", ShortID(target), fs.Name, strings.Join(nw, ", "))
 		}
 	} else if len(removes) == 0 {
 		return nil, invalid("%s %s has no value: nothing to clear", ShortID(target), fs.Name)

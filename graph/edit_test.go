@@ -424,3 +424,44 @@ func TestReloadNetNegativeTerms(t *testing.T) {
 		t.Errorf("source/a after reopen: %v; want ErrNotFound", err)
 	}
 }
+
+func TestEditList(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	graphtest.MustApply(t, st, batch1())
+	res, err := st.Edit(ctx, graph.EditRequest{Target: "method/buddy", Field: "aliases", Values: []string{"duowerking", "maatjesproject"}, Reason: "names used in Flanders", Author: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(res.Old, []string{}) || !cmp.Equal(res.New, []string{"duowerking", "maatjesproject"}) {
+		t.Errorf("Edit(aliases) = %+v", res)
+	}
+	m, _ := graph.Typed[*graph.Method](ctx, st, "method/buddy")
+	if !cmp.Equal(m.Aliases, []string{"duowerking", "maatjesproject"}) {
+		t.Errorf("aliases = %v", m.Aliases)
+	}
+	if _, err := st.Edit(ctx, graph.EditRequest{Target: "method/buddy", Field: "aliases", Values: []string{"duowerking", "maatjesproject"}, Reason: "x"}); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("the same list again: %v; want ErrInvalid", err)
+	}
+	if _, err := st.Edit(ctx, graph.EditRequest{Target: "source/s1", Field: "authors", Values: []string{"X"}, Reason: "x"}); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("editing authors: %v; want ErrInvalid", err)
+	}
+	if _, err := st.Edit(ctx, graph.EditRequest{Target: "claim/none", Field: "direction", Values: []string{"X"}, Reason: "x"}); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("unknown node: %v", err)
+	}
+	if _, err := st.Edit(ctx, graph.EditRequest{Target: "method/buddy", Field: "url", Values: []string{"a", "b"}, Reason: "x"}); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("a list for a single field: %v; want ErrInvalid", err)
+	}
+	if _, err := st.Edit(ctx, graph.EditRequest{Target: "method/buddy", Field: "aliases", Reason: "no aliases after all"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := graph.Typed[*graph.Method](ctx, st, "method/buddy"); len(m.Aliases) != 0 {
+		t.Errorf("aliases after clearing = %v", m.Aliases)
+	}
+	if _, err := st.Revert(ctx, "edit-2", "a", "keep them"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := graph.Typed[*graph.Method](ctx, st, "method/buddy"); len(m.Aliases) != 2 {
+		t.Errorf("aliases after the revert = %v", m.Aliases)
+	}
+}

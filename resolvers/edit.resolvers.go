@@ -30,7 +30,7 @@ func (r *methodResolver) History(ctx context.Context, obj *graph.Method) ([]*gra
 
 // EditItem is the resolver for the editItem field.
 func (r *mutationResolver) EditItem(ctx context.Context, input EditInput) (*graph.EditResult, error) {
-	req := graph.EditRequest{Target: input.ID, Field: input.Field, Value: input.Value, Reason: input.Reason, Author: principalName(ctx)}
+	req := graph.EditRequest{Target: input.ID, Field: input.Field, Value: input.Value, Values: input.Values, Reason: input.Reason, Author: principalName(ctx)}
 	if input.Lang != nil {
 		req.Lang = *input.Lang
 	}

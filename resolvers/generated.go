@@ -5544,7 +5544,7 @@ One field of one item to change (editItem). field is the field's name as in batc
 claims (OutcomeClaim) direction, status, design, n, effectSize, effectMetric, timeframe,
 locator, population, text, note; assignments status, basis, primary; sources title, type, year,
 container, volume, issue, pages, publisher, doi, isbn, url, language, peerReviewed, status;
-names, labels and descriptions of any item (with lang). The value is checked against the
+names, labels and descriptions of any item (with lang); aliases and tags (with values). The value is checked against the
 field's vocabulary (codes as in the enums: NEGATIVE, RCT, REPORT, ...); an empty or missing
 value clears an optional field.
 """
@@ -5552,6 +5552,8 @@ input EditInput {
   id: ID!
   field: String!
   value: String
+  "The new list of a list field (a method's aliases, a target group's tags); empty clears it."
+  values: [String!]
   "nl or en: required for texts (names, labels, descriptions), refused for other fields."
   lang: String
   "Why: required, kept in the item's history and the audit log."
@@ -27560,7 +27562,7 @@ func (ec *executionContext) unmarshalInputEditInput(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "field", "value", "lang", "reason"}
+	fieldsInOrder := [...]string{"id", "field", "value", "values", "lang", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27588,6 +27590,13 @@ func (ec *executionContext) unmarshalInputEditInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.Value = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
 		case "lang":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36845,6 +36854,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

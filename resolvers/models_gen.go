@@ -39,13 +39,15 @@ type ClaimEdge struct {
 // claims (OutcomeClaim) direction, status, design, n, effectSize, effectMetric, timeframe,
 // locator, population, text, note; assignments status, basis, primary; sources title, type, year,
 // container, volume, issue, pages, publisher, doi, isbn, url, language, peerReviewed, status;
-// names, labels and descriptions of any item (with lang). The value is checked against the
+// names, labels and descriptions of any item (with lang); aliases and tags (with values). The value is checked against the
 // field's vocabulary (codes as in the enums: NEGATIVE, RCT, REPORT, ...); an empty or missing
 // value clears an optional field.
 type EditInput struct {
 	ID    string  `json:"id"`
 	Field string  `json:"field"`
 	Value *string `json:"value,omitempty"`
+	// The new list of a list field (a method's aliases, a target group's tags); empty clears it.
+	Values []string `json:"values,omitempty"`
 	// nl or en: required for texts (names, labels, descriptions), refused for other fields.
 	Lang *string `json:"lang,omitempty"`
 	// Why: required, kept in the item's history and the audit log.

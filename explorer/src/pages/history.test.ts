@@ -33,6 +33,7 @@ describe('history rows', () => {
     expect(t(fieldKey('direction'))).toBe('Richting');
     expect(t(fieldKey('basis'))).toBe('Grond van de toewijzing');
     expect(t(fieldKey('somethingNew'))).toBe('een veld');
+    expect(t(fieldKey('aliases'))).toBe('Ook bekend als');
     expect(valueText('direction', 'NEGATIVE', t, label)).toBe('negatief');
     expect(valueText('status', 'CANDIDATE', t, label)).toBe('kandidaat');
     expect(valueText('basis', 'REPORT', t, label)).toBe('volgens het rapport');

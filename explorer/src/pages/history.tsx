@@ -72,6 +72,8 @@ const FIELD_KEYS: Record<string, string> = {
   status: 'f.status', note: 'f.note', title: 'f.title', year: 'f.year', container: 'f.container', publisher: 'f.publisher', doi: 'f.doi',
   language: 'f.language', peerReviewed: 'f.peerReviewed', type: 'f.type', name: 'f.name', url: 'f.url', measure: 'f.measure', level: 'f.level',
   label: 'hist.f.label', description: 'hist.f.description', basis: 'hist.f.basis', primary: 'hist.f.primary', effectSize: 'hist.f.effectSize',
+  aliases: 'f.aliases', goal: 'f.goal', approach: 'f.approach', duration: 'f.duration', intensity: 'f.intensity', scale: 'f.scale',
+  startYear: 'hist.f.startYear', endYear: 'hist.f.endYear', tags: 'hist.f.tags', ageRange: 'hist.f.ageRange',
   effectMetric: 'hist.f.effectMetric', locator: 'hist.f.locator', volume: 'hist.f.volume', issue: 'hist.f.issue', pages: 'hist.f.pages', isbn: 'hist.f.isbn',
 };
 

@@ -45,7 +45,7 @@ conformance: build
 	scripts/with-server.sh $(BIN) node conformance/audit.mjs
 
 test-e2e: build
-	KRING_E2E_UPLOAD_TOKEN=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') scripts/with-server.sh $(BIN) sh -c 'cd explorer && npm run e2e'
+	KRING_E2E_TOKEN=e2e-$$(date +%s%N) scripts/with-server.sh $(BIN) sh -c 'cd explorer && npm run e2e'
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 40m ./...

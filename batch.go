@@ -11,10 +11,12 @@ import (
 )
 
 func cmdBatch(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("batch", "batch [--data DIR] list | show ID | rollback [--dry-run] ID", stderr)
+	fs := newFlagSet("batch", "batch [--data DIR] list | show ID | rollback [--dry-run] [--reason WHY] [--by NAME] ID", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
 	dry := fs.Bool("dry-run", false, "rollback: show what would be removed; write nothing")
+	reason := fs.String("reason", "", "rollback: why (kept in the audit log, kring log)")
+	by := fs.String("by", getenv("USER"), "rollback: who rolls back (kept in the audit log)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -55,7 +57,7 @@ func cmdBatch(ctx context.Context, args []string, getenv env, stdout, stderr io.
 			Counts      []graph.TypeCount `json:"counts"`
 		}{b.ID, deref(b.Description), deref(b.LoadedBy), b.LoadedAt, b.Files, b.QuadCount, b.Counts})
 	case pos[0] == "rollback" && len(pos) == 2:
-		rep, err := st.Rollback(ctx, pos[1], *dry)
+		rep, err := st.RollbackAs(ctx, graph.RollbackRequest{Batch: pos[1], DryRun: *dry, Author: *by, Reason: *reason})
 		if err != nil {
 			return err
 		}

@@ -93,7 +93,8 @@ Usage:
   kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--source-type-for FILE:LINE=CODE]... [--status STATUS] FILE...
   kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] > FILE
   kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
-  kring batch   list | show ID | rollback [--dry-run] ID
+  kring batch   list | show ID | rollback [--dry-run] [--reason WHY] [--by NAME] ID
+  kring log     [--data DIR | --url URL --token T] [--kind load|edit|revert|rollback] [--actor NAME] [--json]
   kring verify  [--data DIR]   (Cayley, read model, search index and snapshot agree?)
   kring token   new --name NAME --role curator|admin
   kring gen     --scale small|large [--data DIR]   (synthetic knowledge base, for benchmarks)
@@ -123,6 +124,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		err = cmdQuery(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "batch":
 		err = cmdBatch(ctx, args[1:], getenv, stdout, stderr)
+	case "log":
+		err = cmdLog(ctx, args[1:], getenv, stdout, stderr)
 	case "verify":
 		err = cmdVerify(ctx, args[1:], getenv, stdout, stderr)
 	case "gen":
@@ -167,7 +170,7 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 func inUseHint(cmd string, iu *graph.InUseError) string {
 	if iu.Owner != nil && iu.Owner.Addr != "" {
 		switch cmd {
-		case "query", "export":
+		case "query", "export", "log":
 			return fmt.Sprintf("Ask the running server instead: kring %s --url %s ...\n", cmd, iu.Owner.Addr)
 		case "load":
 			return fmt.Sprintf("Load through the running server instead: kring load --url %s --token TOKEN FILE... (or KRING_TOKEN)\n", iu.Owner.Addr)

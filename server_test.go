@@ -214,7 +214,7 @@ func TestLoadQueryAndRollback(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, cmd := range []string{"serve", "load", "query", "batch"} {
+	for _, cmd := range []string{"serve", "load", "query", "batch", "log"} {
 		code, _, stderr := runCLI(t, nil, "", cmd, "--help")
 		if code != 0 || !strings.Contains(stderr, "Usage: kring "+cmd) {
 			t.Errorf("%s --help: exit %d, %q", cmd, code, stderr)

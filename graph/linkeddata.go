@@ -362,6 +362,11 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 		if err != nil {
 			return nil, err
 		}
+		if len(bremoves) > 0 && ix.isAuditBatch(l) {
+			// Re-importing an export gives an audit record (edit.go) its own quads back; changing
+			// one is refused.
+			return nil, fmt.Errorf("graph: batch %s is an audit record (an edit, revert or rollback): it cannot be changed by an import: %w", ShortID(l), ErrConflict)
+		}
 		reports = append(reports, rep)
 		adds, removes, addQuads = append(adds, badds...), append(removes, bremoves...), append(addQuads, bquads...)
 	}

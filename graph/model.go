@@ -347,9 +347,11 @@ type PolicyAction struct {
 
 func (a *PolicyAction) Description(lang Lang) string { return a.text("description", lang) }
 
-// Batch is one load.
+// Batch is one load, or an audit record (an edit, revert or rollback: Kind says which).
 type Batch struct {
 	Base
+	// Kind is AuditLoad for a load, else the audit record's kind (edit.go).
+	Kind        AuditKind
 	Description *string
 	LoadedBy    *string
 	LoadedAt    string

@@ -172,7 +172,7 @@ func (ix *index) build(n *node) Node {
 		}
 		return e
 	case TypeBatch:
-		bt := &Batch{Base: b, Description: n.optStr("description"), LoadedBy: n.optStr("loadedBy"), LoadedAt: n.str("loadedAt"),
+		bt := &Batch{Base: b, Kind: batchKindOf(n.str("batchKind")), Description: n.optStr("description"), LoadedBy: n.optStr("loadedBy"), LoadedAt: n.str("loadedAt"),
 			QuadCount: ix.batchQuads[n.id], Counts: typeCounts(ix.batchTypes[n.id]), Files: []BatchFile{}}
 		if f := n.str("file"); f != "" {
 			_ = json.Unmarshal([]byte(f), &bt.Files)
@@ -657,9 +657,9 @@ func batchIDOf(id string) string {
 	return BatchIRI(id)
 }
 
-// Batches returns the batches in load order.
+// Batches returns the loads in load order (edits, reverts and rollbacks are in AuditLog).
 func (s *Store) Batches(ctx context.Context) ([]*Batch, error) {
-	bs, err := list[*Batch](ctx, s, nil, TypeBatch)
+	bs, err := list(ctx, s, func(ix *index, b *Batch) bool { return !ix.isAuditBatch(b.ID) }, TypeBatch)
 	sort.SliceStable(bs, func(i, j int) bool { return bs[i].LoadedAt < bs[j].LoadedAt })
 	return bs, err
 }

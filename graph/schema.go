@@ -327,6 +327,19 @@ var Types = []*TypeSpec{
 		{Name: "loadedBy", Kind: StringField},
 		{Name: "loadedAt", Kind: StringField, Required: true},
 		{Name: "files", Pred: "file", Kind: StringsField},
+		// Audit records (edits, reverts, rollbacks: edit.go) are batches with a kind.
+		{Name: "batchKind", Kind: StringField},
+		{Name: "auditSeq", Kind: IntField},
+		{Name: "auditQuads", Kind: IntField},
+		{Name: "editTarget", Kind: StringField},
+		{Name: "editField", Kind: StringField},
+		{Name: "editLang", Kind: StringField},
+		{Name: "editOld", Kind: StringField},
+		{Name: "editNew", Kind: StringField},
+		{Name: "editRemoved", Kind: StringField},
+		{Name: "editAdded", Kind: StringField},
+		{Name: "reverts", Kind: StringField},
+		{Name: "rollsBack", Kind: StringField},
 	}},
 }
 

@@ -467,6 +467,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	if ix.isAuditBatch(c.batch) {
+		return nil, fmt.Errorf("graph: batch %s is an audit record (an edit, revert or rollback): choose another batch id: %w", ShortID(c.batch), ErrConflict)
+	}
 	label := quad.IRI(c.batch)
 	// Conflicts are checked while the batch is compared with the store (both only read).
 	var conflicts error
@@ -512,6 +515,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	}
 	if len(removes) > 0 {
 		if err := s.checkRemovable(ix, removes, adds, c.batch); err != nil {
+			return nil, err
+		}
+		if err := ix.checkEditedKept(c); err != nil {
 			return nil, err
 		}
 	}
@@ -609,6 +615,11 @@ func (c *quadConv) intern(t *terms, q quad.Quad) (qt, error) {
 // Rollback removes exactly the quads of one batch. It refuses (ErrConflict) when a later batch
 // points at a node that would disappear, naming the dependent batches.
 func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Report, error) {
+	return s.rollback(ctx, batchID, dryRun, nil)
+}
+
+// rollback is Rollback; with audit it also writes a rollback record (edit.go).
+func (s *Store) rollback(ctx context.Context, batchID string, dryRun bool, audit *RollbackRequest) (*Report, error) {
 	if lockHook != nil {
 		lockHook()
 	}
@@ -635,6 +646,9 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	}
 	l, _ := s.t.lookup(mustEncode(quad.IRI(id)))
 	removes := s.labelled(ix, l)
+	if err := ix.checkAuditRollback(id); err != nil {
+		return nil, err
+	}
 	if err := s.checkRemovable(ix, removes, nil, id); err != nil {
 		return nil, err
 	}
@@ -642,7 +656,15 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	if dryRun {
 		return rep, nil
 	}
-	if err := s.write(ix, nil, removes, nil); err != nil {
+	var adds []qt
+	var addQuads []quad.Quad
+	if audit != nil {
+		var err error
+		if adds, addQuads, err = s.internNew(ix, s.rollbackMeta(ix, id, len(removes), audit)); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.write(ix, adds, removes, addQuads); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -812,21 +834,36 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 	}
 	del := func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete}) }
 	add := func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add}) }
+	// late: adds that Cayley's key-value store would write without one of their terms, in a
+	// second transaction (netNegative).
+	var late *cgraph.Transaction
 	if !chunked {
+		lateTerms := s.netNegative(adds, removes)
 		for _, q := range removes {
 			del(s.t.quadOf(q))
 		}
 		for i, q := range adds {
+			aq := s.t.quadOf(q)
 			if addQuads != nil {
-				add(addQuads[i])
-			} else {
-				add(s.t.quadOf(q))
+				aq = addQuads[i]
 			}
+			if lateTerms != nil && (lateTerms[q[0]] || lateTerms[q[1]] || lateTerms[q[2]] || lateTerms[q[3]]) {
+				if late == nil {
+					late = &cgraph.Transaction{}
+				}
+				late.Deltas = append(late.Deltas, cgraph.Delta{Quad: aq, Action: cgraph.Add})
+				continue
+			}
+			add(aq)
 		}
 		if s.token != "" {
 			del(tokenQuad(s.token))
 		}
-		add(tokenQuad(token))
+		if late != nil {
+			late.Deltas = append(late.Deltas, cgraph.Delta{Quad: tokenQuad(token), Action: cgraph.Add})
+		} else {
+			add(tokenQuad(token))
+		}
 	}
 	<-done
 	if searchErr != nil {
@@ -843,6 +880,11 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		}
 	} else {
 		err = s.h.ApplyTransaction(tx)
+		if err == nil && late != nil {
+			if err = s.h.ApplyTransaction(late); err != nil {
+				s.undoTx(tx)
+			}
+		}
 	}
 	tx = nil
 	if err != nil {
@@ -876,6 +918,57 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 	s.stats.noteBatch(time.Since(start))
 	s.snap.schedule()
 	return nil
+}
+
+// netNegative returns the terms of adds that the write removes more often than it adds (bolt
+// only; nil when there are none). Cayley's key-value store applies a transaction's deltas per
+// term, with the net change of each term's reference count; a term whose count goes down is
+// not resolved for the transaction's added quads, which are then stored without it (a
+// rollback that removes many rdf:type quads and adds its audit record's one). Such adds are
+// written in a second transaction right after the first; the first one removes the state
+// token and the second one writes the new one, so that a crash between the two is seen at the
+// next Open (no token: the read model is rebuilt from the quads).
+func (s *Store) netNegative(adds, removes []qt) map[uint32]bool {
+	if s.path == "" || len(adds) == 0 || len(removes) == 0 {
+		return nil
+	}
+	net := map[uint32]int{}
+	for _, q := range removes {
+		for _, id := range q {
+			net[id]--
+		}
+	}
+	var out map[uint32]bool
+	for _, q := range adds {
+		for _, id := range q {
+			net[id]++
+		}
+	}
+	for _, q := range adds {
+		for _, id := range q {
+			if net[id] < 0 {
+				if out == nil {
+					out = map[uint32]bool{}
+				}
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// undoTx applies the inverse of a committed transaction (after the second transaction of a
+// split write failed); a failure is logged: the next Open rebuilds the read model from the
+// quads, since the state token is gone.
+func (s *Store) undoTx(tx *cgraph.Transaction) {
+	inv := &cgraph.Transaction{Deltas: make([]cgraph.Delta, len(tx.Deltas))}
+	for i, d := range tx.Deltas {
+		d.Action = map[cgraph.Procedure]cgraph.Procedure{cgraph.Add: cgraph.Delete, cgraph.Delete: cgraph.Add}[d.Action]
+		inv.Deltas[i] = d
+	}
+	if err := s.h.ApplyTransaction(inv); err != nil {
+		s.log.Error("quad store: undoing the first half of a failed write failed; the next open rebuilds the read model", "err", err)
+	}
 }
 
 // reopenQuads closes and reopens the bolt quad store after a failed commit (writer only).

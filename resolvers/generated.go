@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Experience() ExperienceResolver
 	Framework() FrameworkResolver
 	FrameworkCategory() FrameworkCategoryResolver
+	HistoryEntry() HistoryEntryResolver
 	Involvement() InvolvementResolver
 	Matrix() MatrixResolver
 	MatrixCell() MatrixCellResolver
@@ -87,6 +88,7 @@ type ComplexityRoot struct {
 	Assignment struct {
 		Basis     func(childComplexity int) int
 		Batches   func(childComplexity int) int
+		History   func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Method    func(childComplexity int) int
 		Note      func(childComplexity int, lang graph.Lang) int
@@ -94,6 +96,33 @@ type ComplexityRoot struct {
 		Sources   func(childComplexity int) int
 		Status    func(childComplexity int) int
 		WorkModel func(childComplexity int) int
+	}
+
+	AuditConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Actor      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Field      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Lang       func(childComplexity int) int
+		New        func(childComplexity int) int
+		Old        func(childComplexity int) int
+		Quads      func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RevertedBy func(childComplexity int) int
+		Summary    func(childComplexity int) int
+		Target     func(childComplexity int) int
 	}
 
 	Author struct {
@@ -118,6 +147,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		Files       func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
 		LoadedAt    func(childComplexity int) int
 		LoadedBy    func(childComplexity int) int
 		QuadCount   func(childComplexity int) int
@@ -211,6 +241,22 @@ type ComplexityRoot struct {
 		Reasons     func(childComplexity int) int
 	}
 
+	EditResult struct {
+		Added   func(childComplexity int) int
+		At      func(childComplexity int) int
+		Author  func(childComplexity int) int
+		Field   func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Lang    func(childComplexity int) int
+		New     func(childComplexity int) int
+		Old     func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Removed func(childComplexity int) int
+		Reverts func(childComplexity int) int
+		Target  func(childComplexity int) int
+	}
+
 	EvidenceRating struct {
 		Batches  func(childComplexity int) int
 		Date     func(childComplexity int) int
@@ -274,6 +320,20 @@ type ComplexityRoot struct {
 		Assessment func(childComplexity int) int
 		Group      func(childComplexity int) int
 		Value      func(childComplexity int) int
+	}
+
+	HistoryEntry struct {
+		Actor      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Field      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Lang       func(childComplexity int) int
+		New        func(childComplexity int) int
+		Old        func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RevertedBy func(childComplexity int) int
+		Summary    func(childComplexity int) int
 	}
 
 	Involvement struct {
@@ -431,6 +491,7 @@ type ComplexityRoot struct {
 		Experiences        func(childComplexity int, perspective *graph.Perspective) int
 		Goal               func(childComplexity int, lang graph.Lang) int
 		GottliebLevel      func(childComplexity int) int
+		History            func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		ImplementedBy      func(childComplexity int) int
 		Implements         func(childComplexity int) int
@@ -467,8 +528,10 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		EditItem      func(childComplexity int, input EditInput) int
 		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) int
-		RollbackBatch func(childComplexity int, id string, dryRun bool) int
+		RevertEdit    func(childComplexity int, id string, reason string) int
+		RollbackBatch func(childComplexity int, id string, dryRun bool, reason *string) int
 	}
 
 	NumberSummary struct {
@@ -493,6 +556,7 @@ type ComplexityRoot struct {
 		Batches func(childComplexity int) int
 		Claims  func(childComplexity int, filter *graph.ClaimFilter, first *int, after *string) int
 		Domain  func(childComplexity int) int
+		History func(childComplexity int) int
 		ID      func(childComplexity int) int
 		Label   func(childComplexity int, lang graph.Lang) int
 		Level   func(childComplexity int) int
@@ -508,6 +572,7 @@ type ComplexityRoot struct {
 		Direction    func(childComplexity int) int
 		EffectMetric func(childComplexity int) int
 		EffectSize   func(childComplexity int) int
+		History      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Locator      func(childComplexity int) int
 		Method       func(childComplexity int) int
@@ -621,6 +686,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditLog          func(childComplexity int, first *int, after *string, kind *graph.AuditKind, actor *string) int
 		Batch             func(childComplexity int, id string) int
 		Batches           func(childComplexity int) int
 		CatalogueCSV      func(childComplexity int, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) int
@@ -729,6 +795,7 @@ type ComplexityRoot struct {
 		Claims       func(childComplexity int, first *int, after *string) int
 		Container    func(childComplexity int) int
 		DOI          func(childComplexity int) int
+		History      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		ISBN         func(childComplexity int) int
 		Issue        func(childComplexity int) int
@@ -815,6 +882,7 @@ type ComplexityRoot struct {
 		Code               func(childComplexity int) int
 		Description        func(childComplexity int, lang graph.Lang) int
 		Experiences        func(childComplexity int, perspective *graph.Perspective) int
+		History            func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Methods            func(childComplexity int, filter *graph.MethodFilter, first *int, after *string, last *int, before *string) int
 		Name               func(childComplexity int, lang graph.Lang) int
@@ -860,11 +928,14 @@ type AssignmentResolver interface {
 	Sources(ctx context.Context, obj *graph.Assignment) ([]*graph.Source, error)
 
 	Batches(ctx context.Context, obj *graph.Assignment) ([]*graph.Batch, error)
+	History(ctx context.Context, obj *graph.Assignment) ([]*graph.AuditEntry, error)
 }
 type AuthorResolver interface {
 	Sources(ctx context.Context, obj *graph.Author) ([]*graph.Source, error)
 }
 type BatchResolver interface {
+	LoadedBy(ctx context.Context, obj *graph.Batch) (*string, error)
+
 	Sources(ctx context.Context, obj *graph.Batch, first *int, after *string) (*SourceConnection, error)
 }
 type CharacteristicResolver interface {
@@ -914,6 +985,9 @@ type FrameworkResolver interface {
 type FrameworkCategoryResolver interface {
 	Framework(ctx context.Context, obj *graph.FrameworkCategory) (*graph.Framework, error)
 }
+type HistoryEntryResolver interface {
+	Actor(ctx context.Context, obj *graph.AuditEntry) (*string, error)
+}
 type InvolvementResolver interface {
 	Method(ctx context.Context, obj *graph.Involvement) (*graph.Method, error)
 
@@ -952,10 +1026,13 @@ type MethodResolver interface {
 	Sources(ctx context.Context, obj *graph.Method) ([]*graph.Source, error)
 	Batches(ctx context.Context, obj *graph.Method) ([]*graph.Batch, error)
 	AssessmentsByGroup(ctx context.Context, obj *graph.Method, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error)
+	History(ctx context.Context, obj *graph.Method) ([]*graph.AuditEntry, error)
 	Experiences(ctx context.Context, obj *graph.Method, perspective *graph.Perspective) ([]*graph.Experience, error)
 }
 type MutationResolver interface {
-	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
+	RollbackBatch(ctx context.Context, id string, dryRun bool, reason *string) (*graph.Report, error)
+	EditItem(ctx context.Context, input EditInput) (*graph.EditResult, error)
+	RevertEdit(ctx context.Context, id string, reason string) (*graph.EditResult, error)
 	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) (*LoadReport, error)
 }
 type OrganisationResolver interface {
@@ -968,6 +1045,7 @@ type OutcomeResolver interface {
 	Claims(ctx context.Context, obj *graph.Outcome, filter *graph.ClaimFilter, first *int, after *string) (*ClaimConnection, error)
 	Sources(ctx context.Context, obj *graph.Outcome) ([]*graph.Source, error)
 	Batches(ctx context.Context, obj *graph.Outcome) ([]*graph.Batch, error)
+	History(ctx context.Context, obj *graph.Outcome) ([]*graph.AuditEntry, error)
 }
 type OutcomeClaimResolver interface {
 	Method(ctx context.Context, obj *graph.OutcomeClaim) (*graph.Method, error)
@@ -977,6 +1055,7 @@ type OutcomeClaimResolver interface {
 
 	Batches(ctx context.Context, obj *graph.OutcomeClaim) ([]*graph.Batch, error)
 	Confidence(ctx context.Context, obj *graph.OutcomeClaim) (*graph.Confidence, error)
+	History(ctx context.Context, obj *graph.OutcomeClaim) ([]*graph.AuditEntry, error)
 }
 type PathResolver interface {
 	Nodes(ctx context.Context, obj *graph.Path) ([]graph.Node, error)
@@ -1019,6 +1098,7 @@ type QueryResolver interface {
 	CatalogueCSV(ctx context.Context, where *graph.MethodWhere, orderBy []*graph.MethodOrder, lang graph.Lang) (string, error)
 	Concepts(ctx context.Context, scheme string) ([]*graph.Concept, error)
 	Frameworks(ctx context.Context) ([]*graph.Framework, error)
+	AuditLog(ctx context.Context, first *int, after *string, kind *graph.AuditKind, actor *string) (*AuditConnection, error)
 	Preconditions(ctx context.Context, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) (*PreconditionConnection, error)
 	Precondition(ctx context.Context, id string) (*graph.Precondition, error)
 	LoadJob(ctx context.Context, id string) (*LoadJob, error)
@@ -1068,6 +1148,7 @@ type SourceResolver interface {
 	Claims(ctx context.Context, obj *graph.Source, first *int, after *string) (*ClaimConnection, error)
 	CitedBy(ctx context.Context, obj *graph.Source) ([]graph.Claim, error)
 	Batches(ctx context.Context, obj *graph.Source) ([]*graph.Batch, error)
+	History(ctx context.Context, obj *graph.Source) ([]*graph.AuditEntry, error)
 }
 type StudyParameterResolver interface {
 	AnsweredBy(ctx context.Context, obj *graph.StudyParameter) ([]graph.Node, error)
@@ -1091,6 +1172,7 @@ type WorkModelResolver interface {
 	Assessments(ctx context.Context, obj *graph.WorkModel) ([]*graph.Assessment, error)
 	Batches(ctx context.Context, obj *graph.WorkModel) ([]*graph.Batch, error)
 	AssessmentsByGroup(ctx context.Context, obj *graph.WorkModel, groups []graph.StakeholderGroup, onlyDisagreements bool) ([]*graph.StakeholderJudgement, error)
+	History(ctx context.Context, obj *graph.WorkModel) ([]*graph.AuditEntry, error)
 	Experiences(ctx context.Context, obj *graph.WorkModel, perspective *graph.Perspective) ([]*graph.Experience, error)
 }
 type WorkModelCountResolver interface {
@@ -1215,6 +1297,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assignment.Batches(childComplexity), true
+	case "Assignment.history":
+		if e.ComplexityRoot.Assignment.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.History(childComplexity), true
 	case "Assignment.id":
 		if e.ComplexityRoot.Assignment.ID == nil {
 			break
@@ -1262,6 +1350,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assignment.WorkModel(childComplexity), true
+
+	case "AuditConnection.edges":
+		if e.ComplexityRoot.AuditConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.Edges(childComplexity), true
+	case "AuditConnection.pageInfo":
+		if e.ComplexityRoot.AuditConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.PageInfo(childComplexity), true
+	case "AuditConnection.totalCount":
+		if e.ComplexityRoot.AuditConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.TotalCount(childComplexity), true
+
+	case "AuditEdge.cursor":
+		if e.ComplexityRoot.AuditEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEdge.Cursor(childComplexity), true
+	case "AuditEdge.node":
+		if e.ComplexityRoot.AuditEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEdge.Node(childComplexity), true
+
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.field":
+		if e.ComplexityRoot.AuditEntry.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Field(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.kind":
+		if e.ComplexityRoot.AuditEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Kind(childComplexity), true
+	case "AuditEntry.lang":
+		if e.ComplexityRoot.AuditEntry.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Lang(childComplexity), true
+	case "AuditEntry.new":
+		if e.ComplexityRoot.AuditEntry.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.New(childComplexity), true
+	case "AuditEntry.old":
+		if e.ComplexityRoot.AuditEntry.Old == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Old(childComplexity), true
+	case "AuditEntry.quads":
+		if e.ComplexityRoot.AuditEntry.Quads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Quads(childComplexity), true
+	case "AuditEntry.reason":
+		if e.ComplexityRoot.AuditEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Reason(childComplexity), true
+	case "AuditEntry.revertedBy":
+		if e.ComplexityRoot.AuditEntry.RevertedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RevertedBy(childComplexity), true
+	case "AuditEntry.summary":
+		if e.ComplexityRoot.AuditEntry.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Summary(childComplexity), true
+	case "AuditEntry.target":
+		if e.ComplexityRoot.AuditEntry.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Target(childComplexity), true
 
 	case "Author.family":
 		if e.ComplexityRoot.Author.Family == nil {
@@ -1360,6 +1559,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Batch.ID(childComplexity), true
+	case "Batch.kind":
+		if e.ComplexityRoot.Batch.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Batch.Kind(childComplexity), true
 	case "Batch.loadedAt":
 		if e.ComplexityRoot.Batch.LoadedAt == nil {
 			break
@@ -1772,6 +1977,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Confidence.Reasons(childComplexity), true
 
+	case "EditResult.added":
+		if e.ComplexityRoot.EditResult.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Added(childComplexity), true
+	case "EditResult.at":
+		if e.ComplexityRoot.EditResult.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.At(childComplexity), true
+	case "EditResult.author":
+		if e.ComplexityRoot.EditResult.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Author(childComplexity), true
+	case "EditResult.field":
+		if e.ComplexityRoot.EditResult.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Field(childComplexity), true
+	case "EditResult.id":
+		if e.ComplexityRoot.EditResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.ID(childComplexity), true
+	case "EditResult.kind":
+		if e.ComplexityRoot.EditResult.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Kind(childComplexity), true
+	case "EditResult.lang":
+		if e.ComplexityRoot.EditResult.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Lang(childComplexity), true
+	case "EditResult.new":
+		if e.ComplexityRoot.EditResult.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.New(childComplexity), true
+	case "EditResult.old":
+		if e.ComplexityRoot.EditResult.Old == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Old(childComplexity), true
+	case "EditResult.reason":
+		if e.ComplexityRoot.EditResult.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Reason(childComplexity), true
+	case "EditResult.removed":
+		if e.ComplexityRoot.EditResult.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Removed(childComplexity), true
+	case "EditResult.reverts":
+		if e.ComplexityRoot.EditResult.Reverts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Reverts(childComplexity), true
+	case "EditResult.target":
+		if e.ComplexityRoot.EditResult.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditResult.Target(childComplexity), true
+
 	case "EvidenceRating.batches":
 		if e.ComplexityRoot.EvidenceRating.Batches == nil {
 			break
@@ -2099,6 +2383,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupJudgement.Value(childComplexity), true
+
+	case "HistoryEntry.actor":
+		if e.ComplexityRoot.HistoryEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Actor(childComplexity), true
+	case "HistoryEntry.at":
+		if e.ComplexityRoot.HistoryEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.At(childComplexity), true
+	case "HistoryEntry.field":
+		if e.ComplexityRoot.HistoryEntry.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Field(childComplexity), true
+	case "HistoryEntry.id":
+		if e.ComplexityRoot.HistoryEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.ID(childComplexity), true
+	case "HistoryEntry.kind":
+		if e.ComplexityRoot.HistoryEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Kind(childComplexity), true
+	case "HistoryEntry.lang":
+		if e.ComplexityRoot.HistoryEntry.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Lang(childComplexity), true
+	case "HistoryEntry.new":
+		if e.ComplexityRoot.HistoryEntry.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.New(childComplexity), true
+	case "HistoryEntry.old":
+		if e.ComplexityRoot.HistoryEntry.Old == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Old(childComplexity), true
+	case "HistoryEntry.reason":
+		if e.ComplexityRoot.HistoryEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Reason(childComplexity), true
+	case "HistoryEntry.revertedBy":
+		if e.ComplexityRoot.HistoryEntry.RevertedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.RevertedBy(childComplexity), true
+	case "HistoryEntry.summary":
+		if e.ComplexityRoot.HistoryEntry.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEntry.Summary(childComplexity), true
 
 	case "Involvement.actor":
 		if e.ComplexityRoot.Involvement.Actor == nil {
@@ -2878,6 +3229,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Method.GottliebLevel(childComplexity), true
+	case "Method.history":
+		if e.ComplexityRoot.Method.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Method.History(childComplexity), true
 	case "Method.id":
 		if e.ComplexityRoot.Method.ID == nil {
 			break
@@ -3063,6 +3420,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MethodEdge.Node(childComplexity), true
 
+	case "Mutation.editItem":
+		if e.ComplexityRoot.Mutation.EditItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditItem(childComplexity, args["input"].(EditInput)), true
 	case "Mutation.loadBatch":
 		if e.ComplexityRoot.Mutation.LoadBatch == nil {
 			break
@@ -3074,6 +3442,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LoadBatch(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["description"].(*string), args["skipInvalid"].(*bool), args["sourceType"].(*graph.SourceType), args["sourceTypes"].([]*RecordSourceType), args["status"].(*graph.Status), args["async"].(*bool)), true
+	case "Mutation.revertEdit":
+		if e.ComplexityRoot.Mutation.RevertEdit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revertEdit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevertEdit(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.rollbackBatch":
 		if e.ComplexityRoot.Mutation.RollbackBatch == nil {
 			break
@@ -3084,7 +3463,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RollbackBatch(childComplexity, args["id"].(string), args["dryRun"].(bool)), true
+		return e.ComplexityRoot.Mutation.RollbackBatch(childComplexity, args["id"].(string), args["dryRun"].(bool), args["reason"].(*string)), true
 
 	case "NumberSummary.avg":
 		if e.ComplexityRoot.NumberSummary.Avg == nil {
@@ -3188,6 +3567,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Domain(childComplexity), true
+	case "Outcome.history":
+		if e.ComplexityRoot.Outcome.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.History(childComplexity), true
 	case "Outcome.id":
 		if e.ComplexityRoot.Outcome.ID == nil {
 			break
@@ -3271,6 +3656,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OutcomeClaim.EffectSize(childComplexity), true
+	case "OutcomeClaim.history":
+		if e.ComplexityRoot.OutcomeClaim.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeClaim.History(childComplexity), true
 	case "OutcomeClaim.id":
 		if e.ComplexityRoot.OutcomeClaim.ID == nil {
 			break
@@ -3768,6 +4159,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Problem.Message(childComplexity), true
 
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*graph.AuditKind), args["actor"].(*string)), true
 	case "Query.batch":
 		if e.ComplexityRoot.Query.Batch == nil {
 			break
@@ -4441,6 +4843,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.DOI(childComplexity), true
+	case "Source.history":
+		if e.ComplexityRoot.Source.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.History(childComplexity), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -4854,6 +5262,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkModel.Experiences(childComplexity, args["perspective"].(*graph.Perspective)), true
+	case "WorkModel.history":
+		if e.ComplexityRoot.WorkModel.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkModel.History(childComplexity), true
 	case "WorkModel.id":
 		if e.ComplexityRoot.WorkModel.ID == nil {
 			break
@@ -4975,6 +5389,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ClaimFilter", ec.unmarshalInputClaimFilter),
 			graphql.NewInputUnmarshaler("ClaimsWhere", ec.unmarshalInputClaimsWhere),
 			graphql.NewInputUnmarshaler("DisagreementWhere", ec.unmarshalInputDisagreementWhere),
+			graphql.NewInputUnmarshaler("EditInput", ec.unmarshalInputEditInput),
 			graphql.NewInputUnmarshaler("MethodFilter", ec.unmarshalInputMethodFilter),
 			graphql.NewInputUnmarshaler("MethodOrder", ec.unmarshalInputMethodOrder),
 			graphql.NewInputUnmarshaler("MethodWhere", ec.unmarshalInputMethodWhere),
@@ -5656,6 +6071,172 @@ extend type Query {
   frameworks: [Framework!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/edit.graphqls", Input: `"""
+One field of one item to change (editItem). field is the field's name as in batch files:
+claims (OutcomeClaim) direction, status, design, n, effectSize, effectMetric, timeframe,
+locator, population, text, note; assignments status, basis, primary; sources title, type, year,
+container, volume, issue, pages, publisher, doi, isbn, url, language, peerReviewed, status;
+names, labels and descriptions of any item (with lang); aliases and tags (with values). The value is checked against the
+field's vocabulary (codes as in the enums: NEGATIVE, RCT, REPORT, ...); an empty or missing
+value clears an optional field.
+"""
+input EditInput {
+  id: ID!
+  field: String!
+  value: String
+  "The new list of a list field (a method's aliases, a target group's tags); empty clears it."
+  values: [String!]
+  "nl or en: required for texts (names, labels, descriptions), refused for other fields."
+  lang: String
+  "Why: required, kept in the item's history and the audit log."
+  reason: String!
+}
+
+"The kind of a write in the audit log and an item's history. RELEASE: a named release."
+enum AuditKind {
+  LOAD
+  EDIT
+  REVERT
+  ROLLBACK
+  RELEASE
+}
+
+"What an edit or a revert wrote."
+type EditResult {
+  "The edit's (or revert's) batch id: kring:batch/edit-<n>, kring:batch/revert-<n>."
+  id: ID!
+  kind: AuditKind!
+  "The item changed."
+  target: ID!
+  field: String!
+  lang: String
+  "The values before and after, as text."
+  old: [String!]!
+  new: [String!]!
+  "Quads removed and added (metadata not counted)."
+  removed: Int!
+  added: Int!
+  "The token's name."
+  author: String!
+  "RFC 3339."
+  at: String!
+  reason: String!
+  "For a revert: the edit it undid."
+  reverts: ID
+}
+
+"""
+One write that touched an item, newest first: LOAD (a batch states the item), EDIT (a field
+changed: old → new, with revertedBy when undone), REVERT. actor (the token's name) is shown to
+curators and admins only; anonymous callers see when, what and why.
+"""
+type HistoryEntry {
+  id: ID!
+  kind: AuditKind!
+  at: String!
+  actor: String
+  reason: String
+  field: String
+  lang: String
+  old: [String!]!
+  new: [String!]!
+  "What happened, in one line (English, for logs; the explorer builds its own text)."
+  summary: String!
+  revertedBy: ID
+}
+
+"One write: who, when, what and why."
+type AuditEntry {
+  id: ID!
+  kind: AuditKind!
+  "The token's name (empty for a load without one, e.g. from the command line without --by)."
+  actor: String!
+  at: String!
+  reason: String!
+  "What: the item (edits), the edit (reverts), the batch (rollbacks), the files (loads)."
+  target: String
+  field: String
+  lang: String
+  old: [String!]!
+  new: [String!]!
+  summary: String!
+  "Quads the write added or removed."
+  quads: Int!
+  revertedBy: ID
+}
+
+type AuditConnection {
+  edges: [AuditEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AuditEdge {
+  cursor: String!
+  node: AuditEntry!
+}
+
+extend type Mutation {
+  """
+  Change one field of one item, with a reason. The edit is a batch of its own
+  (kring:batch/edit-<n>): it removes the quads of the old value (whichever batches stated them)
+  and adds the new value, and it records who, when, why and both values; revertEdit undoes it.
+  Status follows the path CANDIDATE → INFERRED → CONFIRMED one step forward at a time (a skipped
+  step is refused with BAD_USER_INPUT); backward steps are allowed, with their reason. A batch
+  whose value an edit replaced cannot be rolled back while the edit stands (CONFLICT), and
+  re-loading it with the old value is refused as a conflict with the edit. Errors: NOT_FOUND
+  (no such item), BAD_USER_INPUT (field not editable, value not in the vocabulary, no reason,
+  no change). Needs role CURATOR or ADMIN.
+  """
+  editItem(input: EditInput!): EditResult! @hasRole(roles: [CURATOR, ADMIN])
+  """
+  Undo an edit: its value is removed and exactly the quads it removed are restored, with their
+  original batches. Refused with CONFLICT when a later edit replaced the value (the message
+  names it: revert that first), when the edit is reverted already, or when another batch now
+  states another value. Needs role CURATOR or ADMIN.
+  """
+  revertEdit(id: ID!, reason: String!): EditResult! @hasRole(roles: [CURATOR, ADMIN])
+}
+
+extend type Query {
+  """
+  Every write, newest first: loads, edits, reverts and rollbacks (releases once they exist), with
+  who, when, what and why; kind and actor filter. Not public: the log names the curators. Needs
+  role CURATOR or ADMIN.
+  """
+  auditLog(first: Int = 50, after: String, kind: AuditKind, actor: String): AuditConnection! @hasRole(roles: [CURATOR, ADMIN])
+}
+
+extend type Method {
+  "The writes that touched this item, newest first."
+  history: [HistoryEntry!]!
+}
+
+extend type OutcomeClaim {
+  "The writes that touched this claim, newest first."
+  history: [HistoryEntry!]!
+}
+
+extend type Outcome {
+  "The writes that touched this item, newest first."
+  history: [HistoryEntry!]!
+}
+
+extend type Source {
+  "The writes that touched this source, newest first."
+  history: [HistoryEntry!]!
+}
+
+extend type WorkModel {
+  "The writes that touched this item, newest first."
+  history: [HistoryEntry!]!
+}
+
+extend type Assignment {
+  "The writes that touched this assignment, newest first."
+  history: [HistoryEntry!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/evaluation.graphqls", Input: `enum PreconditionCategory {
   PERSON
   RELATIONSHIP
@@ -6279,18 +6860,21 @@ directive @hasRole(roles: [Role!]!) on FIELD_DEFINITION
 
 "Roles of API tokens."
 enum Role {
-  "May load and roll back batches."
+  "May load and roll back batches, edit and revert items, and read the audit log."
   CURATOR
-  "May do everything a curator may."
+  "May do everything a curator may, and make releases (tokens are managed with kring token)."
   ADMIN
 }
 
 type Mutation {
   """
   Remove exactly the quads of one batch. Refused with CONFLICT when a later batch depends on
-  what would be removed (the message names the dependent batches). Needs role CURATOR or ADMIN.
+  what would be removed (the message names the dependent batches), or when an edit replaced one
+  of its values (revert the edit first); an edit is reverted (revertEdit), not rolled back
+  (BAD_USER_INPUT). A rollback leaves a record in the audit log (kring:batch/rollback-<n>) with
+  who, when and the reason. Needs role CURATOR or ADMIN.
   """
-  rollbackBatch(id: ID!, dryRun: Boolean! = false): BatchReport! @hasRole(roles: [CURATOR, ADMIN])
+  rollbackBatch(id: ID!, dryRun: Boolean! = false, reason: String): BatchReport! @hasRole(roles: [CURATOR, ADMIN])
 }
 
 "What a load or rollback changed (or, in a dry run, would change)."
@@ -6746,7 +7330,10 @@ extend type Query {
 "A load of one or more files; every quad in the graph is labelled with the batch that wrote it."
 type Batch implements Node {
   id: ID!
+  "LOAD for a load; EDIT, REVERT or ROLLBACK for the records of kring:batch/edit-<n>, revert-<n> and rollback-<n> (the description is then the reason)."
+  kind: AuditKind!
   description: String
+  "Who loaded (or edited, reverted, rolled back). An audit record's author is shown to curators and admins only."
   loadedBy: String
   loadedAt: String!
   files: [BatchFile!]!
@@ -7010,8 +7597,64 @@ func (ec *executionContext) childFields_Assignment(ctx context.Context, field gr
 		return ec.fieldContext_Assignment_note(ctx, field)
 	case "batches":
 		return ec.fieldContext_Assignment_batches(ctx, field)
+	case "history":
+		return ec.fieldContext_Assignment_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AuditEntry_kind(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditEntry_reason(ctx, field)
+	case "target":
+		return ec.fieldContext_AuditEntry_target(ctx, field)
+	case "field":
+		return ec.fieldContext_AuditEntry_field(ctx, field)
+	case "lang":
+		return ec.fieldContext_AuditEntry_lang(ctx, field)
+	case "old":
+		return ec.fieldContext_AuditEntry_old(ctx, field)
+	case "new":
+		return ec.fieldContext_AuditEntry_new(ctx, field)
+	case "summary":
+		return ec.fieldContext_AuditEntry_summary(ctx, field)
+	case "quads":
+		return ec.fieldContext_AuditEntry_quads(ctx, field)
+	case "revertedBy":
+		return ec.fieldContext_AuditEntry_revertedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Author(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7052,6 +7695,8 @@ func (ec *executionContext) childFields_Batch(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Batch_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Batch_kind(ctx, field)
 	case "description":
 		return ec.fieldContext_Batch_description(ctx, field)
 	case "loadedBy":
@@ -7244,6 +7889,38 @@ func (ec *executionContext) childFields_Confidence(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Confidence", field.Name)
 }
 
+func (ec *executionContext) childFields_EditResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EditResult_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_EditResult_kind(ctx, field)
+	case "target":
+		return ec.fieldContext_EditResult_target(ctx, field)
+	case "field":
+		return ec.fieldContext_EditResult_field(ctx, field)
+	case "lang":
+		return ec.fieldContext_EditResult_lang(ctx, field)
+	case "old":
+		return ec.fieldContext_EditResult_old(ctx, field)
+	case "new":
+		return ec.fieldContext_EditResult_new(ctx, field)
+	case "removed":
+		return ec.fieldContext_EditResult_removed(ctx, field)
+	case "added":
+		return ec.fieldContext_EditResult_added(ctx, field)
+	case "author":
+		return ec.fieldContext_EditResult_author(ctx, field)
+	case "at":
+		return ec.fieldContext_EditResult_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_EditResult_reason(ctx, field)
+	case "reverts":
+		return ec.fieldContext_EditResult_reverts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EditResult", field.Name)
+}
+
 func (ec *executionContext) childFields_EvidenceRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7372,6 +8049,34 @@ func (ec *executionContext) childFields_GroupJudgement(ctx context.Context, fiel
 		return ec.fieldContext_GroupJudgement_assessment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupJudgement", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HistoryEntry_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_HistoryEntry_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_HistoryEntry_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_HistoryEntry_actor(ctx, field)
+	case "reason":
+		return ec.fieldContext_HistoryEntry_reason(ctx, field)
+	case "field":
+		return ec.fieldContext_HistoryEntry_field(ctx, field)
+	case "lang":
+		return ec.fieldContext_HistoryEntry_lang(ctx, field)
+	case "old":
+		return ec.fieldContext_HistoryEntry_old(ctx, field)
+	case "new":
+		return ec.fieldContext_HistoryEntry_new(ctx, field)
+	case "summary":
+		return ec.fieldContext_HistoryEntry_summary(ctx, field)
+	case "revertedBy":
+		return ec.fieldContext_HistoryEntry_revertedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Involvement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7724,6 +8429,8 @@ func (ec *executionContext) childFields_Method(ctx context.Context, field graphq
 		return ec.fieldContext_Method_batches(ctx, field)
 	case "assessmentsByGroup":
 		return ec.fieldContext_Method_assessmentsByGroup(ctx, field)
+	case "history":
+		return ec.fieldContext_Method_history(ctx, field)
 	case "experiences":
 		return ec.fieldContext_Method_experiences(ctx, field)
 	}
@@ -7810,6 +8517,8 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_sources(ctx, field)
 	case "batches":
 		return ec.fieldContext_Outcome_batches(ctx, field)
+	case "history":
+		return ec.fieldContext_Outcome_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
 }
@@ -7850,6 +8559,8 @@ func (ec *executionContext) childFields_OutcomeClaim(ctx context.Context, field 
 		return ec.fieldContext_OutcomeClaim_batches(ctx, field)
 	case "confidence":
 		return ec.fieldContext_OutcomeClaim_confidence(ctx, field)
+	case "history":
+		return ec.fieldContext_OutcomeClaim_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OutcomeClaim", field.Name)
 }
@@ -8224,6 +8935,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_citedBy(ctx, field)
 	case "batches":
 		return ec.fieldContext_Source_batches(ctx, field)
+	case "history":
+		return ec.fieldContext_Source_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -8380,6 +9093,8 @@ func (ec *executionContext) childFields_WorkModel(ctx context.Context, field gra
 		return ec.fieldContext_WorkModel_batches(ctx, field)
 	case "assessmentsByGroup":
 		return ec.fieldContext_WorkModel_assessmentsByGroup(ctx, field)
+	case "history":
+		return ec.fieldContext_WorkModel_history(ctx, field)
 	case "experiences":
 		return ec.fieldContext_WorkModel_experiences(ctx, field)
 	}
@@ -9152,6 +9867,20 @@ func (ec *executionContext) field_Method_scale_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_editItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EditInput, error) {
+			return ec.unmarshalNEditInput2kringᚋresolversᚐEditInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_loadBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9222,6 +9951,28 @@ func (ec *executionContext) field_Mutation_loadBatch_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revertEdit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rollbackBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9241,6 +9992,14 @@ func (ec *executionContext) field_Mutation_rollbackBatch_args(ctx context.Contex
 		return nil, err
 	}
 	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -9439,6 +10198,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*graph.AuditKind, error) {
+			return ec.unmarshalOAuditKind2ᚖkringᚋgraphᚐAuditKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg3
 	return args, nil
 }
 
@@ -11208,6 +12005,479 @@ func (ec *executionContext) fieldContext_Assignment_batches(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Assignment_history(ctx context.Context, field graphql.CollectedField, obj *graph.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*AuditEdge) graphql.Marshaler {
+			return ec.marshalNAuditEdge2ᚕᚖkringᚋresolversᚐAuditEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖkringᚋresolversᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *AuditEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *AuditEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚖkringᚋgraphᚐAuditEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_kind(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AuditKind) graphql.Marshaler {
+			return ec.marshalNAuditKind2kringᚋgraphᚐAuditKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "AuditKind")
+}
+
+func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_reason(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_target(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_field(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_lang(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_lang(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lang, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_lang(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_old(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_old(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Old, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_new(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_summary(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_quads(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_quads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_quads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEntry_revertedBy(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_revertedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevertedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_revertedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Author_id(ctx context.Context, field graphql.CollectedField, obj *graph.Author) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11514,6 +12784,29 @@ func (ec *executionContext) fieldContext_Batch_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Batch", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Batch_kind(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Batch_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AuditKind) graphql.Marshaler {
+			return ec.marshalNAuditKind2kringᚋgraphᚐAuditKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Batch_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Batch", field, false, false, "AuditKind")
+}
+
 func (ec *executionContext) _Batch_description(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11546,7 +12839,7 @@ func (ec *executionContext) _Batch_loadedBy(ctx context.Context, field graphql.C
 			return ec.fieldContext_Batch_loadedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LoadedBy, nil
+			return ec.Resolvers.Batch().LoadedBy(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11557,7 +12850,7 @@ func (ec *executionContext) _Batch_loadedBy(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Batch_loadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Batch", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Batch", field, true, true, "String")
 }
 
 func (ec *executionContext) _Batch_loadedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Batch) (ret graphql.Marshaler) {
@@ -13322,6 +14615,305 @@ func (ec *executionContext) fieldContext_Confidence_explanation(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _EditResult_id(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EditResult_kind(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AuditKind) graphql.Marshaler {
+			return ec.marshalNAuditKind2kringᚋgraphᚐAuditKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "AuditKind")
+}
+
+func (ec *executionContext) _EditResult_target(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EditResult_field(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_lang(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_lang(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lang, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_lang(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_old(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_old(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Old, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_new(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_removed(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EditResult_added(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EditResult_author(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_at(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_reason(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _EditResult_reverts(ctx context.Context, field graphql.CollectedField, obj *graph.EditResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditResult_reverts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reverts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EditResult_reverts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EditResult", field, false, false, "ID")
+}
+
 func (ec *executionContext) _EvidenceRating_id(ctx context.Context, field graphql.CollectedField, obj *graph.EvidenceRating) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14686,6 +16278,259 @@ func (ec *executionContext) fieldContext_GroupJudgement_assessment(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _HistoryEntry_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HistoryEntry_kind(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.AuditKind) graphql.Marshaler {
+			return ec.marshalNAuditKind2kringᚋgraphᚐAuditKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "AuditKind")
+}
+
+func (ec *executionContext) _HistoryEntry_at(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_actor(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HistoryEntry().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_reason(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_field(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_lang(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_lang(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lang, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_lang(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_old(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_old(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Old, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_new(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_summary(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoryEntry_revertedBy(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEntry_revertedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevertedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEntry_revertedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Involvement_id(ctx context.Context, field graphql.CollectedField, obj *graph.Involvement) (ret graphql.Marshaler) {
@@ -18540,6 +20385,38 @@ func (ec *executionContext) fieldContext_Method_assessmentsByGroup(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Method_history(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Method_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Method().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Method_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Method",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Method_experiences(ctx context.Context, field graphql.CollectedField, obj *graph.Method) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18768,7 +20645,7 @@ func (ec *executionContext) _Mutation_rollbackBatch(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RollbackBatch(ctx, fc.Args["id"].(string), fc.Args["dryRun"].(bool))
+			return ec.Resolvers.Mutation().RollbackBatch(ctx, fc.Args["id"].(string), fc.Args["dryRun"].(bool), fc.Args["reason"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -18814,6 +20691,130 @@ func (ec *executionContext) fieldContext_Mutation_rollbackBatch(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_rollbackBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditItem(ctx, fc.Args["input"].(EditInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"CURATOR", "ADMIN"})
+				if err != nil {
+					var zeroVal *graph.EditResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.EditResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EditResult) graphql.Marshaler {
+			return ec.marshalNEditResult2ᚖkringᚋgraphᚐEditResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revertEdit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revertEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevertEdit(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"CURATOR", "ADMIN"})
+				if err != nil {
+					var zeroVal *graph.EditResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.EditResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.EditResult) graphql.Marshaler {
+			return ec.marshalNEditResult2ᚖkringᚋgraphᚐEditResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revertEdit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revertEdit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19494,6 +21495,38 @@ func (ec *executionContext) fieldContext_Outcome_batches(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Outcome_history(ctx context.Context, field graphql.CollectedField, obj *graph.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Outcome().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OutcomeClaim_id(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19988,6 +22021,38 @@ func (ec *executionContext) fieldContext_OutcomeClaim_confidence(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Confidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeClaim_history(ctx context.Context, field graphql.CollectedField, obj *graph.OutcomeClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeClaim_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OutcomeClaim().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeClaim_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22187,6 +24252,68 @@ func (ec *executionContext) fieldContext_Query_frameworks(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Framework(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*graph.AuditKind), fc.Args["actor"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"CURATOR", "ADMIN"})
+				if err != nil {
+					var zeroVal *AuditConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *AuditConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *AuditConnection) graphql.Marshaler {
+			return ec.marshalNAuditConnection2ᚖkringᚋresolversᚐAuditConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -25065,6 +27192,38 @@ func (ec *executionContext) fieldContext_Source_batches(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Source_history(ctx context.Context, field graphql.CollectedField, obj *graph.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26613,6 +28772,38 @@ func (ec *executionContext) fieldContext_WorkModel_assessmentsByGroup(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _WorkModel_history(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkModel_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkModel().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+			return ec.marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkModel_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkModel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WorkModel_experiences(ctx context.Context, field graphql.CollectedField, obj *graph.WorkModel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28148,6 +30339,83 @@ func UnmarshalDisagreementWhere(ctx context.Context, raw any) (graph.Disagreemen
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEditInput(ctx context.Context, obj any) (EditInput, error) {
+	var it EditInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "field", "value", "values", "lang", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lang = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEditInput unmarshals raw into the EditInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEditInput(ctx context.Context, raw any) (EditInput, error) {
+	var out EditInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EditInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMethodFilter(ctx context.Context, obj any) (graph.MethodFilter, error) {
 	var it graph.MethodFilter
 	if obj == nil {
@@ -29108,6 +31376,186 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_batches(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditConnectionImplementors = []string{"AuditConnection"}
+
+func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *AuditConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditConnection")
+		case "edges":
+			out.Values[i] = ec._AuditConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuditConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEdgeImplementors = []string{"AuditEdge"}
+
+func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *AuditEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryImplementors = []string{"AuditEntry"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *graph.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "id":
+			out.Values[i] = ec._AuditEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AuditEntry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._AuditEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._AuditEntry_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._AuditEntry_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._AuditEntry_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lang":
+			out.Values[i] = ec._AuditEntry_lang(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "old":
+			out.Values[i] = ec._AuditEntry_old(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._AuditEntry_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._AuditEntry_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quads":
+			out.Values[i] = ec._AuditEntry_quads(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revertedBy":
+			out.Values[i] = ec._AuditEntry_revertedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29253,16 +31701,22 @@ func (ec *executionContext) _Batch(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "kind":
+			out.Values[i] = ec._Batch_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Batch_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "loadedBy":
-			out.Values[i] = ec._Batch_loadedBy(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Batch_loadedBy(ctx, field, obj)
+				})
 		case "loadedAt":
 			out.Values[i] = ec._Batch_loadedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29881,6 +32335,99 @@ func (ec *executionContext) _Confidence(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var editResultImplementors = []string{"EditResult"}
+
+func (ec *executionContext) _EditResult(ctx context.Context, sel ast.SelectionSet, obj *graph.EditResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EditResult")
+		case "id":
+			out.Values[i] = ec._EditResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._EditResult_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._EditResult_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._EditResult_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lang":
+			out.Values[i] = ec._EditResult_lang(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "old":
+			out.Values[i] = ec._EditResult_old(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._EditResult_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._EditResult_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._EditResult_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._EditResult_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._EditResult_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._EditResult_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reverts":
+			out.Values[i] = ec._EditResult_reverts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var evidenceRatingImplementors = []string{"EvidenceRating", "Node", "Claim"}
 
 func (ec *executionContext) _EvidenceRating(ctx context.Context, sel ast.SelectionSet, obj *graph.EvidenceRating) graphql.Marshaler {
@@ -30278,6 +32825,90 @@ func (ec *executionContext) _GroupJudgement(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._GroupJudgement_assessment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historyEntryImplementors = []string{"HistoryEntry"}
+
+func (ec *executionContext) _HistoryEntry(ctx context.Context, sel ast.SelectionSet, obj *graph.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryEntry")
+		case "id":
+			out.Values[i] = ec._HistoryEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._HistoryEntry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._HistoryEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HistoryEntry_actor(ctx, field, obj)
+				})
+		case "reason":
+			out.Values[i] = ec._HistoryEntry_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "field":
+			out.Values[i] = ec._HistoryEntry_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lang":
+			out.Values[i] = ec._HistoryEntry_lang(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "old":
+			out.Values[i] = ec._HistoryEntry_old(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "new":
+			out.Values[i] = ec._HistoryEntry_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._HistoryEntry_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revertedBy":
+			out.Values[i] = ec._HistoryEntry_revertedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31374,6 +34005,12 @@ func (ec *executionContext) _Method(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Method_assessmentsByGroup(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Method_history(ctx, field, obj)
+				})
 		case "experiences":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31505,6 +34142,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "rollbackBatch":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rollbackBatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revertEdit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revertEdit(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31711,6 +34362,12 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Outcome_batches(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31828,6 +34485,12 @@ func (ec *executionContext) _OutcomeClaim(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OutcomeClaim_confidence(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutcomeClaim_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32591,6 +35254,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_frameworks(ctx, field)
 				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
 		case "preconditions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -33306,6 +35975,12 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_batches(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33826,6 +36501,12 @@ func (ec *executionContext) _WorkModel(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkModel_assessmentsByGroup(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkModel_history(ctx, field, obj)
 				})
 		case "experiences":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -34430,6 +37111,61 @@ func (ec *executionContext) marshalNAssignment2ᚖkringᚋgraphᚐAssignment(ctx
 	return ec._Assignment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAuditConnection2ᚖkringᚋresolversᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *AuditConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditConnection!")
+		return graphql.Null
+	}
+	return ec._AuditConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEdge2ᚕᚖkringᚋresolversᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*AuditEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEdge2ᚖkringᚋresolversᚐAuditEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEdge2ᚖkringᚋresolversᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *AuditEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚖkringᚋgraphᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *graph.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAuditKind2kringᚋgraphᚐAuditKind(ctx context.Context, v any) (graph.AuditKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.AuditKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuditKind2kringᚋgraphᚐAuditKind(ctx context.Context, sel ast.SelectionSet, v graph.AuditKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AuditKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNAuthor2ᚕᚖkringᚋgraphᚐAuthorᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Author) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -34930,6 +37666,19 @@ func (ec *executionContext) marshalNEdgeDirection2kringᚋgraphᚐEdgeDirection(
 	return res
 }
 
+func (ec *executionContext) unmarshalNEditInput2kringᚋresolversᚐEditInput(ctx context.Context, v any) (EditInput, error) {
+	res, err := ec.unmarshalInputEditInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEditResult2ᚖkringᚋgraphᚐEditResult(ctx context.Context, sel ast.SelectionSet, v *graph.EditResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EditResult!")
+		return graphql.Null
+	}
+	return ec._EditResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEvidenceLevel2kringᚋgraphᚐEvidenceLevel(ctx context.Context, v any) (graph.EvidenceLevel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.EvidenceLevel(tmp)
@@ -35100,6 +37849,30 @@ func (ec *executionContext) marshalNGroupJudgement2ᚖkringᚋgraphᚐGroupJudge
 		return graphql.Null
 	}
 	return ec._GroupJudgement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHistoryEntry2ᚕᚖkringᚋgraphᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHistoryEntry2ᚖkringᚋgraphᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHistoryEntry2ᚖkringᚋgraphᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *graph.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryEntry!")
+		return graphql.Null
+	}
+	return ec._HistoryEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -36711,6 +39484,25 @@ func (ec *executionContext) marshalOAddressee2ᚖkringᚋgraphᚐAddressee(ctx c
 	return res
 }
 
+func (ec *executionContext) unmarshalOAuditKind2ᚖkringᚋgraphᚐAuditKind(ctx context.Context, v any) (*graph.AuditKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.AuditKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditKind2ᚖkringᚋgraphᚐAuditKind(ctx context.Context, sel ast.SelectionSet, v *graph.AuditKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOAxis2ᚖkringᚋgraphᚐAxis(ctx context.Context, v any) (*graph.Axis, error) {
 	if v == nil {
 		return nil, nil
@@ -36939,6 +39731,18 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -37592,6 +40396,53 @@ func (ec *executionContext) marshalOStatus2ᚖkringᚋgraphᚐStatus(ctx context
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -10,6 +10,17 @@ import (
 	"strconv"
 )
 
+type AuditConnection struct {
+	Edges      []*AuditEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type AuditEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   *graph.AuditEntry `json:"node"`
+}
+
 type ClaimConnection struct {
 	TotalCount int                   `json:"totalCount"`
 	PageInfo   *PageInfo             `json:"pageInfo"`
@@ -22,6 +33,25 @@ type ClaimEdge struct {
 	Node   *graph.OutcomeClaim `json:"node"`
 	// When the claim counts here through an implementing initiative (Method.claims scope IMPLEMENTATIONS or ALL): that initiative; else null.
 	Via *graph.Method `json:"via,omitempty"`
+}
+
+// One field of one item to change (editItem). field is the field's name as in batch files:
+// claims (OutcomeClaim) direction, status, design, n, effectSize, effectMetric, timeframe,
+// locator, population, text, note; assignments status, basis, primary; sources title, type, year,
+// container, volume, issue, pages, publisher, doi, isbn, url, language, peerReviewed, status;
+// names, labels and descriptions of any item (with lang); aliases and tags (with values). The value is checked against the
+// field's vocabulary (codes as in the enums: NEGATIVE, RCT, REPORT, ...); an empty or missing
+// value clears an optional field.
+type EditInput struct {
+	ID    string  `json:"id"`
+	Field string  `json:"field"`
+	Value *string `json:"value,omitempty"`
+	// The new list of a list field (a method's aliases, a target group's tags); empty clears it.
+	Values []string `json:"values,omitempty"`
+	// nl or en: required for texts (names, labels, descriptions), refused for other fields.
+	Lang *string `json:"lang,omitempty"`
+	// Why: required, kept in the item's history and the audit log.
+	Reason string `json:"reason"`
 }
 
 // What one batch of a load changed.
@@ -377,9 +407,9 @@ func (e MergeRule) MarshalJSON() ([]byte, error) {
 type Role string
 
 const (
-	// May load and roll back batches.
+	// May load and roll back batches, edit and revert items, and read the audit log.
 	RoleCurator Role = "CURATOR"
-	// May do everything a curator may.
+	// May do everything a curator may, and make releases (tokens are managed with kring token).
 	RoleAdmin Role = "ADMIN"
 )
 

@@ -11,8 +11,12 @@ import (
 )
 
 // RollbackBatch is the resolver for the rollbackBatch field.
-func (r *mutationResolver) RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error) {
-	return r.store.Rollback(ctx, id, dryRun)
+func (r *mutationResolver) RollbackBatch(ctx context.Context, id string, dryRun bool, reason *string) (*graph.Report, error) {
+	req := graph.RollbackRequest{Batch: id, DryRun: dryRun, Author: principalName(ctx)}
+	if reason != nil {
+		req.Reason = *reason
+	}
+	return r.store.RollbackAs(ctx, req)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -15,6 +15,14 @@ func (r *authorResolver) Sources(ctx context.Context, obj *graph.Author) ([]*gra
 	return nodes[*graph.Source](ctx, obj.SourceIDs)
 }
 
+// LoadedBy is the resolver for the loadedBy field.
+func (r *batchResolver) LoadedBy(ctx context.Context, obj *graph.Batch) (*string, error) {
+	if obj.Kind != graph.AuditLoad && PrincipalFrom(ctx) == nil {
+		return nil, nil // an edit's, revert's or rollback's author: for curators and admins only
+	}
+	return obj.LoadedBy, nil
+}
+
 // Sources is the resolver for the sources field.
 func (r *batchResolver) Sources(ctx context.Context, obj *graph.Batch, first *int, after *string) (*SourceConnection, error) {
 	items, err := nodes[*graph.Source](ctx, obj.SourceIDs)

@@ -1128,13 +1128,13 @@ test('language: every page type in nl and en shows no raw codes, no internal ref
 // --- end ui-pages (issue 11) ---
 
 // --- upload (issue 13) ---
-// Needs a server that accepts KRING_E2E_UPLOAD_TOKEN as a CURATOR (scripts/with-server.sh does
+// Needs a server that accepts KRING_E2E_TOKEN as a CURATOR (scripts/with-server.sh does
 // when the variable is set; `make test-e2e` sets it). Without it the test says so and is skipped.
-const UPLOAD_TOKEN = process.env.KRING_E2E_UPLOAD_TOKEN ?? '';
+const UPLOAD_TOKEN = process.env.KRING_E2E_TOKEN ?? '';
 
 test('upload: sign in, drop a BibTeX file, review (merge rule, needs a type), choose a type, commit, find the source', async () => {
   if (!UPLOAD_TOKEN) {
-    console.log('    skipped: KRING_E2E_UPLOAD_TOKEN is not set (make test-e2e sets it)');
+    console.log('    skipped: KRING_E2E_TOKEN is not set (make test-e2e sets it)');
     return;
   }
   const stamp = Date.now().toString(36);
@@ -1215,7 +1215,7 @@ test('upload: sign in, drop a BibTeX file, review (merge rule, needs a type), ch
 
 test('upload: a big BibTeX file commits as a job with progress', async () => {
   if (!UPLOAD_TOKEN) {
-    console.log('    skipped: KRING_E2E_UPLOAD_TOKEN is not set');
+    console.log('    skipped: KRING_E2E_TOKEN is not set');
     return;
   }
   const stamp = Date.now().toString(36);
@@ -1250,6 +1250,69 @@ test('upload: a big BibTeX file commits as a job with progress', async () => {
   await page.context().close();
 });
 // --- end upload (issue 13) ---
+
+// --- edits with reasons (issue 13) -----------------------------------------------------------
+
+/** A GraphQL request with the curator's token (KRING_E2E_TOKEN: make test-e2e sets it, and
+ * scripts/with-server.sh gives it to the server as a CURATOR's). */
+async function gqlAsCurator(query, variables = {}) {
+  const token = process.env.KRING_E2E_TOKEN;
+  assert(token, 'KRING_E2E_TOKEN is not set: run through make test-e2e (scripts/with-server.sh makes the server accept it)');
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; ')}`);
+  return body.data;
+}
+
+const DIR_NL = { POSITIVE: 'positief', NONE: 'geen effect', NEGATIVE: 'negatief', MIXED: 'gemengd' };
+
+test('history: an edited claim shows in Geschiedenis on its outcome page, in Dutch, then its revert', async () => {
+  const d = await gql(`query($id: ID!) { outcome(id: $id) { claims(first: 1) { nodes { id direction } } } }`, { id: outcome.id });
+  const claim = d.outcome.claims.nodes[0];
+  assert(claim, 'an outcome with a claim');
+  const to = claim.direction === 'NEGATIVE' ? 'MIXED' : 'NEGATIVE';
+  const reason = 'e2e: tabel 3 meldt een daling';
+  const edit = await gqlAsCurator(
+    `mutation($id: ID!, $v: String!, $r: String!) { editItem(input: {id: $id, field: "direction", value: $v, reason: $r}) { id } }`,
+    { id: claim.id, v: to, r: reason },
+  );
+  let reverted = false;
+  try {
+    const page = await newPage();
+    await page.goto(`${BASE}${pathOf(outcome.id)}`);
+    await page.waitForSelector('[data-testid=history] li[data-kind=EDIT]');
+    const row = (await page.locator('[data-testid=history] li[data-kind=EDIT]').first().textContent()) ?? '';
+    for (const want of ['Gewijzigd', 'bewering over', 'Richting', DIR_NL[claim.direction], DIR_NL[to], reason]) {
+      assert(row.includes(want), `history row ${JSON.stringify(row)} lacks ${JSON.stringify(want)}`);
+    }
+    assert(!/e2e-curator/.test(row), 'the actor is shown to an anonymous reader');
+    const section = (await page.locator('section#history').textContent()) ?? '';
+    assert((await text(page, '#h-history')) === 'Geschiedenis', 'section heading in Dutch');
+    for (const code of ['NEGATIVE', 'POSITIVE', 'MIXED', 'EDIT', 'LOAD', 'direction']) {
+      assert(!section.includes(code), `raw code ${code} on the Dutch page: ${section.slice(0, 300)}`);
+    }
+    await axeCheck(page, 'outcome-history');
+    await shot(page, 'outcome-history');
+    await gqlAsCurator(`mutation($id: ID!) { revertEdit(id: $id, reason: "e2e: terug") { id } }`, { id: edit.editItem.id });
+    reverted = true;
+    await page.reload();
+    await page.waitForSelector('[data-testid=history] li[data-kind=REVERT]');
+    const top = (await page.locator('[data-testid=history] li').first().textContent()) ?? '';
+    assert(top.includes('Wijziging teruggedraaid') && top.includes('e2e: terug'), `newest entry ${JSON.stringify(top)}: want the revert`);
+    assert((await page.locator('[data-testid=history] li[data-kind=EDIT]').first().textContent())?.includes('later teruggedraaid'), 'the edit is marked reverted');
+    const after = await gql(`query($id: ID!) { node(id: $id) { ... on OutcomeClaim { direction } } }`, { id: claim.id });
+    assert(after.node.direction === claim.direction, 'the revert restored the direction');
+    page.checkClean();
+    await page.context().close();
+  } finally {
+    if (!reverted) await gqlAsCurator(`mutation($id: ID!) { revertEdit(id: $id, reason: "e2e: opruimen") { id } }`, { id: edit.editItem.id }).catch(() => {});
+  }
+});
+// --- end edits (issue 13) ---
 
 // --- run ---------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import { CONCEPTS_QUERY } from './lib/concepts';
 // upload (issue 13)
 import { LOAD_JOB_QUERY, SIGN_IN_QUERY, UPLOAD_MUTATION } from './lib/upload';
 import { STUDY_QUERY } from './pages/study';
+import { HISTORY_QUERY } from './pages/history';
 
 const dir = new URL('../../schema/', import.meta.url);
 
@@ -41,6 +42,7 @@ const QUERIES: Record<string, string> = {
   UPLOAD_MUTATION, LOAD_JOB_QUERY, SIGN_IN_QUERY,
   // the study's questions (issue 12)
   STUDY_QUERY,
+  HISTORY_QUERY,
 };
 
 describe('queries match the SDL', () => {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { HistorySection } from './history';
 import { ExtLink, NodeLink, QueryView, Section, SourceLinks, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, Dl, type SourceRef } from '../ui';
 import type { Features } from '../lib/features';
 import {
@@ -308,6 +309,7 @@ export function MethodPage({ id }: { id: string }) {
           <Section id="provenance" title={t('sec.provenance')}>
             <BatchLinks batches={m.batches} />
           </Section>
+          <HistorySection id={m.id} />
           <Section id="graph" title={t('sec.graph')}>
             <LazyNeighbourhood id={m.id} />
           </Section>

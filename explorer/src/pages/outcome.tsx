@@ -1,4 +1,5 @@
 import type { Features } from '../lib/features';
+import { HistorySection } from './history';
 import { Dl, QueryView, Section, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, type SourceRef } from '../ui';
 import { BATCHES, BatchLinks, CLAIM_FIELDS, CONFIDENCE, ClaimsTable, SRC, type BatchRef, type ClaimRowView } from './shared';
 
@@ -61,6 +62,7 @@ export function OutcomePage({ id }: { id: string }) {
           <Section id="provenance" title={t('sec.provenance')}>
             <BatchLinks batches={o.batches} />
           </Section>
+          <HistorySection id={o.id} />
         </article>
       )}
     </QueryView>

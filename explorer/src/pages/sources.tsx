@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { HistorySection } from './history';
 import { gql, type ApiError } from '../lib/api';
 import { navigate, withQuery } from '../lib/router';
 import { ENUM_AXIS_VALUES } from '../lib/matrix';
@@ -276,6 +277,7 @@ export function SourcePage({ id }: { id: string }) {
             <Section id="provenance" title={t('sec.provenance')}>
               <BatchLinks batches={s.batches} />
             </Section>
+            <HistorySection id={s.id} />
           </article>
         );
       }}

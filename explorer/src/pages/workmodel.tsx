@@ -1,4 +1,5 @@
 import { useFocusHeading, QueryView, Section, SourceLinks, SourceList, StatusBadge, useApp, useQuery, useTitle, type SourceRef } from '../ui';
+import { HistorySection } from './history';
 import { ASSESSMENTS, Assessments, BATCHES, BatchLinks, CHARACTERISTICS, Note, Preconditions, REQUIREMENTS, SRC, Swot, type Assessment, type BatchRef, type Characteristic, type Requirement } from './shared';
 
 export const WORKMODEL_QUERY = `query WorkModel($id: ID!, $lang: Lang!) {
@@ -123,6 +124,7 @@ export function WorkModelPage({ id }: { id: string }) {
             <Section id="provenance" title={t('sec.provenance')}>
               <BatchLinks batches={wm.batches} />
             </Section>
+            <HistorySection id={wm.id} />
           </article>
         );
       }}

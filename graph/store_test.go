@@ -43,11 +43,9 @@ func batch2() *graph.Changeset {
 
 type factory func(testing.TB) *graph.Store
 
+// TestStore is the conformance suite's core: every backend (memstore, bolt, PostgreSQL).
 func TestStore(t *testing.T) {
-	t.Run("memstore", func(t *testing.T) { testStore(t, graphtest.NewMemory) })
-	t.Run("bolt", func(t *testing.T) {
-		testStore(t, func(tb testing.TB) *graph.Store { st, _ := graphtest.NewBolt(tb); return st })
-	})
+	graphtest.ForEachBackend(t, func(t *testing.T, b graphtest.Backend) { testStore(t, b.New) })
 }
 
 func testStore(t *testing.T, newStore factory) {

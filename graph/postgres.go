@@ -183,6 +183,9 @@ func (p *pgStore) close() error {
 func (p *pgStore) lock(ctx context.Context) (release func(), err error) {
 	conn, err := p.lockDB.Conn(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("graph: PostgreSQL at %s: %v: %w", p.where, err, ErrUnavailable)
 	}
 	ms := max(p.wait.Milliseconds(), 1)

@@ -503,8 +503,9 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		return nil, ErrClosed
 	}
 	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
+	// A dry run, which writes nothing, checks even when ctx is done (as on every backend).
 	if dryRun {
-		if _, err := s.refreshLocked(ctx); err != nil {
+		if _, err := s.refreshLocked(context.WithoutCancel(ctx)); err != nil {
 			return nil, err
 		}
 	} else {

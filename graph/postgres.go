@@ -189,7 +189,8 @@ func (p *pgStore) lock(ctx context.Context) (release func(), err error) {
 		return nil, fmt.Errorf("graph: PostgreSQL at %s: %v: %w", p.where, err, ErrUnavailable)
 	}
 	ms := max(p.wait.Milliseconds(), 1)
-	if _, err := conn.ExecContext(ctx, `SET lock_timeout = `+strconv.FormatInt(ms, 10)); err == nil {
+	_, err = conn.ExecContext(ctx, `SET lock_timeout = `+strconv.FormatInt(ms, 10))
+	if err == nil {
 		_, err = conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, pgLockClass, p.key)
 	}
 	if err != nil {

@@ -1,0 +1,189 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"kring/graph"
+	"kring/graph/graphtest"
+)
+
+// Two stores (two kring processes) on one PostgreSQL database: a write through one brings its
+// read model up to date with what the other wrote first, and Refresh does so on demand.
+func TestPostgresTwoStoresFollow(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	cfgB := cfg
+	cfgB.Path = t.TempDir()
+	b, err := graph.Open(ctx, cfgB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	graphtest.MustApply(t, a, batch1())
+	// batch2 points at batch1's nodes: B accepts it only when it sees what A wrote.
+	graphtest.MustApply(t, b, batch2())
+	if changed, err := a.Refresh(ctx); err != nil || !changed {
+		t.Fatalf("A.Refresh = %v, %v; want true (B wrote)", changed, err)
+	}
+	if changed, err := a.Refresh(ctx); err != nil || changed {
+		t.Fatalf("second A.Refresh = %v, %v; want false", changed, err)
+	}
+	if a.QuadCount() != b.QuadCount() {
+		t.Errorf("quads: A %d, B %d", a.QuadCount(), b.QuadCount())
+	}
+	if _, err := a.Node(ctx, "claim/c1"); err != nil {
+		t.Errorf("A after Refresh: claim/c1: %v", err)
+	}
+	if res, err := a.Search(ctx, graph.SearchQuery{Text: "eenzaamheid"}); err != nil || res.Total == 0 {
+		t.Errorf("A's search index after Refresh: %v, %+v", err, res)
+	}
+	for _, st := range []*graph.Store{a, b} {
+		if _, err := st.Verify(ctx); err != nil {
+			t.Errorf("Verify: %v", err)
+		}
+	}
+	// A rollback through A, seen by B's next write (a re-load of b1 is a no-op there only when
+	// B knows b2 is gone; here it simply must not fail).
+	if _, err := a.Rollback(ctx, "b2", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Rollback(ctx, "b1", false); err != nil {
+		t.Fatalf("B rolls back b1 after A rolled back b2 (B must see that first): %v", err)
+	}
+	if _, err := a.Refresh(ctx); err != nil || !a.Empty() {
+		t.Errorf("A after both rollbacks: %v, %d quads", err, a.QuadCount())
+	}
+}
+
+// A second writer waits for the first; when it cannot get the writer lock within its bound it
+// fails with ErrBusy and writes nothing.
+func TestPostgresSecondWriterBusy(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	cfgB := cfg
+	cfgB.Path, cfgB.WriterWait = t.TempDir(), 300*time.Millisecond
+	b, err := graph.Open(ctx, cfgB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	entered, release := graph.BlockWritesForTest(t)
+	done := make(chan error, 1)
+	go func() { _, err := a.Apply(ctx, batch1(), false); done <- err }()
+	<-entered // A holds the writer lock, its write not committed
+	start := time.Now()
+	_, err = b.Apply(ctx, otherBatch("other"), false)
+	if !errors.Is(err, graph.ErrBusy) {
+		t.Fatalf("B's write while A writes: %v; want ErrBusy", err)
+	}
+	if waited := time.Since(start); waited < 250*time.Millisecond {
+		t.Errorf("B gave up after %s; want about its bound (300ms)", waited)
+	}
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// Now B gets the lock, sees A's batch, and writes its own.
+	graphtest.MustApply(t, b, otherBatch("other"))
+	if _, err := b.Node(ctx, "method/buddy"); err != nil {
+		t.Errorf("B does not see A's batch: %v", err)
+	}
+	n, err := b.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := a.Verify(ctx); err != nil || m != n {
+		t.Errorf("A: %d quads (%v); B: %d", m, err, n)
+	}
+}
+
+// Writers in two stores at once serialise: every batch is stored whole, none interleaves with
+// another (each write replaces the state token: an interleaved write would fail or leave two).
+func TestPostgresConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	cfgB := cfg
+	cfgB.Path = t.TempDir()
+	b, err := graph.Open(ctx, cfgB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 4 {
+		for j, st := range []*graph.Store{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := st.Apply(ctx, otherBatch(fmt.Sprintf("w%d-%d", j, i)), false)
+				errs <- err
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	cfgC := cfg
+	cfgC.Path = t.TempDir()
+	c, err := graph.Open(ctx, cfgC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	n, err := c.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		for j := range 2 {
+			if _, err := c.Node(ctx, fmt.Sprintf("method/w%d-%d", j, i)); err != nil {
+				t.Errorf("batch w%d-%d: %v", j, i, err)
+			}
+		}
+	}
+	for _, st := range []*graph.Store{a, b} {
+		if _, err := st.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := st.Verify(ctx); err != nil || m != n {
+			t.Errorf("a writer's read model after Refresh: %d quads (%v); the store has %d", m, err, n)
+		}
+	}
+}
+
+// An unreachable server fails Open quickly with ErrUnavailable, naming host and port.
+func TestPostgresUnreachable(t *testing.T) {
+	start := time.Now()
+	_, err := graph.Open(context.Background(), graph.Config{Backend: graph.BackendPostgres,
+		URL: "postgres://postgres@127.0.0.1:1/test?sslmode=disable"})
+	if !errors.Is(err, graph.ErrUnavailable) {
+		t.Fatalf("Open on a closed port: %v; want ErrUnavailable", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "127.0.0.1:1") {
+		t.Errorf("message %q does not name host and port", msg)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Open took %s", d)
+	}
+}
+
+// otherBatch is one small method of its own.
+func otherBatch(id string) *graph.Changeset {
+	return &graph.Changeset{BatchID: id, Nodes: []graph.NodeSpec{
+		graphtest.Node(graph.TypeMethod, "method/"+id, "name", map[string]any{"nl": "methode " + id, "en": "method " + id}, "status", "CANDIDATE"),
+	}}
+}

@@ -145,13 +145,8 @@ func openPostgres(ctx context.Context, cfg Config) (*cayley.Handle, *pgStore, er
 	var h *cayley.Handle
 	err = func() error {
 		if !cfg.ReadOnly {
-			release, err := p.lock(ctx)
-			if err != nil {
+			if err := p.initTables(ctx, addr, unreachable); err != nil {
 				return err
-			}
-			defer release()
-			if err := cgraph.InitQuadStore(pgFlavour, addr, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
-				return storageError("creating the PostgreSQL tables", err)
 			}
 		}
 		h, err = cayley.NewGraph(pgFlavour, addr, nil)
@@ -168,6 +163,27 @@ func openPostgres(ctx context.Context, cfg Config) (*cayley.Handle, *pgStore, er
 		h.QuadWriter = faultWriter{h.QuadWriter, cfg.Faults}
 	}
 	return h, p, nil
+}
+
+// initTables creates Cayley's tables unless they exist, under the writer lock (two processes
+// starting at once on a new database).
+func (p *pgStore) initTables(ctx context.Context, addr string, unreachable func(error) error) error {
+	release, err := p.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var exists bool
+	if err := p.db.QueryRowContext(ctx, `SELECT to_regclass('quads') IS NOT NULL`).Scan(&exists); err != nil {
+		return unreachable(err)
+	}
+	if exists {
+		return nil // Cayley's Init would log an error for tables that exist
+	}
+	if err := cgraph.InitQuadStore(pgFlavour, addr, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		return storageError("creating the PostgreSQL tables", err)
+	}
+	return nil
 }
 
 func (p *pgStore) close() error {

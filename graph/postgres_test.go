@@ -187,3 +187,26 @@ func otherBatch(id string) *graph.Changeset {
 		graphtest.Node(graph.TypeMethod, "method/"+id, "name", map[string]any{"nl": "methode " + id, "en": "method " + id}, "status", "CANDIDATE"),
 	}}
 }
+
+// A read-only store on PostgreSQL reads what is stored and refuses writes, taking no lock.
+func TestPostgresReadOnly(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	graphtest.MustApply(t, a, batch1())
+	ro := cfg
+	ro.Path, ro.ReadOnly = t.TempDir(), true
+	st, err := graph.Open(ctx, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if st.QuadCount() != a.QuadCount() {
+		t.Errorf("read-only store: %d quads; want %d", st.QuadCount(), a.QuadCount())
+	}
+	if _, err := st.Apply(ctx, batch2(), false); !errors.Is(err, graph.ErrReadOnly) {
+		t.Errorf("Apply on a read-only store: %v; want ErrReadOnly", err)
+	}
+	if _, err := st.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}

@@ -449,6 +449,17 @@ func pgInsertError(err error) error {
 	return err
 }
 
+// beginWrite prepares a write (s.mu held): a dry run brings the read model up to date (and,
+// writing nothing, checks even when ctx is done, as on every backend); a write takes the
+// cross-process writer lock (writerLock). release is never nil.
+func (s *Store) beginWrite(ctx context.Context, dryRun bool) (release func(), err error) {
+	if dryRun {
+		_, err := s.refreshLocked(context.WithoutCancel(ctx))
+		return func() {}, err
+	}
+	return s.writerLock(ctx)
+}
+
 // writerLock takes the cross-process writer lock for a write (PostgreSQL only; the writer's
 // mutex s.mu is held) and brings the read model up to date when another process has written
 // since. release is never nil.

@@ -503,18 +503,11 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 		return nil, ErrClosed
 	}
 	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
-	// A dry run, which writes nothing, checks even when ctx is done (as on every backend).
-	if dryRun {
-		if _, err := s.refreshLocked(context.WithoutCancel(ctx)); err != nil {
-			return nil, err
-		}
-	} else {
-		release, err := s.writerLock(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
+	release, err := s.beginWrite(ctx, dryRun)
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	s.writerReady()
 	ix := s.idx.Load()
 	c, err := compile(cs, ix)
@@ -674,17 +667,12 @@ func (s *Store) Rollback(ctx context.Context, batchID string, dryRun bool) (*Rep
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
-	if dryRun {
-		if _, err := s.refreshLocked(ctx); err != nil {
-			return nil, err
-		}
-	} else {
-		release, err := s.writerLock(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
+	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
+	release, err := s.beginWrite(ctx, dryRun)
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	s.writerReady()
 	ix := s.idx.Load()
 	id := batchID

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -206,6 +207,39 @@ func TestPostgresReadOnly(t *testing.T) {
 	if _, err := st.Apply(ctx, batch2(), false); !errors.Is(err, graph.ErrReadOnly) {
 		t.Errorf("Apply on a read-only store: %v; want ErrReadOnly", err)
 	}
+	if _, err := st.Verify(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// A transaction PostgreSQL itself rejects (here: a constraint every new quad violates) fails
+// the write with ErrUnavailable and changes nothing; the same batch loads once it is lifted.
+func TestPostgresCommitRejected(t *testing.T) {
+	ctx := context.Background()
+	st, cfg := graphtest.NewPostgres(t)
+	graphtest.MustApply(t, st, batch1())
+	before := st.QuadCount()
+	db, err := sql.Open("postgres", cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`ALTER TABLE quads ADD CONSTRAINT kring_test_no_new CHECK (false) NOT VALID`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, batch2(), false); !errors.Is(err, graph.ErrUnavailable) {
+		t.Fatalf("Apply against a rejecting table: %v; want ErrUnavailable", err)
+	}
+	if st.QuadCount() != before {
+		t.Errorf("read model after the failed write: %d quads; want %d", st.QuadCount(), before)
+	}
+	if n, err := st.Verify(ctx); err != nil || n != before {
+		t.Errorf("Verify after the failed write: %d, %v", n, err)
+	}
+	if _, err := db.Exec(`ALTER TABLE quads DROP CONSTRAINT kring_test_no_new`); err != nil {
+		t.Fatal(err)
+	}
+	graphtest.MustApply(t, st, batch2())
 	if _, err := st.Verify(ctx); err != nil {
 		t.Error(err)
 	}

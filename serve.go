@@ -25,7 +25,7 @@ import (
 var explorerFS embed.FS
 
 func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory] [--read-only]", stderr)
+	fs := newFlagSet("serve", "serve [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory | --store postgres://…] [--read-only]", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
 	addr := getenv("KRING_ADDR")

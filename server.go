@@ -3,7 +3,7 @@
 // token.go, gen.go, verify.go; client.go talks to a running server (--url); this file has main,
 // run, the usage and the flags the commands share.
 //
-//	kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory] [--read-only]
+//	kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory | --store postgres://…] [--read-only]
 //	kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] FILE...
 //	kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID]
 //	kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -89,7 +90,7 @@ func (e *exitError) Error() string { return e.msg }
 const usage = `kring: a knowledge graph about strengthening the personal networks of people in poverty
 
 Usage:
-  kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory] [--read-only]
+  kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory | --store postgres://…] [--read-only]
   kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--source-type-for FILE:LINE=CODE]... [--status STATUS] FILE...
   kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] > FILE
   kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
@@ -187,6 +188,7 @@ func inUseHint(cmd string, iu *graph.InUseError) string {
 type storeFlags struct {
 	data      string
 	backend   string
+	store     string // a postgres:// URL: the quads live in PostgreSQL (--data keeps local files)
 	noStarter bool
 	readOnly  bool
 	cmd       string       // "kring serve", …: for the data directory's owner record
@@ -207,10 +209,19 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
 	}
 	fs.StringVar(&sf.data, "data", data, "data directory of the bolt store (env KRING_DATA)")
 	fs.StringVar(&sf.backend, "backend", backend, "store backend: bolt or memory (env KRING_BACKEND)")
+	fs.StringVar(&sf.store, "store", getenv("KRING_STORE"), "PostgreSQL store URL, e.g. postgres://user@host:5432/db?sslmode=disable; --data then holds only the snapshot and search index (env KRING_STORE)")
 }
 
 func (sf *storeFlags) open(ctx context.Context) (*graph.Store, error) {
-	return graph.Open(ctx, graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr, Logger: sf.log})
+	cfg := graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr, Logger: sf.log}
+	if sf.store != "" {
+		if !strings.HasPrefix(sf.store, "postgres://") && !strings.HasPrefix(sf.store, "postgresql://") {
+			return nil, fmt.Errorf("--store: want a postgres:// URL, got %q", sf.store)
+		}
+		cfg.Backend, cfg.URL = graph.BackendPostgres, sf.store
+		sf.backend = graph.BackendPostgres // for what serve logs
+	}
+	return graph.Open(ctx, cfg)
 }
 
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {

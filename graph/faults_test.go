@@ -30,6 +30,18 @@ func openFaulty(t *testing.T, dir string, f *graph.Faults) *graph.Store {
 	return st
 }
 
+// openFaultyCfg opens (or reopens) a store of any persistent backend with fault injection.
+func openFaultyCfg(t *testing.T, cfg graph.Config, f *graph.Faults) *graph.Store {
+	t.Helper()
+	cfg.Faults, cfg.SnapshotDelay, cfg.Logger = f, -1, slog.New(slog.DiscardHandler)
+	st, err := graph.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // state is what a reader can see of a store: every quad, and what searching batch2's words finds.
 type state struct {
 	quads  string
@@ -75,72 +87,74 @@ func wantStorageError(t *testing.T, err error, errno syscall.Errno, what string)
 // Cayley: Verify), the store keeps serving, and the same batch loads once the fault is gone;
 // reopened, the store holds exactly that.
 func TestFaultWrite(t *testing.T) {
-	ctx := context.Background()
-	for _, tc := range []struct {
-		layer, what string
-		errno       syscall.Errno
-	}{
-		{graph.FaultQuads, "writing the quad store", syscall.ENOSPC},
-		{graph.FaultQuads, "writing the quad store", syscall.EIO},
-		{graph.FaultSearch, "writing the search index", syscall.ENOSPC},
-		{graph.FaultSearch, "writing the search index", syscall.EIO},
-	} {
-		t.Run(tc.layer+"/"+tc.errno.Error(), func(t *testing.T) {
-			f := &graph.Faults{}
-			dir := t.TempDir()
-			st := openFaulty(t, dir, f)
-			graphtest.MustApply(t, st, batch1())
-			before := stateOf(t, st)
+	graphtest.Persistent(t, func(t *testing.T, be graphtest.Backend) {
+		ctx := context.Background()
+		for _, tc := range []struct {
+			layer, what string
+			errno       syscall.Errno
+		}{
+			{graph.FaultQuads, "writing the quad store", syscall.ENOSPC},
+			{graph.FaultQuads, "writing the quad store", syscall.EIO},
+			{graph.FaultSearch, "writing the search index", syscall.ENOSPC},
+			{graph.FaultSearch, "writing the search index", syscall.EIO},
+		} {
+			t.Run(tc.layer+"/"+tc.errno.Error(), func(t *testing.T) {
+				f := &graph.Faults{}
+				cfg := be.Config(t)
+				st := openFaultyCfg(t, cfg, f)
+				graphtest.MustApply(t, st, batch1())
+				before := stateOf(t, st)
 
-			f.Set(tc.layer, tc.errno)
-			_, err := st.Apply(ctx, batch2(), false)
-			wantStorageError(t, err, tc.errno, tc.what)
-			if got := stateOf(t, st); got.quads != before.quads || !slices.Equal(got.search, before.search) {
-				t.Errorf("after the failed write: search %v, %d bytes of quads; want as before: %v, %d bytes", got.search, len(got.quads), before.search, len(before.quads))
-			}
-			if _, err := st.Verify(ctx); err != nil {
-				t.Errorf("Verify after the failed write: %v", err)
-			}
-			// A second try while the fault lasts fails the same way.
-			_, err = st.Apply(ctx, batch2(), false)
-			wantStorageError(t, err, tc.errno, tc.what)
+				f.Set(tc.layer, tc.errno)
+				_, err := st.Apply(ctx, batch2(), false)
+				wantStorageError(t, err, tc.errno, tc.what)
+				if got := stateOf(t, st); got.quads != before.quads || !slices.Equal(got.search, before.search) {
+					t.Errorf("after the failed write: search %v, %d bytes of quads; want as before: %v, %d bytes", got.search, len(got.quads), before.search, len(before.quads))
+				}
+				if _, err := st.Verify(ctx); err != nil {
+					t.Errorf("Verify after the failed write: %v", err)
+				}
+				// A second try while the fault lasts fails the same way.
+				_, err = st.Apply(ctx, batch2(), false)
+				wantStorageError(t, err, tc.errno, tc.what)
 
-			f.Set(tc.layer, nil)
-			graphtest.MustApply(t, st, batch2())
-			after := stateOf(t, st)
-			if !slices.Contains(after.search, "outcome/lonely") || after.quads == before.quads {
-				t.Errorf("after the fault: search %v; want batch2 loaded and found", after.search)
-			}
-			if _, err := st.Verify(ctx); err != nil {
-				t.Errorf("Verify after the next write: %v", err)
-			}
-			if stale, err := st.SearchStale(); stale {
-				t.Errorf("SearchStale = true (%v); want the index restored on disk", err)
-			}
-			// A rollback (a write that removes) fails the same way and changes nothing.
-			f.Set(tc.layer, tc.errno)
-			_, err = st.Rollback(ctx, "b2", false)
-			wantStorageError(t, err, tc.errno, tc.what)
-			if got := stateOf(t, st); got.quads != after.quads || !slices.Equal(got.search, after.search) {
-				t.Errorf("after the failed rollback: search %v; want %v, and the same quads", got.search, after.search)
-			}
-			f.Set(tc.layer, nil)
-			if _, err := st.Verify(ctx); err != nil {
-				t.Errorf("Verify after the failed rollback: %v", err)
-			}
-			st.Close()
-			st = openFaulty(t, dir, f)
-			if got := stateOf(t, st); got.quads != after.quads || !slices.Equal(got.search, after.search) {
-				t.Errorf("reopened: search %v; want %v, and the same quads", got.search, after.search)
-			}
-			if st.SearchRebuilt() {
-				t.Error("reopened: the search index was rebuilt; want the persisted one reused")
-			}
-			if _, err := st.Verify(ctx); err != nil {
-				t.Errorf("Verify after reopening: %v", err)
-			}
-		})
-	}
+				f.Set(tc.layer, nil)
+				graphtest.MustApply(t, st, batch2())
+				after := stateOf(t, st)
+				if !slices.Contains(after.search, "outcome/lonely") || after.quads == before.quads {
+					t.Errorf("after the fault: search %v; want batch2 loaded and found", after.search)
+				}
+				if _, err := st.Verify(ctx); err != nil {
+					t.Errorf("Verify after the next write: %v", err)
+				}
+				if stale, err := st.SearchStale(); stale {
+					t.Errorf("SearchStale = true (%v); want the index restored on disk", err)
+				}
+				// A rollback (a write that removes) fails the same way and changes nothing.
+				f.Set(tc.layer, tc.errno)
+				_, err = st.Rollback(ctx, "b2", false)
+				wantStorageError(t, err, tc.errno, tc.what)
+				if got := stateOf(t, st); got.quads != after.quads || !slices.Equal(got.search, after.search) {
+					t.Errorf("after the failed rollback: search %v; want %v, and the same quads", got.search, after.search)
+				}
+				f.Set(tc.layer, nil)
+				if _, err := st.Verify(ctx); err != nil {
+					t.Errorf("Verify after the failed rollback: %v", err)
+				}
+				st.Close()
+				st = openFaultyCfg(t, cfg, f)
+				if got := stateOf(t, st); got.quads != after.quads || !slices.Equal(got.search, after.search) {
+					t.Errorf("reopened: search %v; want %v, and the same quads", got.search, after.search)
+				}
+				if st.SearchRebuilt() {
+					t.Error("reopened: the search index was rebuilt; want the persisted one reused")
+				}
+				if _, err := st.Verify(ctx); err != nil {
+					t.Errorf("Verify after reopening: %v", err)
+				}
+			})
+		}
+	})
 }
 
 // TestFaultQuadsNewNodes: a failed commit of quads about new nodes, then other batches about

@@ -341,6 +341,11 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	release, err := s.beginWrite(ctx, dryRun) // PostgreSQL: the cross-process writer lock
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	s.writerReady()
 	ix := s.idx.Load()
 	byLabel, err := checkQuads(qs, ix)

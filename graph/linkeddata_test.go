@@ -23,65 +23,67 @@ func exportString(t *testing.T, st *graph.Store, format, batch string) string {
 }
 
 func TestExportAndApplyQuads(t *testing.T) {
-	ctx := context.Background()
-	src := graphtest.NewMemory(t)
-	graphtest.MustApply(t, src, batch1())
-	graphtest.MustApply(t, src, batch2())
-	all := exportString(t, src, graph.FormatNQuads, "")
-	if !strings.Contains(all, `<kring:source/s1> <kring:year> "2002"^^<http://www.w3.org/2001/XMLSchema#integer> <kring:batch/b1> .`) ||
-		!strings.Contains(all, `<kring:method/buddy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <kring:type/METHOD> <kring:batch/b1> .`) {
-		t.Errorf("export lacks standard literals or rdf:type:\n%s", all)
-	}
-	for _, format := range []string{graph.FormatNQuads, graph.FormatJSONLD} {
-		t.Run(format, func(t *testing.T) {
-			qs, err := graph.ReadQuads("all", strings.NewReader(exportString(t, src, format, "")), format)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff([]string{"kring:batch/b1", "kring:batch/b2"}, sortedCopy(qs.Batches())); diff != "" {
-				t.Errorf("batches (-want +got):\n%s", diff)
-			}
-			dst := graphtest.NewMemory(t)
-			reps, err := dst.ApplyQuads(ctx, qs, true)
-			if err != nil || len(reps) != 2 || !dst.Empty() {
-				t.Fatalf("dry run: %v, %d reports, empty %v", err, len(reps), dst.Empty())
-			}
-			if _, err := dst.ApplyQuads(ctx, qs, false); err != nil {
-				t.Fatal(err)
-			}
-			if got := exportString(t, dst, graph.FormatNQuads, ""); got != all {
-				t.Errorf("round trip differs:\n%s", cmp.Diff(all, got))
-			}
-			if _, err := dst.Verify(ctx); err != nil {
-				t.Error(err)
-			}
-			reps, err = dst.ApplyQuads(ctx, qs, false)
-			if err != nil || !reps[0].NoChange || !reps[1].NoChange {
-				t.Errorf("applying again: %v %+v; want no change", err, reps)
-			}
-		})
-	}
-	if err := src.Export(ctx, &bytes.Buffer{}, graph.FormatNQuads, "nope"); !errors.Is(err, graph.ErrNotFound) {
-		t.Errorf("Export(unknown batch) = %v; want ErrNotFound", err)
-	}
-	if err := src.Export(ctx, &bytes.Buffer{}, "turtle", ""); !errors.Is(err, graph.ErrInvalid) {
-		t.Errorf("Export(turtle) = %v; want ErrInvalid", err)
-	}
-	// Replacing a batch from a file: the file's content is the batch's content.
-	one := exportString(t, src, graph.FormatNQuads, "b2")
-	changed := strings.Replace(one, `"POSITIVE"`, `"MIXED"`, 1)
-	qs, err := graph.ReadQuads("b2.nq", strings.NewReader(changed), graph.FormatNQuads)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reps, err := src.ApplyQuads(ctx, qs, false)
-	if err != nil || reps[0].Added != 1 || reps[0].Removed != 1 {
-		t.Fatalf("replacing b2: %v %+v; want one quad swapped", err, reps)
-	}
-	c, _ := graph.Typed[*graph.OutcomeClaim](ctx, src, "claim/c1")
-	if c.Direction != "MIXED" {
-		t.Errorf("direction after replacing b2 = %s; want MIXED", c.Direction)
-	}
+	graphtest.ForEachBackend(t, func(t *testing.T, be graphtest.Backend) {
+		ctx := context.Background()
+		src := be.New(t)
+		graphtest.MustApply(t, src, batch1())
+		graphtest.MustApply(t, src, batch2())
+		all := exportString(t, src, graph.FormatNQuads, "")
+		if !strings.Contains(all, `<kring:source/s1> <kring:year> "2002"^^<http://www.w3.org/2001/XMLSchema#integer> <kring:batch/b1> .`) ||
+			!strings.Contains(all, `<kring:method/buddy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <kring:type/METHOD> <kring:batch/b1> .`) {
+			t.Errorf("export lacks standard literals or rdf:type:\n%s", all)
+		}
+		for _, format := range []string{graph.FormatNQuads, graph.FormatJSONLD} {
+			t.Run(format, func(t *testing.T) {
+				qs, err := graph.ReadQuads("all", strings.NewReader(exportString(t, src, format, "")), format)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff([]string{"kring:batch/b1", "kring:batch/b2"}, sortedCopy(qs.Batches())); diff != "" {
+					t.Errorf("batches (-want +got):\n%s", diff)
+				}
+				dst := be.New(t)
+				reps, err := dst.ApplyQuads(ctx, qs, true)
+				if err != nil || len(reps) != 2 || !dst.Empty() {
+					t.Fatalf("dry run: %v, %d reports, empty %v", err, len(reps), dst.Empty())
+				}
+				if _, err := dst.ApplyQuads(ctx, qs, false); err != nil {
+					t.Fatal(err)
+				}
+				if got := exportString(t, dst, graph.FormatNQuads, ""); got != all {
+					t.Errorf("round trip differs:\n%s", cmp.Diff(all, got))
+				}
+				if _, err := dst.Verify(ctx); err != nil {
+					t.Error(err)
+				}
+				reps, err = dst.ApplyQuads(ctx, qs, false)
+				if err != nil || !reps[0].NoChange || !reps[1].NoChange {
+					t.Errorf("applying again: %v %+v; want no change", err, reps)
+				}
+			})
+		}
+		if err := src.Export(ctx, &bytes.Buffer{}, graph.FormatNQuads, "nope"); !errors.Is(err, graph.ErrNotFound) {
+			t.Errorf("Export(unknown batch) = %v; want ErrNotFound", err)
+		}
+		if err := src.Export(ctx, &bytes.Buffer{}, "turtle", ""); !errors.Is(err, graph.ErrInvalid) {
+			t.Errorf("Export(turtle) = %v; want ErrInvalid", err)
+		}
+		// Replacing a batch from a file: the file's content is the batch's content.
+		one := exportString(t, src, graph.FormatNQuads, "b2")
+		changed := strings.Replace(one, `"POSITIVE"`, `"MIXED"`, 1)
+		qs, err := graph.ReadQuads("b2.nq", strings.NewReader(changed), graph.FormatNQuads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reps, err := src.ApplyQuads(ctx, qs, false)
+		if err != nil || reps[0].Added != 1 || reps[0].Removed != 1 {
+			t.Fatalf("replacing b2: %v %+v; want one quad swapped", err, reps)
+		}
+		c, _ := graph.Typed[*graph.OutcomeClaim](ctx, src, "claim/c1")
+		if c.Direction != "MIXED" {
+			t.Errorf("direction after replacing b2 = %s; want MIXED", c.Direction)
+		}
+	})
 }
 
 func sortedCopy(ss []string) []string {
@@ -142,21 +144,23 @@ func TestApplyQuadsProblems(t *testing.T) {
 
 // TestApplyQuadsConflict: a file may not contradict another batch's single-valued facts.
 func TestApplyQuadsConflict(t *testing.T) {
-	ctx := context.Background()
-	st := graphtest.NewMemory(t)
-	graphtest.MustApply(t, st, batch1())
-	data := "<kring:batch/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <kring:type/BATCH> <kring:batch/x> .\n" +
-		"<kring:batch/x> <kring:loadedAt> \"2026-01-01T00:00:00Z\" <kring:batch/x> .\n" +
-		"<kring:source/s1> <kring:title> \"Another title\" <kring:batch/x> .\n"
-	qs, err := graph.ReadQuads("x.nq", strings.NewReader(data), graph.FormatNQuads)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = st.ApplyQuads(ctx, qs, false)
-	var ve *graph.ValidationError
-	if !errors.As(err, &ve) || !strings.HasPrefix(ve.Problems[0].String(), `x.nq:3: title: conflict: source/s1 title differs: "A review" (stored, from batch/b1) vs "Another title"`) {
-		t.Errorf("error = %v; want a title conflict on line 3", err)
-	}
+	graphtest.ForEachBackend(t, func(t *testing.T, be graphtest.Backend) {
+		ctx := context.Background()
+		st := be.New(t)
+		graphtest.MustApply(t, st, batch1())
+		data := "<kring:batch/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <kring:type/BATCH> <kring:batch/x> .\n" +
+			"<kring:batch/x> <kring:loadedAt> \"2026-01-01T00:00:00Z\" <kring:batch/x> .\n" +
+			"<kring:source/s1> <kring:title> \"Another title\" <kring:batch/x> .\n"
+		qs, err := graph.ReadQuads("x.nq", strings.NewReader(data), graph.FormatNQuads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.ApplyQuads(ctx, qs, false)
+		var ve *graph.ValidationError
+		if !errors.As(err, &ve) || !strings.HasPrefix(ve.Problems[0].String(), `x.nq:3: title: conflict: source/s1 title differs: "A review" (stored, from batch/b1) vs "Another title"`) {
+			t.Errorf("error = %v; want a title conflict on line 3", err)
+		}
+	})
 }
 
 // TestReadQuadsRemoteContext: a JSON-LD file that names a remote context is refused instead of

@@ -667,10 +667,10 @@ func (si *searchIndex) close() error {
 	return err
 }
 
-// searchDir is where the search index of a store lives: <data dir>/search.bleve for bolt, ""
-// (in memory) for the memory backend.
+// searchDir is where the search index of a store lives: <data dir>/search.bleve for bolt (and
+// postgres with a data directory), "" (in memory) for the memory backend.
 func searchDir(cfg Config) string {
-	if cfg.Backend == BackendMemory {
+	if cfg.Backend == BackendMemory || cfg.Path == "" {
 		return ""
 	}
 	return filepath.Join(cfg.Path, "search.bleve")

@@ -64,7 +64,7 @@ func (sn *snapshotter) init(s *Store, cfg Config) {
 	if sn.delay == 0 {
 		sn.delay = DefaultSnapshotDelay
 	}
-	if cfg.Backend != BackendMemory {
+	if cfg.Backend != BackendMemory && cfg.Path != "" {
 		sn.path = filepath.Join(cfg.Path, snapshotFile)
 	}
 }

@@ -34,7 +34,22 @@ func openBolt(t *testing.T, dir string) *graph.Store {
 // for quad, and the quad store (Verify).
 func checkOpen(t *testing.T, dir string, fromSnapshot bool, reason, want string) *graph.Store {
 	t.Helper()
-	st := openBolt(t, dir)
+	return checkOpenCfg(t, graph.Config{Backend: graph.BackendBolt, Path: dir}, fromSnapshot, reason, want)
+}
+
+func openStore(t *testing.T, cfg graph.Config) *graph.Store {
+	t.Helper()
+	st, err := graph.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// checkOpenCfg is checkOpen for any persistent backend's configuration.
+func checkOpenCfg(t *testing.T, cfg graph.Config, fromSnapshot bool, reason, want string) *graph.Store {
+	t.Helper()
+	st := openStore(t, cfg)
 	t.Cleanup(func() { st.Close() })
 	info := st.Info()
 	if info.FromSnapshot != fromSnapshot || !strings.Contains(info.Reason, reason) {
@@ -53,105 +68,110 @@ func checkOpen(t *testing.T, dir string, fromSnapshot bool, reason, want string)
 // store's state, and from the quads otherwise (an older snapshot, a damaged one, none), with
 // the same read model either way.
 func TestSnapshot(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st := openBolt(t, dir)
-	graphtest.MustApply(t, st, batch1())
-	want1 := exportAll(t, st)
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	snap := filepath.Join(dir, "readmodel.snap")
-	old, err := os.ReadFile(snap)
-	if err != nil {
-		t.Fatalf("no snapshot after Close: %v", err)
-	}
-
-	t.Run("same state", func(t *testing.T) {
-		st := checkOpen(t, dir, true, "", want1)
-		st.Close()
-	})
-
-	// A second batch and a rollback of it, then an older snapshot put back: the state differs.
-	st = openBolt(t, dir)
-	graphtest.MustApply(t, st, batch2())
-	want2 := exportAll(t, st)
-	st.Close()
-	t.Run("after a write", func(t *testing.T) {
-		st := checkOpen(t, dir, true, "", want2)
-		if m, err := graph.Typed[*graph.Method](ctx, st, "method/buddy"); err != nil || len(m.ClaimIDs) != 1 {
-			t.Errorf("method/buddy from the snapshot: %+v, %v; want one claim", m, err)
-		}
-		st.Close()
-	})
-	if err := os.WriteFile(snap, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("older snapshot", func(t *testing.T) {
-		st := checkOpen(t, dir, false, "another state", want2)
-		st.Close()
-	})
-	t.Run("rewritten after a full read", func(t *testing.T) {
-		st := checkOpen(t, dir, true, "", want2)
-		st.Close()
-	})
-
-	// Damage: one byte flipped in the middle; the file cut short; the file gone.
-	b, err := os.ReadFile(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 0xff
-	if err := os.WriteFile(snap, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("damaged", func(t *testing.T) {
-		st := checkOpen(t, dir, false, "snapshot unusable", want2)
-		st.Close()
-	})
-	if err := os.WriteFile(snap, b[:len(b)/3], 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("truncated", func(t *testing.T) {
-		st := checkOpen(t, dir, false, "snapshot unusable", want2)
-		st.Close()
-	})
-	if err := os.Remove(snap); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("missing", func(t *testing.T) {
-		st := checkOpen(t, dir, false, "no such file", want2)
-		// Writes after a full read: rollback, then the snapshot of the rolled-back state.
-		if _, err := st.Rollback(ctx, "b2", false); err != nil {
+	graphtest.Persistent(t, func(t *testing.T, be graphtest.Backend) {
+		ctx := context.Background()
+		cfg := be.Config(t)
+		dir := cfg.Path
+		st := openStore(t, cfg)
+		graphtest.MustApply(t, st, batch1())
+		want1 := exportAll(t, st)
+		if err := st.Close(); err != nil {
 			t.Fatal(err)
 		}
+		snap := filepath.Join(dir, "readmodel.snap")
+		old, err := os.ReadFile(snap)
+		if err != nil {
+			t.Fatalf("no snapshot after Close: %v", err)
+		}
+
+		t.Run("same state", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, true, "", want1)
+			st.Close()
+		})
+
+		// A second batch and a rollback of it, then an older snapshot put back: the state differs.
+		st = openStore(t, cfg)
+		graphtest.MustApply(t, st, batch2())
+		want2 := exportAll(t, st)
 		st.Close()
-		st = checkOpen(t, dir, true, "", want1)
-		st.Close()
+		t.Run("after a write", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, true, "", want2)
+			if m, err := graph.Typed[*graph.Method](ctx, st, "method/buddy"); err != nil || len(m.ClaimIDs) != 1 {
+				t.Errorf("method/buddy from the snapshot: %+v, %v; want one claim", m, err)
+			}
+			st.Close()
+		})
+		if err := os.WriteFile(snap, old, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("older snapshot", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, false, "another state", want2)
+			st.Close()
+		})
+		t.Run("rewritten after a full read", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, true, "", want2)
+			st.Close()
+		})
+
+		// Damage: one byte flipped in the middle; the file cut short; the file gone.
+		b, err := os.ReadFile(snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[len(b)/2] ^= 0xff
+		if err := os.WriteFile(snap, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("damaged", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, false, "snapshot unusable", want2)
+			st.Close()
+		})
+		if err := os.WriteFile(snap, b[:len(b)/3], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("truncated", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, false, "snapshot unusable", want2)
+			st.Close()
+		})
+		if err := os.Remove(snap); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("missing", func(t *testing.T) {
+			st := checkOpenCfg(t, cfg, false, "no such file", want2)
+			// Writes after a full read: rollback, then the snapshot of the rolled-back state.
+			if _, err := st.Rollback(ctx, "b2", false); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			st = checkOpenCfg(t, cfg, true, "", want1)
+			st.Close()
+		})
 	})
 }
 
 // TestSnapshotRollbackReinsert: Cayley #737 (deleting a re-inserted quad) through reopening from
 // snapshots in between: add, roll back and add again, reopening each time.
 func TestSnapshotRollbackReinsert(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	for i := 0; i < 3; i++ {
-		st := openBolt(t, dir)
-		graphtest.MustApply(t, st, batch1())
+	graphtest.Persistent(t, func(t *testing.T, be graphtest.Backend) {
+		ctx := context.Background()
+		cfg := be.Config(t)
+		for i := 0; i < 3; i++ {
+			st := openStore(t, cfg)
+			graphtest.MustApply(t, st, batch1())
+			st.Close()
+			st = openStore(t, cfg)
+			if !st.Info().FromSnapshot {
+				t.Errorf("round %d: not opened from the snapshot: %s", i, st.Info().Reason)
+			}
+			if _, err := st.Rollback(ctx, "b1", false); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := st.Verify(ctx); err != nil || n != 0 {
+				t.Errorf("round %d after rollback: %d quads, %v; want 0, nil", i, n, err)
+			}
+			st.Close()
+		}
+		st := checkOpenCfg(t, cfg, true, "", "")
 		st.Close()
-		st = openBolt(t, dir)
-		if !st.Info().FromSnapshot {
-			t.Errorf("round %d: not opened from the snapshot: %s", i, st.Info().Reason)
-		}
-		if _, err := st.Rollback(ctx, "b1", false); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := st.Verify(ctx); err != nil || n != 0 {
-			t.Errorf("round %d after rollback: %d quads, %v; want 0, nil", i, n, err)
-		}
-		st.Close()
-	}
-	st := checkOpen(t, dir, true, "", "")
-	st.Close()
+	})
 }

@@ -35,8 +35,17 @@ const (
 
 // Config says which quad store to open.
 type Config struct {
-	Backend string // BackendBolt (default) or BackendMemory
-	Path    string // data directory, for bolt
+	Backend string // BackendBolt (default), BackendMemory or BackendPostgres
+	// Path is the data directory: bolt's quad store, and for every backend but memory the
+	// start-up snapshot and the search index. For postgres it may be empty (both then live in
+	// memory only, rebuilt at every start).
+	Path string
+	// URL is the PostgreSQL connection URL (postgres://user@host:port/db?sslmode=disable), for
+	// BackendPostgres. A search_path parameter picks the schema Cayley's tables live in.
+	URL string
+	// WriterWait bounds how long a write waits for another process's write to the same
+	// PostgreSQL store (then ErrBusy): DefaultWriterWait when 0.
+	WriterWait time.Duration
 	// Now returns the current time (for batch timestamps); time.Now when nil.
 	Now func() time.Time
 	// Logger receives what the store reports by itself (a discarded snapshot, a storage
@@ -87,6 +96,7 @@ type Store struct {
 	stats  storeStats  // for Stats (stats.go)
 
 	lock     *dirLock // the data directory's lock (lock.go); nil for memory
+	pg       *pgStore // PostgreSQL's connections and writer lock (postgres.go); nil otherwise
 	readOnly bool
 	// incomplete: the quad store may hold a batch cut short in a chunked write (chunked.go),
 	// removed before the next write; skip lists such batches' labels for the reads of Open.
@@ -137,6 +147,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		lock *dirLock
 		err  error
 		opts cgraph.Options // bolt's, kept to reopen it after a failed commit
+		pg   *pgStore
 	)
 	switch cfg.Backend {
 	case BackendMemory:
@@ -159,14 +170,24 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			}
 		}
 		h, err = openBolt(cfg.Path, opts, cfg.Faults)
+	case BackendPostgres:
+		if cfg.Path != "" {
+			if lock, err = openDir(cfg); err != nil {
+				return nil, err
+			}
+		}
+		if h, pg, err = openPostgres(ctx, cfg); err != nil {
+			lock.release()
+			return nil, err
+		}
 	default:
-		return nil, fmt.Errorf("graph: unknown backend %q (want %q or %q)", cfg.Backend, BackendBolt, BackendMemory)
+		return nil, fmt.Errorf("graph: unknown backend %q (want %q, %q or %q)", cfg.Backend, BackendBolt, BackendMemory, BackendPostgres)
 	}
 	if err != nil {
 		lock.release()
 		return nil, fmt.Errorf("graph: open %s store: %w", cfg.Backend, err)
 	}
-	s := &Store{h: h, now: cfg.Now, log: cfg.Logger, faults: cfg.Faults, lock: lock, readOnly: cfg.ReadOnly}
+	s := &Store{h: h, now: cfg.Now, log: cfg.Logger, faults: cfg.Faults, lock: lock, readOnly: cfg.ReadOnly, pg: pg}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -174,13 +195,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.log = slog.Default()
 	}
 	s.snap.init(s, cfg)
-	if cfg.Backend != BackendMemory {
+	if cfg.Backend == BackendBolt || cfg.Backend == "" {
 		s.path, s.opts = cfg.Path, opts
 	}
 	t0 := time.Now()
 	if err := s.load(ctx); err != nil {
 		s.snap.stop()
 		h.Close()
+		pg.close()
 		lock.release()
 		return nil, err
 	}
@@ -190,6 +212,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.search, err = s.openSearch(ctx, cfg); err != nil {
 		s.snap.stop()
 		h.Close()
+		pg.close()
 		lock.release()
 		return nil, err
 	}
@@ -216,6 +239,9 @@ func (s *Store) Info() OpenInfo { return s.info }
 // readToken returns the store's state token ("" when it has none: an empty store, or one
 // written before tokens existed).
 func (s *Store) readToken(ctx context.Context) (string, error) {
+	if s.pg != nil {
+		return s.pg.token(ctx)
+	}
 	var token string
 	err := cayley.StartPath(s.h, stateIRI).Out(statePred).Iterate(ctx).EachValue(nil, func(v quad.Value) error {
 		if str, ok := v.(quad.String); ok {
@@ -282,9 +308,24 @@ func (s *Store) load(ctx context.Context) error {
 	s.typePred = s.t.intern(mustEncode(predType))
 	var quads []qt
 	var conv quadConv
+	if s.pg != nil {
+		// Two queries in one snapshot of the database, rather than Cayley's iterators.
+		token, err = s.pg.scan(ctx, func(q quad.Quad) error {
+			if q.Label == stateLabel || q.Label == writingLabel || s.skip[q.Label] {
+				return nil
+			}
+			id, err := conv.intern(s.t, q)
+			quads = append(quads, id)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		s.token = token
+	}
 	r := cgraph.NewQuadStoreReader(s.h.QuadStore)
 	defer r.Close()
-	for i := 0; ; i++ {
+	for i := 0; s.pg == nil; i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -404,7 +445,7 @@ func (s *Store) Close() error {
 	if s.h != nil {
 		hErr = s.h.Close()
 	}
-	return errors.Join(snapErr, hErr, s.search.close(), s.lock.release()) // search.close: the full-text index
+	return errors.Join(snapErr, hErr, s.pg.close(), s.search.close(), s.lock.release()) // search.close: the full-text index
 }
 
 func (s *Store) index(ctx context.Context) (*index, error) {
@@ -461,6 +502,12 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
+	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
+	release, err := s.beginWrite(ctx, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	s.writerReady()
 	ix := s.idx.Load()
 	c, err := compile(cs, ix)
@@ -631,6 +678,12 @@ func (s *Store) rollback(ctx context.Context, batchID string, dryRun bool, audit
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
+	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
+	release, err := s.beginWrite(ctx, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	s.writerReady()
 	ix := s.idx.Load()
 	id := batchID

@@ -43,11 +43,9 @@ func batch2() *graph.Changeset {
 
 type factory func(testing.TB) *graph.Store
 
+// TestStore is the conformance suite's core: every backend (memstore, bolt, PostgreSQL).
 func TestStore(t *testing.T) {
-	t.Run("memstore", func(t *testing.T) { testStore(t, graphtest.NewMemory) })
-	t.Run("bolt", func(t *testing.T) {
-		testStore(t, func(tb testing.TB) *graph.Store { st, _ := graphtest.NewBolt(tb); return st })
-	})
+	graphtest.ForEachBackend(t, func(t *testing.T, b graphtest.Backend) { testStore(t, b.New) })
 }
 
 func testStore(t *testing.T, newStore factory) {
@@ -185,70 +183,77 @@ func testStore(t *testing.T, newStore factory) {
 	})
 }
 
-func TestBoltReopen(t *testing.T) {
-	ctx := context.Background()
-	st, dir := graphtest.NewBolt(t)
-	graphtest.MustApply(t, st, batch1())
-	graphtest.MustApply(t, st, batch2())
-	want := st.QuadCount()
-	wantClaims, _ := st.Claims(ctx, nil)
-	st.Close()
-	st2, err := graph.Open(ctx, graph.Config{Backend: graph.BackendBolt, Path: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st2.Close()
-	if st2.QuadCount() != want {
-		t.Errorf("quads after reopen = %d; want %d", st2.QuadCount(), want)
-	}
-	gotClaims, _ := st2.Claims(ctx, nil)
-	if diff := cmp.Diff(wantClaims, gotClaims); diff != "" {
-		t.Errorf("claims after reopen (-want +got):\n%s", diff)
-	}
-	if _, err := st2.Verify(ctx); err != nil {
-		t.Errorf("Verify after reopen: %v", err)
-	}
+// TestReopen: what a persistent backend stored is read back after a restart.
+func TestReopen(t *testing.T) {
+	graphtest.Persistent(t, func(t *testing.T, b graphtest.Backend) {
+		ctx := context.Background()
+		st, cfg := b.Open(t)
+		graphtest.MustApply(t, st, batch1())
+		graphtest.MustApply(t, st, batch2())
+		want := st.QuadCount()
+		wantClaims, _ := st.Claims(ctx, nil)
+		st.Close()
+		st2, err := graph.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st2.Close()
+		if st2.QuadCount() != want {
+			t.Errorf("quads after reopen = %d; want %d", st2.QuadCount(), want)
+		}
+		gotClaims, _ := st2.Claims(ctx, nil)
+		if diff := cmp.Diff(wantClaims, gotClaims); diff != "" {
+			t.Errorf("claims after reopen (-want +got):\n%s", diff)
+		}
+		if _, err := st2.Verify(ctx); err != nil {
+			t.Errorf("Verify after reopen: %v", err)
+		}
+	})
 }
 
 func TestReplaceBatch(t *testing.T) {
-	ctx := context.Background()
-	st := graphtest.NewMemory(t)
-	graphtest.MustApply(t, st, batch1())
-	changed := batch1()
-	changed.Nodes[2] = graphtest.Node(graph.TypeMethod, "method/buddy", "name", "buddywerking", "status", "CONFIRMED", "sources", []any{"source/s1"})
-	rep := graphtest.MustApply(t, st, changed)
-	if rep.Removed == 0 {
-		t.Errorf("replacing b1: removed = 0; want the dropped English name and region removed")
-	}
-	m, _ := graph.Typed[*graph.Method](ctx, st, "method/buddy")
-	if got := m.Name(graph.EN); got != "buddywerking" {
-		t.Errorf("Name(EN) after replace = %q; want fallback to Dutch %q", got, "buddywerking")
-	}
+	graphtest.ForEachBackend(t, func(t *testing.T, b graphtest.Backend) {
+		ctx := context.Background()
+		st := b.New(t)
+		graphtest.MustApply(t, st, batch1())
+		changed := batch1()
+		changed.Nodes[2] = graphtest.Node(graph.TypeMethod, "method/buddy", "name", "buddywerking", "status", "CONFIRMED", "sources", []any{"source/s1"})
+		rep := graphtest.MustApply(t, st, changed)
+		if rep.Removed == 0 {
+			t.Errorf("replacing b1: removed = 0; want the dropped English name and region removed")
+		}
+		m, _ := graph.Typed[*graph.Method](ctx, st, "method/buddy")
+		if got := m.Name(graph.EN); got != "buddywerking" {
+			t.Errorf("Name(EN) after replace = %q; want fallback to Dutch %q", got, "buddywerking")
+		}
+	})
 }
 
 func TestConflictingValuesAreReported(t *testing.T) {
-	ctx := context.Background()
-	st := graphtest.NewMemory(t)
-	graphtest.MustApply(t, st, batch1())
-	n := st.QuadCount()
-	other := &graph.Changeset{BatchID: "b9", Nodes: []graph.NodeSpec{
-		graphtest.Node(graph.TypeSource, "source/s1", "type", "ACADEMIC_ANGLO", "title", "Another title", "status", "CONFIRMED", "year", int64(2002)),
-	}}
-	_, err := st.Apply(ctx, other, false)
-	var ve *graph.ValidationError
-	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "title" {
-		t.Fatalf("Apply(conflicting title) = %v; want one problem on field title", err)
-	}
-	if st.QuadCount() != n {
-		t.Errorf("a rejected conflicting batch changed the store")
-	}
-	// Restating the same values from another batch is fine (and adds provenance).
-	same := &graph.Changeset{BatchID: "b8", Nodes: []graph.NodeSpec{
-		graphtest.Node(graph.TypeSource, "source/s1", "type", "ACADEMIC_ANGLO", "title", "A review", "status", "CONFIRMED", "year", int64(2002)),
-	}}
-	graphtest.MustApply(t, st, same)
-	src, _ := graph.Typed[*graph.Source](ctx, st, "source/s1")
-	if diff := cmp.Diff([]string{"kring:batch/b1", "kring:batch/b8"}, src.BatchIDs); diff != "" {
-		t.Errorf("batches of a restated source (-want +got):\n%s", diff)
-	}
+	graphtest.ForEachBackend(t, func(t *testing.T, b graphtest.Backend) {
+		ctx := context.Background()
+		st := b.New(t)
+		graphtest.MustApply(t, st, batch1())
+		n := st.QuadCount()
+		other := &graph.Changeset{BatchID: "b9", Nodes: []graph.NodeSpec{
+			graphtest.Node(graph.TypeSource, "source/s1", "type", "ACADEMIC_ANGLO", "title", "Another title", "status", "CONFIRMED", "year", int64(2002)),
+		}}
+		_, err := st.Apply(ctx, other, false)
+		var ve *graph.ValidationError
+		if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "title" {
+			t.Fatalf("Apply(conflicting title) = %v; want one problem on field title", err)
+		}
+		if st.QuadCount() != n {
+			t.Errorf("a rejected conflicting batch changed the store")
+		}
+		// Restating the same values from another batch is fine (and adds provenance).
+		same := &graph.Changeset{BatchID: "b8", Nodes: []graph.NodeSpec{
+			graphtest.Node(graph.TypeSource, "source/s1", "type", "ACADEMIC_ANGLO", "title", "A review", "status", "CONFIRMED", "year", int64(2002)),
+		}}
+		graphtest.MustApply(t, st, same)
+		src, _ := graph.Typed[*graph.Source](ctx, st, "source/s1")
+		if diff := cmp.Diff([]string{"kring:batch/b1", "kring:batch/b8"}, src.BatchIDs); diff != "" {
+			t.Errorf("batches of a restated source (-want +got):\n%s", diff)
+		}
+	})
 }

@@ -89,6 +89,8 @@ func classify(err error) (code, msg string) {
 		return CodeTimeout, "the request took too long and was stopped"
 	case errors.Is(err, graph.ErrStorageFull):
 		return CodeStorageFull, storageMessage(err)
+	case errors.Is(err, graph.ErrBusy): // another process writes to the shared store
+		return CodeUnavailable, clientMessage(err)
 	case errors.Is(err, graph.ErrUnavailable):
 		return CodeUnavailable, storageMessage(err)
 	}

@@ -50,3 +50,56 @@ func MustApply(tb testing.TB, st *graph.Store, cs *graph.Changeset) *graph.Repor
 	}
 	return rep
 }
+
+// Backend is one of the quad stores the conformance suite runs against.
+type Backend struct {
+	Name string
+	// Config returns the configuration of a new, empty store of this backend (its own
+	// temporary directory; for postgres its own schema, dropped when the test ends): open it,
+	// close it and open it again to test a restart.
+	Config func(tb testing.TB) graph.Config
+}
+
+// New opens a new, empty store of the backend, closed when the test ends.
+func (b Backend) New(tb testing.TB) *graph.Store {
+	tb.Helper()
+	st, _ := b.Open(tb)
+	return st
+}
+
+// Open opens a new, empty store of the backend, closed when the test ends, and returns the
+// configuration that opens it again.
+func (b Backend) Open(tb testing.TB) (*graph.Store, graph.Config) {
+	tb.Helper()
+	cfg := b.Config(tb)
+	st, err := graph.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("open %s store: %v", b.Name, err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st, cfg
+}
+
+// Backends are memstore, bolt and PostgreSQL (postgres.go: skipped when no server answers and
+// KRING_TEST_POSTGRES is unset).
+var Backends = []Backend{
+	{"memstore", func(tb testing.TB) graph.Config { return graph.Config{Backend: graph.BackendMemory} }},
+	{"bolt", func(tb testing.TB) graph.Config {
+		return graph.Config{Backend: graph.BackendBolt, Path: tb.TempDir()}
+	}},
+	{"postgres", PostgresConfig},
+}
+
+// ForEachBackend runs f as a subtest per backend.
+func ForEachBackend(t *testing.T, f func(t *testing.T, b Backend)) {
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) { f(t, b) })
+	}
+}
+
+// Persistent are the backends whose stores survive a restart (bolt and postgres).
+func Persistent(t *testing.T, f func(t *testing.T, b Backend)) {
+	for _, b := range Backends[1:] {
+		t.Run(b.Name, func(t *testing.T) { f(t, b) })
+	}
+}

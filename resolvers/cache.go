@@ -51,6 +51,8 @@ type cacheEntry struct {
 	key  string
 	body []byte
 	ct   string
+	// operation is the operation's name as the metrics record it (outcomeExt).
+	operation string
 }
 
 const (

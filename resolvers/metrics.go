@@ -217,6 +217,17 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descQuads, prometheus.GaugeValue, float64(s.Quads))
 }
 
+// operationOf is the operation name recorded for the request of ctx ("" without metrics).
+func operationOf(ctx context.Context) string {
+	o := outcomeOf(ctx)
+	if o == nil {
+		return ""
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.operation
+}
+
 // recordOutcome records the outcome of a request answered without executing it (from the
 // response cache).
 func recordOutcome(ctx context.Context, operation, code string) {

@@ -133,7 +133,7 @@ func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graph
 		h.Set("Cache-Control", "public, no-cache")
 		h.Set("Content-Type", e.ct)
 		h.Set("X-Kring-Cache", "hit")
-		recordOutcome(r.Context(), params.OperationName, "OK")
+		recordOutcome(r.Context(), e.operation, "OK")
 		_, _ = w.Write(e.body)
 		return
 	}
@@ -147,7 +147,7 @@ func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graph
 	if storable && buf.status == http.StatusOK {
 		h.Set("ETag", tag)
 		h.Set("Cache-Control", "public, no-cache")
-		t.cache.put(version, &cacheEntry{key: key, body: buf.body, ct: buf.header.Get("Content-Type")})
+		t.cache.put(version, &cacheEntry{key: key, body: buf.body, ct: buf.header.Get("Content-Type"), operation: operationOf(r.Context())})
 	}
 	w.WriteHeader(buf.status)
 	_, _ = w.Write(buf.body)

@@ -355,7 +355,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	for _, l := range qs.Batches() {
 		c := byLabel[l]
 		label := quad.IRI(l)
-		if err := s.checkConflicts(ix, c, label); err != nil {
+		if err := checkConflicts(ix, c, label).Err(); err != nil {
 			return nil, err
 		}
 		rep, badds, bremoves, bquads, err := s.diffBatch(ix, c, label, nil, c.quads, dryRun)

@@ -215,7 +215,7 @@ func compile(cs *Changeset, idx *index) (*compiled, Problems) {
 		}
 		return idx.typeOf(id)
 	}
-	refs := &refSuggester{ix: idx, own: c.nodes} // "did you mean" for unknown ids (sources_dedup.go)
+	refs := &refSuggester{ix: idx, own: c.nodes} // "did you mean" for unknown ids (suggest_refs.go)
 	concepts := map[string][2]string{}
 	authorsDone := map[[2]string]bool{} // author id and name whose node quads are added
 	ownConcepts := map[string]bool{}

@@ -541,7 +541,7 @@ func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, meta, want []q
 		}
 	}
 	rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
-	rep.Changed = changedCounts(ix, c.nodes, addQuads, removeQuads) // sources_dedup.go
+	rep.Changed = changedCounts(ix, c.nodes, addQuads, removeQuads) // changed.go
 	return rep, adds, removes, addQuads, nil
 }
 

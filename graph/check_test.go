@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,5 +87,48 @@ func TestCheckEveryProblem(t *testing.T) {
 	st.Close()
 	if _, err := st.Check(ctx, cs); !errors.Is(err, graph.ErrClosed) {
 		t.Errorf("Check on a closed store = %v; want ErrClosed", err)
+	}
+}
+
+// TestCheckBesideWrites: Check takes no lock; run beside writes (under -race) it reads only
+// published read models, and answers for the state it saw: a reference to a node a concurrent
+// write adds resolves once that write is done.
+func TestCheckBesideWrites(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	const writes = 20
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < writes; i++ {
+			cs := &graph.Changeset{BatchID: fmt.Sprintf("w%d", i), Nodes: []graph.NodeSpec{
+				graphtest.Node(graph.TypeSource, fmt.Sprintf("source/s%d", i), "type", "GREY_BE", "title", fmt.Sprintf("S %d", i), "status", "CANDIDATE"),
+			}}
+			if _, err := st.Apply(ctx, cs, false); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	last := fmt.Sprintf("source/s%d", writes-1)
+	probe := &graph.Changeset{BatchID: "probe", Nodes: []graph.NodeSpec{
+		graphtest.Node(graph.TypeMethod, "method/p", "name", "P", "status", "CANDIDATE", "sources", []any{"source/s0", last}),
+	}}
+	for checking := true; checking; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			checking = false
+		default:
+		}
+		res, err := st.Check(ctx, probe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checking && !res.OK() {
+			t.Fatalf("after the writes: %v", res.Problems)
+		}
 	}
 }

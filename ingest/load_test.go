@@ -606,3 +606,45 @@ func TestLoadSkipDependents(t *testing.T) {
 		t.Errorf("a rejected load changed the store")
 	}
 }
+
+// TestLoadSkipRemerged: a row left out for a conflict shared a node (a work-model assignment)
+// with a kept row; the kept row's node, no longer merged, is checked again (a second round)
+// and loads with the kept row's source only.
+func TestLoadSkipRemerged(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
+	sheet := "source\tsubject\tworkModel\toutcome\tclaim\tdirection\tdesign\tn\ttimeframe\n" +
+		"masi2011\tinitiative/armentekort-buddy\tworkmodel/persoonlijke-vriend\toutcome/empowerment\tclaim/armentekort-empowerment-short\tNEGATIVE\tQUALITATIVE\t16\tSHORT\n" +
+		"hogan2002\tinitiative/armentekort-buddy\tworkmodel/persoonlijke-vriend\t\t\t\t\t\t\n"
+	files := append(readFiles(t, overlapBib), ingest.File{Name: "merged.tsv", Data: []byte(sheet)})
+	o := litOptions
+	o.SkipInvalid = true
+	checks := 0
+	o.Progress = func(p ingest.Progress) {
+		if p.Phase == ingest.PhaseCheck {
+			checks++
+		}
+	}
+	rep := mustLoad(t, st, files, o)
+	if len(rep.Skipped) == 0 {
+		t.Fatalf("nothing skipped; want row 2's conflict")
+	}
+	for _, p := range rep.Skipped {
+		var ce *graph.ConflictError
+		if p.File != "merged.tsv" || p.Line != 2 || !errors.As(p.Err, &ce) {
+			t.Errorf("skipped %v; want only conflicts of merged.tsv:2", p)
+		}
+	}
+	if checks != 2 {
+		t.Errorf("check rounds = %d; want 2 (the assignment row 2 and 3 shared is checked again)", checks)
+	}
+	a, err := graph.Typed[*graph.Assignment](ctx, st, "assignment/initiative-armentekort-buddy--workmodel-persoonlijke-vriend")
+	if err != nil || !containsString(a.SourceIDs, "kring:source/hogan2002") || containsString(a.SourceIDs, "kring:source/masi2011") {
+		t.Errorf("assignment: %+v, %v; want hogan2002 (row 3) and not masi2011 (row 2, left out)", a, err)
+	}
+	c, err := graph.Typed[*graph.OutcomeClaim](ctx, st, "claim/armentekort-empowerment-short")
+	if err != nil || c.Direction != "POSITIVE" {
+		t.Errorf("stored claim after a skipped conflict: %+v, %v; want POSITIVE", c, err)
+	}
+}

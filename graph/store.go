@@ -444,7 +444,8 @@ type Report struct {
 	Changed []TypeCount `json:"changed"`
 }
 
-// Apply validates a changeset and writes it as one batch, atomically: after Apply either the
+// Apply validates a changeset with the checks of Check (every problem at once, as a
+// *ValidationError) and writes it as one batch, atomically: after Apply either the
 // whole batch is stored or nothing changed. Loading the same batch again changes nothing; a
 // batch id that exists already is replaced by the new content (quads no longer stated are
 // removed), unless another batch depends on what would be removed (ErrConflict). With dryRun

@@ -34,7 +34,7 @@ func (r *CheckResult) Err() error { return r.Problems.Err() }
 // between Check and Apply can change the answer, and Apply checks again. What only a write can
 // tell is left to Apply: a re-loaded batch that would remove a node another batch points at
 // (ErrConflict, a problem of the batch as a whole) and storage failures. A read-only store can
-// check.
+// check. The error is not about the changeset: ErrClosed after Close, or the context's.
 func (s *Store) Check(ctx context.Context, cs *Changeset) (*CheckResult, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed

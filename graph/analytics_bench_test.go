@@ -2,10 +2,12 @@ package graph_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -245,4 +247,84 @@ func BenchmarkPaths(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(r.Paths)), "paths")
+}
+
+// BenchmarkMatrixCayleyData is the raw-Cayley baseline of BenchmarkMatrixGraphQL (repository
+// root) on the same knowledge base: the bolt data directory in KRING_BENCH_MATRIX_DATA (that
+// benchmark logs the path of its cached large KB), opened read-only; skipped without it. It
+// times one CayleySweep of the WORK_MODEL × OUTCOME_DOMAIN counts, cut off after
+// KRING_BENCH_CAYLEY_LIMIT (a duration, 60s by default; 0: no limit: on the large KB the whole
+// sweep takes about 9 minutes), checks its counts against the matrix (equal when complete, no
+// more when cut), and reports cayley-s, cayley-done (the fraction of the cell claims swept: 1,
+// or less when cut off), matrix-ms (Store.Matrix, warm) and cayley/matrix (a lower bound when
+// cut off). Divide cayley-s by BenchmarkMatrixGraphQL's wm-ms, method-ms or table-ms for the
+// ratios through the whole handler.
+//
+//	KRING_BENCH_MATRIX_DATA=$TMPDIR/kring-bench-startup/large-<key>/data \
+//	  go test ./graph -run '^$' -bench BenchmarkMatrixCayleyData -benchtime 1x
+func BenchmarkMatrixCayleyData(b *testing.B) {
+	dir := os.Getenv("KRING_BENCH_MATRIX_DATA")
+	if dir == "" {
+		b.Skip("KRING_BENCH_MATRIX_DATA not set")
+	}
+	limit := 60 * time.Second
+	if s := strings.TrimSpace(os.Getenv("KRING_BENCH_CAYLEY_LIMIT")); s != "" {
+		var err error
+		if limit, err = time.ParseDuration(s); err != nil {
+			b.Fatalf("KRING_BENCH_CAYLEY_LIMIT=%q: want a duration (0: no limit)", s)
+		}
+	}
+	ctx := context.Background()
+	st, err := graph.Open(ctx, graph.Config{Backend: graph.BackendBolt, Path: dir, ReadOnly: true})
+	if err != nil {
+		b.Fatalf("open %s: %v", dir, err)
+	}
+	defer st.Close()
+	m, err := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil) // builds the facets
+	if err != nil {
+		b.Fatal(err)
+	}
+	var matrix time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); err != nil {
+			b.Fatal(err)
+		}
+		matrix += time.Since(start)
+	}
+	matrix /= time.Duration(b.N)
+
+	sctx, cancel := ctx, context.CancelFunc(func() {})
+	if limit > 0 {
+		sctx, cancel = context.WithTimeout(ctx, limit)
+	}
+	start := time.Now()
+	sweep, err := graph.CayleySweep(sctx, st)
+	cayley := time.Since(start)
+	cancel()
+	cut := limit > 0 && errors.Is(err, context.DeadlineExceeded)
+	if err != nil && !cut {
+		b.Fatalf("Cayley sweep: %v", err)
+	}
+	total, swept := 0, 0
+	for _, c := range m.Cells {
+		total += c.ClaimCount
+		got := sweep[[2]string{c.Row, c.Column}]
+		swept += got
+		if got > c.ClaimCount || !cut && got != c.ClaimCount {
+			b.Errorf("cell %s × %s: matrix %d claims, Cayley sweep %d", c.Row, c.Column, c.ClaimCount, got)
+		}
+	}
+	if len(sweep) > len(m.Cells) || !cut && len(sweep) != len(m.Cells) {
+		b.Errorf("the Cayley sweep has %d non-empty cells, the matrix %d", len(sweep), len(m.Cells))
+	}
+	done := float64(swept) / float64(max(total, 1))
+	if cut {
+		b.Logf("the Cayley sweep was cut off after %s, %.1f%% done", limit, 100*done)
+	}
+	b.ReportMetric(cayley.Seconds(), "cayley-s")
+	b.ReportMetric(done, "cayley-done")
+	b.ReportMetric(float64(matrix.Nanoseconds())/1e6, "matrix-ms")
+	b.ReportMetric(cayley.Seconds()/matrix.Seconds(), "cayley/matrix")
+	b.Logf("%s: %d quads", dir, st.QuadCount())
 }

@@ -163,8 +163,10 @@ type compiled struct {
 }
 
 // compile validates cs against the current index and turns it into quads. Every problem is
-// reported, with its position; nothing is half-done.
-func compile(cs *Changeset, idx *index) (*compiled, error) {
+// reported, with its position. The compiled changeset is returned with the problems too (its
+// quads are then those of the fields that had none), so that the conflicts with stored facts
+// can be checked as well (check, check.go); it is written only when there are no problems.
+func compile(cs *Changeset, idx *index) (*compiled, Problems) {
 	var ps Problems
 	file := cs.Pos.File
 	if !ValidSlug(cs.BatchID) {
@@ -213,7 +215,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 		}
 		return idx.typeOf(id)
 	}
-	refs := &refSuggester{ix: idx, own: c.nodes} // "did you mean" for unknown ids (sources_dedup.go)
+	refs := &refSuggester{ix: idx, own: c.nodes} // "did you mean" for unknown ids (suggest_refs.go)
 	concepts := map[string][2]string{}
 	authorsDone := map[[2]string]bool{} // author id and name whose node quads are added
 	ownConcepts := map[string]bool{}
@@ -320,10 +322,7 @@ func compile(cs *Changeset, idx *index) (*compiled, error) {
 			}
 		}
 	}
-	if err := ps.Sorted().Err(); err != nil {
-		return nil, err
-	}
-	return c, nil // a quad stated twice is written once: diffBatch sees to that
+	return c, ps // a quad stated twice is written once: diffBatch sees to that
 }
 
 // nodeID returns the full id of a node, deriving it for nested nodes; a non-empty string

@@ -5,15 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/cayleygraph/cayley"
-	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/jsonld"
 	"github.com/cayleygraph/quad/nquads"
@@ -360,7 +357,7 @@ func (s *Store) ApplyQuads(ctx context.Context, qs *QuadSet, dryRun bool) ([]*Re
 	for _, l := range qs.Batches() {
 		c := byLabel[l]
 		label := quad.IRI(l)
-		if err := s.checkConflicts(ix, c, label); err != nil {
+		if err := checkConflicts(ix, c, label).Err(); err != nil {
 			return nil, err
 		}
 		rep, badds, bremoves, bquads, err := s.diffBatch(ix, c, label, nil, c.quads, dryRun)
@@ -627,31 +624,4 @@ func checkObject(fs *FieldSpec, o quad.Value, typeOf func(string) NodeType) stri
 		want = "an IRI"
 	}
 	return fmt.Sprintf("%s: %s is not %s", fs.Name, quad.StringOf(o), want)
-}
-
-// WriteRaw writes a quad set straight into the bbolt quad store in dir (created when needed),
-// in one Cayley transaction, with none of the store's work (validation, diffing, read model,
-// search index). It is the baseline the load benchmark compares Store writes with; Kring itself
-// never calls it.
-func WriteRaw(ctx context.Context, dir string, qs *QuadSet) error {
-	opts := cgraph.Options{"no_bloom": true}
-	if err := cgraph.InitQuadStore("bbolt", dir, opts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
-		return fmt.Errorf("graph: raw write: %w", err)
-	}
-	h, err := cayley.NewGraph("bbolt", dir, opts)
-	if err != nil {
-		return fmt.Errorf("graph: raw write: %w", err)
-	}
-	defer h.Close()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	tx := cayley.NewTransaction()
-	for _, q := range qs.quads {
-		tx.AddQuad(q)
-	}
-	if err := h.ApplyTransaction(tx); err != nil {
-		return fmt.Errorf("graph: raw write: %w", err)
-	}
-	return nil
 }

@@ -485,7 +485,8 @@ type Report struct {
 	Changed []TypeCount `json:"changed"`
 }
 
-// Apply validates a changeset and writes it as one batch, atomically: after Apply either the
+// Apply validates a changeset with the checks of Check (every problem at once, as a
+// *ValidationError) and writes it as one batch, atomically: after Apply either the
 // whole batch is stored or nothing changed. Loading the same batch again changes nothing; a
 // batch id that exists already is replaced by the new content (quads no longer stated are
 // removed), unless another batch depends on what would be removed (ErrConflict). With dryRun
@@ -510,53 +511,23 @@ func (s *Store) Apply(ctx context.Context, cs *Changeset, dryRun bool) (*Report,
 	defer release()
 	s.writerReady()
 	ix := s.idx.Load()
-	c, err := compile(cs, ix)
-	if err != nil {
+	var (
+		rep           *Report
+		adds, removes []qt
+		addQuads      []quad.Quad
+	)
+	// The checks of Check; the batch is compared with the store while the conflicts are
+	// checked (both only read).
+	c, ps := s.check(ix, cs, func(c *compiled) {
+		rep, adds, removes, addQuads, err = s.diffBatch(ix, c, quad.IRI(c.batch), s.batchMeta(ix, c, cs), c.quads, dryRun)
+	})
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	if ix.isAuditBatch(c.batch) {
 		return nil, fmt.Errorf("graph: batch %s is an audit record (an edit, revert or rollback): choose another batch id: %w", ShortID(c.batch), ErrConflict)
 	}
-	label := quad.IRI(c.batch)
-	// Conflicts are checked while the batch is compared with the store (both only read).
-	var conflicts error
-	checked := make(chan struct{})
-	go func() {
-		defer close(checked)
-		conflicts = s.checkConflicts(ix, c, label)
-	}()
-	// The batch node itself. A re-load keeps the first load's time, so that loading the same
-	// content again is a no-op.
-	meta := []quad.Quad{{Subject: label, Predicate: predType, Object: typeIRI(TypeBatch), Label: label}}
-	if bn := ix.nodes[c.batch]; bn != nil && bn.has("loadedAt") {
-		for _, p := range []string{"loadedAt", "loadedBy", "description", "file"} {
-			for _, v := range bn.values(p) {
-				meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI(p), Object: v, Label: label})
-			}
-		}
-	} else {
-		at := cs.LoadedAt
-		if at == "" {
-			at = s.now().UTC().Format(time.RFC3339)
-		}
-		meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("loadedAt"), Object: quad.String(at), Label: label})
-		if cs.LoadedBy != "" {
-			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("loadedBy"), Object: quad.String(cs.LoadedBy), Label: label})
-		}
-		if cs.Description != "" {
-			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("description"), Object: quad.String(cs.Description), Label: label})
-		}
-		if len(cs.Files) > 0 {
-			b, _ := jsonString(cs.Files)
-			meta = append(meta, quad.Quad{Subject: label, Predicate: predIRI("file"), Object: quad.String(b), Label: label})
-		}
-	}
-	rep, adds, removes, addQuads, err := s.diffBatch(ix, c, label, meta, c.quads, dryRun)
-	<-checked
 	c.quads = nil // adds has what is written (a big batch's quads are worth freeing early)
-	if conflicts != nil {
-		return nil, conflicts
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -623,7 +594,7 @@ func (s *Store) diffBatch(ix *index, c *compiled, label quad.IRI, meta, want []q
 		}
 	}
 	rep.New, rep.Total = typeCounts(newCount), typeCounts(totalCount)
-	rep.Changed = changedCounts(ix, c.nodes, addQuads, removeQuads) // sources_dedup.go
+	rep.Changed = changedCounts(ix, c.nodes, addQuads, removeQuads) // changed.go
 	return rep, adds, removes, addQuads, nil
 }
 
@@ -725,8 +696,9 @@ func (s *Store) rollback(ctx context.Context, batchID string, dryRun bool, audit
 
 // checkConflicts rejects a changeset that gives a single-valued field of an existing node a
 // value other than the one another batch stated: conflicting facts are reported, never
-// silently merged or overwritten. (A batch may change its own earlier values.)
-func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
+// silently merged or overwritten. (A batch may change its own earlier values.) It reads only ix
+// and its terms (check runs without the writer's lock).
+func checkConflicts(ix *index, c *compiled, label quad.IRI) Problems {
 	if len(c.single) == 0 {
 		return nil
 	}
@@ -741,15 +713,15 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 	seen := map[string]bool{}
 	for k, vals := range newVals { // problems come out sorted
 		n := ix.lookup(k.s)
-		pid, ok := s.t.predID(k.p)
+		pid, ok := ix.t.predID(k.p)
 		if n == nil || !ok {
 			continue
 		}
 		for _, e := range n.out {
-			if e.p != pid || s.t.iri(e.l) == string(label) {
+			if e.p != pid || ix.t.iri(e.l) == string(label) {
 				continue
 			}
-			v := s.t.value(e.o)
+			v := ix.t.value(e.o)
 			if sameValue(vals, v) {
 				continue
 			}
@@ -764,10 +736,10 @@ func (s *Store) checkConflicts(ix *index, c *compiled, label quad.IRI) error {
 			pos := c.single[k]
 			ps.AddConflict(pos.File, pos.Line, pos.Column, k.p, &ConflictError{Type: n.typ, ID: ShortID(k.s), Field: k.p},
 				"conflict: %s %s differs: %s (stored, from %s) vs %s (this batch); resolve the conflict in one of the batches",
-				ShortID(k.s), k.p, quad.StringOf(v), ShortID(s.t.iri(e.l)), quad.StringOf(vals[0]))
+				ShortID(k.s), k.p, quad.StringOf(v), ShortID(ix.t.iri(e.l)), quad.StringOf(vals[0]))
 		}
 	}
-	return ps.Sorted().Err()
+	return ps.Sorted()
 }
 
 func sameValue(vals []quad.Value, v quad.Value) bool {

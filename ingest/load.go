@@ -490,35 +490,106 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 		}
 	}
 
-	// Check, leaving out what has problems, until the rest is clean; then write.
-	var gr *graph.Report
-	var items []Item
-	for iter := 0; ; iter++ {
-		progress(Progress{Phase: PhaseCheck, Done: iter})
-		if err := ctx.Err(); err != nil {
+	// Merge the units' node specs; a unit contradicting an earlier one is left out whole (the
+	// others merge as before: leaving it out creates no new merge problem).
+	drop := func(u *unit, p graph.Problem) {
+		u.dropped = true
+		problems = append(problems, p)
+		conflicts(graph.Problems{p})
+	}
+	nodes, mps := assemble(units)
+	for _, mp := range mps {
+		drop(mp.unit, mp.problem)
+	}
+	deps := newDependencies(ctx, st, units)
+	if len(mps) > 0 {
+		var out []*unit
+		for _, mp := range mps {
+			out = append(out, mp.unit)
+		}
+		if _, err := deps.leaveOut(out, drop); err != nil {
 			return err
 		}
-		var live []*unit
-		for _, u := range units {
-			if !u.dropped {
-				live = append(live, u)
-			}
-		}
-		nodes, mps := assemble(live)
-		if len(mps) > 0 {
-			for _, mp := range mps {
-				mp.unit.dropped = true
-				problems = append(problems, mp.problem)
-				conflicts(graph.Problems{mp.problem})
-			}
-			continue
-		}
-		if len(nodes) == 0 {
-			break
-		}
-		cs := &graph.Changeset{BatchID: batchID, Description: desc, LoadedBy: o.LoadedBy, Files: litFiles, Nodes: nodes,
+		nodes, _ = assemble(liveUnits(units))
+	}
+	batch := func() *graph.Changeset {
+		return &graph.Changeset{BatchID: batchID, Description: desc, LoadedBy: o.LoadedBy, Files: litFiles, Nodes: nodes,
 			Pos: graph.Pos{File: lit[0].file.Name, Line: 1}}
-		failing := len(problems) > 0 && !o.SkipInvalid
+	}
+	// reject rejects the load with the problems found and unplaced ones.
+	reject := func(unplaced graph.Problems) error {
+		rep.Problems = graph.Problems(append(append(rep.Problems, columnNames(problems, lit)...), unplaced...)).Sorted()
+		return graph.Problems(rep.Problems).Err()
+	}
+	// leaveOut leaves out the units the store's problems are about (and, for a problem with a
+	// merged node's field, the other units giving that field the same value), and the units
+	// that need them; unplaced are problems about no unit (the batch as a whole), which reject
+	// the load.
+	leaveOut := func(ps graph.Problems) (unplaced graph.Problems, remerged bool, err error) {
+		var out []*unit
+		for _, p := range ps {
+			u := byRecord[recordKey{p.File, p.Line}]
+			if u == nil {
+				unplaced = append(unplaced, p)
+				continue
+			}
+			if !u.dropped {
+				out = append(out, u)
+			}
+			drop(u, p)
+			for _, sp := range deps.shared(u, p) {
+				if !sp.unit.dropped {
+					out = append(out, sp.unit)
+				}
+				drop(sp.unit, sp.problem)
+			}
+		}
+		if len(unplaced) > 0 {
+			return unplaced, false, nil
+		}
+		remerged, err = deps.leaveOut(out, drop)
+		nodes, _ = assemble(liveUnits(units)) // no merge problems: the kept units merged before
+		return nil, remerged, err
+	}
+
+	// With SkipInvalid, or when the load is rejected anyway, Check says what to leave out: every
+	// problem at once, and the units that need a left-out one (a row citing a left-out record:
+	// dependencies) go with it. Leaving units out changes the other nodes only where a left-out
+	// unit was merged with a kept one (two rows coding the same assignment): the store checked
+	// the merged node's shared fields once, at the first row (leaveOut gives the others the
+	// first's problems with those fields), so only then is the rest checked again; a third
+	// round is rare, and a load still not clean after maxCheckRounds is rejected. The write
+	// checks again (Apply runs the same checks).
+	failing := len(problems) > 0 && !o.SkipInvalid
+	rounds := 0
+	if o.SkipInvalid || failing {
+		for len(nodes) > 0 {
+			rounds++
+			progress(Progress{Phase: PhaseCheck, Done: rounds - 1})
+			res, err := st.Check(ctx, batch())
+			if err != nil {
+				return err
+			}
+			if res.OK() {
+				break
+			}
+			unplaced, remerged, err := leaveOut(res.Problems)
+			if err != nil {
+				return err
+			}
+			if len(unplaced) > 0 || (remerged && rounds == maxCheckRounds) {
+				return reject(unplaced)
+			}
+			if !remerged {
+				break
+			}
+		}
+	} else {
+		progress(Progress{Phase: PhaseCheck, Done: 0}) // Apply checks
+	}
+	var gr *graph.Report
+	var items []Item
+	if len(nodes) > 0 {
 		// What the batch adds, asked before it is written.
 		if items, err = addedItems(ctx, st, nodes); err != nil {
 			return err
@@ -526,32 +597,37 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 		if !o.DryRun && !failing {
 			progress(Progress{Phase: PhaseWrite, Done: 0, Total: 1})
 		}
-		gr, err = st.Apply(ctx, cs, o.DryRun || failing)
-		if err == nil {
-			break
-		}
+		gr, err = st.Apply(ctx, batch(), o.DryRun || failing)
 		var ve *graph.ValidationError
-		if !errors.As(err, &ve) {
+		switch {
+		case err == nil:
+		case !errors.As(err, &ve):
 			return err
-		}
-		gr = nil
-		var unplaced graph.Problems
-		for _, p := range ve.Problems {
-			u := byRecord[recordKey{p.File, p.Line}]
-			if u == nil {
-				unplaced = append(unplaced, p)
-				continue
+		case o.SkipInvalid || failing:
+			// Checked clean a moment ago: the store changed since (another write).
+			return reject(ve.Problems)
+		default:
+			// The load is rejected; the report gives the diff of what would load without the
+			// problems, from a dry run of the rest.
+			unplaced, _, lerr := leaveOut(ve.Problems)
+			if lerr != nil {
+				return lerr
 			}
-			u.dropped = true
-			problems = append(problems, p)
-			conflicts(graph.Problems{p})
-		}
-		if len(unplaced) > 0 || iter >= 25 {
-			rep.Problems = graph.Problems(append(append(rep.Problems, columnNames(problems, lit)...), unplaced...)).Sorted()
-			return graph.Problems(rep.Problems).Err()
-		}
-		if failing {
-			break
+			if len(unplaced) > 0 {
+				return reject(unplaced)
+			}
+			gr = nil
+			if len(nodes) > 0 {
+				if items, err = addedItems(ctx, st, nodes); err != nil {
+					return err
+				}
+				if gr, err = st.Apply(ctx, batch(), true); err != nil {
+					if !addProblems(&problems, err) {
+						return err
+					}
+					gr = nil
+				}
+			}
 		}
 	}
 	problems = columnNames(problems, lit)
@@ -662,6 +738,17 @@ func itemLabel(n *graph.NodeSpec) string {
 		}
 	}
 	return ""
+}
+
+// liveUnits returns the units not left out.
+func liveUnits(units []*unit) []*unit {
+	var live []*unit
+	for _, u := range units {
+		if !u.dropped {
+			live = append(live, u)
+		}
+	}
+	return live
 }
 
 // columnNames renames the fields of problems about coding-sheet cells to their column names

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -540,5 +541,110 @@ func TestLoadProgress(t *testing.T) {
 	mustLoad(t, st, readFiles(t, overlapBib, overlapRIS), o)
 	if diff := cmp.Diff([]string{ingest.PhaseRead, ingest.PhaseCheck, ingest.PhaseWrite}, phases); diff != "" {
 		t.Errorf("phases (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoadSkipDependents: with SkipInvalid, one Check finds every row with a problem; a row
+// that needs what a left-out row creates (an outcome) is left out with it, and rows merged into
+// one node (thirty rows coding the same misspelt method's work model) all get the node's
+// problem at once. The trial loop this replaced dropped one merged row per trial write and
+// gave up after 25.
+func TestLoadSkipDependents(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
+	var sheet strings.Builder
+	sheet.WriteString("source\tsubject\tworkModel\tactorTypes\toutcome\toutcomeDomain\tdirection\tdesign\tn\n")
+	sheet.WriteString("mead2010\tmethod/buddy-schem\t\t\toutcome/new-outcome\tMENTAL_HEALTH\tPOSITIVE\tRCT\t100\n") // line 2
+	sheet.WriteString("masi2011\tmethod/buddy-scheme\t\t\toutcome/new-outcome\t\tPOSITIVE\tRCT\t50\n")              // line 3: needs line 2's outcome
+	for i := 0; i < 30; i++ {                                                                                       // lines 4-33
+		sheet.WriteString("hogan2002\tmethod/buddy-schem\tworkmodel/persoonlijke-vriend\t\t\t\t\t\t\n")
+	}
+	sheet.WriteString("masi2011\tmethod/buddy-scheme\t\tLINK_WORKER\t\t\t\t\t\n") // line 34: fine
+	files := append(readFiles(t, overlapBib), ingest.File{Name: "deps.tsv", Data: []byte(sheet.String())})
+	o := litOptions
+	o.SkipInvalid = true
+	checks := 0
+	o.Progress = func(p ingest.Progress) {
+		if p.Phase == ingest.PhaseCheck {
+			checks++
+		}
+	}
+	rep := mustLoad(t, st, files, o)
+	got := problemStrings(rep.Skipped)
+	unknown := `subject: method/buddy-schem is not defined in this batch nor in the store (did you mean "method/buddy-scheme"?)`
+	want := []string{
+		`deps.tsv:2:10: ` + unknown,
+		`deps.tsv:3:32: outcome: outcome/new-outcome is left out: deps.tsv:2 has a problem`,
+	}
+	for line := 4; line <= 33; line++ {
+		want = append(want, fmt.Sprintf("deps.tsv:%d:11: %s", line, unknown))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	if checks != 1 {
+		t.Errorf("check rounds = %d; want 1", checks)
+	}
+	inv, err := graph.Typed[*graph.Involvement](ctx, st, "involvement/method-buddy-scheme--link-worker")
+	if err != nil || !containsString(inv.SourceIDs, "kring:source/masi2011") {
+		t.Errorf("the valid row (34) was not loaded: %+v, %v", inv, err)
+	}
+	if _, err := graph.Typed[*graph.Outcome](ctx, st, "outcome/new-outcome"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("outcome/new-outcome of the left-out row: %v; want ErrNotFound", err)
+	}
+	// Without SkipInvalid the same problems reject the load, and nothing is written.
+	n := st.QuadCount()
+	rep, err = ingest.Load(ctx, st, files, litOptions)
+	if !errors.Is(err, graph.ErrInvalid) {
+		t.Fatalf("Load = %v; want ErrInvalid", err)
+	}
+	if diff := cmp.Diff(want, problemStrings(rep.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if st.QuadCount() != n {
+		t.Errorf("a rejected load changed the store")
+	}
+}
+
+// TestLoadSkipRemerged: a row left out for a conflict shared a node (a work-model assignment)
+// with a kept row; the kept row's node, no longer merged, is checked again (a second round)
+// and loads with the kept row's source only.
+func TestLoadSkipRemerged(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	mustLoad(t, st, readFiles(t, starterKB), ingest.Options{})
+	sheet := "source\tsubject\tworkModel\toutcome\tclaim\tdirection\tdesign\tn\ttimeframe\n" +
+		"masi2011\tinitiative/armentekort-buddy\tworkmodel/persoonlijke-vriend\toutcome/empowerment\tclaim/armentekort-empowerment-short\tNEGATIVE\tQUALITATIVE\t16\tSHORT\n" +
+		"hogan2002\tinitiative/armentekort-buddy\tworkmodel/persoonlijke-vriend\t\t\t\t\t\t\n"
+	files := append(readFiles(t, overlapBib), ingest.File{Name: "merged.tsv", Data: []byte(sheet)})
+	o := litOptions
+	o.SkipInvalid = true
+	checks := 0
+	o.Progress = func(p ingest.Progress) {
+		if p.Phase == ingest.PhaseCheck {
+			checks++
+		}
+	}
+	rep := mustLoad(t, st, files, o)
+	if len(rep.Skipped) == 0 {
+		t.Fatalf("nothing skipped; want row 2's conflict")
+	}
+	for _, p := range rep.Skipped {
+		var ce *graph.ConflictError
+		if p.File != "merged.tsv" || p.Line != 2 || !errors.As(p.Err, &ce) {
+			t.Errorf("skipped %v; want only conflicts of merged.tsv:2", p)
+		}
+	}
+	if checks != 2 {
+		t.Errorf("check rounds = %d; want 2 (the assignment row 2 and 3 shared is checked again)", checks)
+	}
+	a, err := graph.Typed[*graph.Assignment](ctx, st, "assignment/initiative-armentekort-buddy--workmodel-persoonlijke-vriend")
+	if err != nil || !containsString(a.SourceIDs, "kring:source/hogan2002") || containsString(a.SourceIDs, "kring:source/masi2011") {
+		t.Errorf("assignment: %+v, %v; want hogan2002 (row 3) and not masi2011 (row 2, left out)", a, err)
+	}
+	c, err := graph.Typed[*graph.OutcomeClaim](ctx, st, "claim/armentekort-empowerment-short")
+	if err != nil || c.Direction != "POSITIVE" {
+		t.Errorf("stored claim after a skipped conflict: %+v, %v; want POSITIVE", c, err)
 	}
 }

@@ -15,9 +15,9 @@ import (
 //
 // The keys are the work model's IRI and the domain's code; a claim counts once per cell.
 //
-// It is the raw-Cayley baseline of the analytics benchmarks (BenchmarkMatrix in this package,
-// BenchmarkMatrixGraphQL at the repository root), and checks the fast matrix's counts. It is
-// not used to serve queries: it reads every claim through Cayley's iterators on each call.
+// It is the raw-Cayley baseline of the analytics benchmarks (BenchmarkMatrix), and checks the
+// fast matrix's counts; test code only (this file is compiled for the tests of package graph).
+// It reads every claim through Cayley's iterators on each call.
 func CayleySweep(ctx context.Context, s *Store) (map[[2]string]int, error) {
 	p := cayley.StartPath(s.h.QuadStore).Has(predType, typeIRI(TypeOutcomeClaim)).Tag("claim").
 		Out(predIRI("outcome")).Out(predIRI("domain")).Tag("domain").Back("claim").

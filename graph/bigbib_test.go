@@ -1,4 +1,4 @@
-package ingest_test
+package graph_test
 
 import (
 	"bufio"
@@ -67,7 +67,7 @@ func writeBigBibTeX(w io.Writer, n int) error {
 // TestWriteBigBibTeX writes the 100,000-entry BibTeX file used to measure a big load to the
 // path in KRING_BIG_BIB (skipped without it):
 //
-//	KRING_BIG_BIB=/tmp/big.bib go test ./ingest -run TestWriteBigBibTeX -count=1
+//	KRING_BIG_BIB=/tmp/big.bib go test ./graph -run TestWriteBigBibTeX -count=1
 //	/usr/bin/time -v kring load --data /tmp/bigdata /tmp/big.bib
 func TestWriteBigBibTeX(t *testing.T) {
 	path := os.Getenv("KRING_BIG_BIB")
@@ -94,7 +94,7 @@ func TestWriteBigBibTeX(t *testing.T) {
 // peak:
 //
 //	KRING_BENCH_BIB_N=100000 KRING_BENCH_PEAK_PROFILE=/tmp/peak.out \
-//	  go test ./ingest -run '^$' -bench BenchmarkLoadBibTeX -benchtime 1x
+//	  go test ./graph -run '^$' -bench BenchmarkLoadBibTeX -benchtime 1x
 func BenchmarkLoadBibTeX(b *testing.B) {
 	n := 20000
 	if s := os.Getenv("KRING_BENCH_BIB_N"); s != "" {

@@ -1,4 +1,4 @@
-package ingest_test
+package graph_test
 
 import (
 	"bytes"

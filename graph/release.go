@@ -492,13 +492,21 @@ func PinnedRelease(ctx context.Context) string {
 
 // ReleaseDiff is what changed between two states of the knowledge base.
 type ReleaseDiff struct {
-	From string `json:"from"`
-	To   string `json:"to"` // "" for the live content
+	From   string `json:"from"`
+	Target string `json:"to"` // "" for the live content
 	// Per node type, sorted by type: nodes only in To, nodes in both whose fields differ, and
 	// nodes only in From.
 	Added   []*TypeChange `json:"added"`
 	Changed []*TypeChange `json:"changed"`
 	Removed []*TypeChange `json:"removed"`
+}
+
+// To is the release compared with; nil for the live content.
+func (d *ReleaseDiff) To() *string {
+	if d.Target == "" {
+		return nil
+	}
+	return &d.Target
 }
 
 // TypeChange is the change of one node type.
@@ -566,7 +574,7 @@ func diffIndexes(ctx context.Context, a, b *index, from, to string) (*ReleaseDif
 			removed[na.typ] = append(removed[na.typ], itemOf(na, nil))
 		}
 	}
-	return &ReleaseDiff{From: from, To: to, Added: typeChanges(added), Changed: typeChanges(changed), Removed: typeChanges(removed)}, nil
+	return &ReleaseDiff{From: from, Target: to, Added: typeChanges(added), Changed: typeChanges(changed), Removed: typeChanges(removed)}, nil
 }
 
 func typeChanges(m map[NodeType][]*ChangeItem) []*TypeChange {

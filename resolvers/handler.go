@@ -54,6 +54,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
+	cfg.Directives.AsOf = r.asOf // release_helpers.go
 	complexity(&cfg.Complexity, r.store)
 	srv := handler.New(NewExecutableSchema(cfg))
 	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The

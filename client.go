@@ -87,8 +87,12 @@ func (r *remote) graphQL(ctx context.Context, body []byte) (int, []byte, error) 
 }
 
 // export streams GET /export to w.
-func (r *remote) export(ctx context.Context, w io.Writer, format, batch string) error {
-	u, err := r.endpoint("/export?" + url.Values{"format": {format}, "batch": {batch}}.Encode())
+func (r *remote) export(ctx context.Context, w io.Writer, format, batch, release string) error {
+	q := url.Values{"format": {format}, "batch": {batch}}
+	if release != "" {
+		q.Set("release", release)
+	}
+	u, err := r.endpoint("/export?" + q.Encode())
 	if err != nil {
 		return err
 	}

@@ -13,13 +13,14 @@ import (
 
 // cmdExport writes the store (or one batch) as linked data.
 func cmdExport(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] > FILE", stderr)
+	fs := newFlagSet("export", "export [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] [--release NAME] > FILE", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
 	var rm remote
 	rm.register(fs, getenv, false)
 	format := fs.String("format", graph.FormatNQuads, "nquads or jsonld")
 	batch := fs.String("batch", "", "export only this batch")
+	release := fs.String("release", "", "export the exact content of this release (kring release list)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -35,15 +36,20 @@ func cmdExport(ctx context.Context, args []string, getenv env, stdout, stderr io
 		}
 		if st != nil {
 			defer st.Close()
+			if *release != "" {
+				if ctx, err = st.PinRelease(ctx, *release); err != nil {
+					return err
+				}
+			}
 			return st.Export(ctx, stdout, *format, *batch)
 		}
 		rm.url = url
 	}
-	return rm.export(ctx, stdout, *format, *batch)
+	return rm.export(ctx, stdout, *format, *batch, *release)
 }
 
-// exportHandler serves GET /export?format=nquads|jsonld&batch=ID: what `kring export` writes
-// (published content only, like the API's anonymous reads).
+// exportHandler serves GET /export?format=nquads|jsonld&batch=ID&release=NAME: what `kring
+// export` writes (published content only, like the API's anonymous reads).
 func exportHandler(st *graph.Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		format := r.URL.Query().Get("format")
@@ -55,7 +61,13 @@ func exportHandler(st *graph.Store, log *slog.Logger) http.Handler {
 			ct = "application/ld+json; charset=utf-8"
 		}
 		ew := &exportWriter{w: w, ct: ct}
-		err := st.Export(r.Context(), ew, format, r.URL.Query().Get("batch"))
+		ctx, err := r.Context(), error(nil)
+		if rel := r.URL.Query().Get("release"); rel != "" {
+			ctx, err = st.PinRelease(ctx, rel)
+		}
+		if err == nil {
+			err = st.Export(ctx, ew, format, r.URL.Query().Get("batch"))
+		}
 		if err == nil {
 			return
 		}

@@ -232,6 +232,11 @@ func quadChecksum(qs []quad.Quad) string {
 	for i, q := range qs {
 		keys[i] = quadKey(q)
 	}
+	return keyChecksum(keys)
+}
+
+// keyChecksum is the SHA-256 of quad keys, sorted (keys is sorted in place).
+func keyChecksum(keys []string) string {
 	sort.Strings(keys)
 	h := sha256.New()
 	for _, k := range keys {
@@ -643,20 +648,50 @@ func diffFields(a, b *node) []string {
 	return out
 }
 
-// verifyReleases checks every release's content against its record (count and checksum).
-func (s *Store) verifyReleases(ctx context.Context) error {
+// releaseVerifier collects, per release, the keys of the quads Verify reads (as in the live
+// store), so that Verify checks every release in its one pass over the quad store.
+type releaseVerifier map[string]map[string]int
+
+func (rv releaseVerifier) add(q quad.Quad) {
+	iri, _ := q.Label.(quad.IRI)
+	if iri == releasesLabel {
+		return
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(string(iri), releasePrefix), "/")
+	q.Label = liveLabelOf(q.Label)
+	m := rv[name]
+	if m == nil {
+		m = map[string]int{}
+		rv[name] = m
+	}
+	m[quadKey(q)]++
+}
+
+// verifyReleases checks every release's content (collected by Verify) against its record: no
+// quad twice, the count and the checksum; and no content without a record.
+func (s *Store) verifyReleases(ctx context.Context, rv releaseVerifier) error {
 	rels, err := s.Releases(ctx)
 	if err != nil {
 		return err
 	}
 	for _, r := range rels {
-		qs, err := s.releaseQuads(ctx, r)
-		if err != nil {
-			return err
+		keys := make([]string, 0, len(rv[r.Name]))
+		for k, c := range rv[r.Name] {
+			if c > 1 {
+				return fmt.Errorf("release %s: duplicate quad (%d×): %s", r.Name, c, k)
+			}
+			keys = append(keys, k)
 		}
-		if sum := quadChecksum(qs); sum != r.Checksum {
+		delete(rv, r.Name)
+		if len(keys) != r.Quads {
+			return fmt.Errorf("release %s: %d quads, its record says %d", r.Name, len(keys), r.Quads)
+		}
+		if sum := keyChecksum(keys); sum != r.Checksum {
 			return fmt.Errorf("release %s: checksum %s, its record says %s", r.Name, sum, r.Checksum)
 		}
+	}
+	for name := range rv {
+		return fmt.Errorf("release content without a release record: %s", name)
 	}
 	return nil
 }

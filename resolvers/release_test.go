@@ -3,10 +3,12 @@ package resolvers_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"kring/graph"
 	"kring/graph/graphtest"
@@ -148,4 +150,34 @@ func TestReleasesAPI(t *testing.T) {
 	if _, r := postAs(t, h, "", `{ releaseDiff(from: "2027.1", to: "nope") { from } }`); codeOf(r) != "NOT_FOUND" {
 		t.Errorf("releaseDiff(to: nope): %+v; want NOT_FOUND", r.Errors)
 	}
+}
+
+// BenchmarkRelease measures, on the bundled knowledge base (memstore), making a release, building
+// its read model on first use (PinRelease) and a releaseDiff against now. Run with
+// go test ./resolvers -run '^$' -bench Release -benchtime 5x.
+func BenchmarkRelease(b *testing.B) {
+	st := starter(b)
+	ctx := b.Context()
+	var create, build, diff time.Duration
+	for i := 0; b.Loop(); i++ {
+		name := fmt.Sprintf("bench-%d", i)
+		t0 := time.Now()
+		if _, err := st.CreateRelease(ctx, name, "", "bench"); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := st.PinRelease(ctx, name); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		if _, err := st.ReleaseDiff(ctx, name, ""); err != nil {
+			b.Fatal(err)
+		}
+		create, build, diff = create+t1.Sub(t0), build+t2.Sub(t1), diff+time.Since(t2)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(st.QuadCount()), "quads/release")
+	b.ReportMetric(float64(create.Milliseconds())/n, "create-ms")
+	b.ReportMetric(float64(build.Milliseconds())/n, "readmodel-ms")
+	b.ReportMetric(float64(diff.Milliseconds())/n, "diff-ms")
 }

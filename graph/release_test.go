@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -265,5 +266,46 @@ func TestReleaseDiffSorted(t *testing.T) {
 	}
 	if n == 0 || n != m || len(back.Added) != 0 {
 		t.Errorf("added %d nodes since the empty release; %d removed going back, %d added", n, m, len(back.Added))
+	}
+}
+
+// Releases are read from the quad store while batches are written: under -race this checks that
+// those reads are ordered with Cayley's writes (the memory store is not safe for both at once).
+func TestReleaseReadsDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	st := graphtest.NewMemory(t)
+	graphtest.MustApply(t, st, batch1())
+	if _, err := st.CreateRelease(ctx, "r0", "", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < 20; i++ {
+			cs := batch3()
+			cs.BatchID = fmt.Sprintf("w%d", i)
+			cs.Nodes[0].ID = fmt.Sprintf("outcome/w%d", i)
+			if _, err := st.Apply(ctx, cs, false); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < 20; i++ {
+		if _, err := st.CreateRelease(ctx, fmt.Sprintf("r%d", i+1), "", "admin"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Releases(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ReleaseDiff(ctx, "r0", fmt.Sprintf("r%d", i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Verify(ctx); err != nil {
+		t.Error(err)
 	}
 }

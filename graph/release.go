@@ -5,53 +5,65 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/cayleygraph/cayley"
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
 )
 
 // Releases. A release is a named, frozen copy of the whole knowledge base, kept in the quad
 // store itself (so that every server process sharing a store, bolt or SQL, sees the same
-// releases; nothing lives in side files):
+// releases; nothing lives in side files). All of it is quads about kring:release/<name>, under
+// the label kring:releases:
 //
-//   - its content: every quad of the live store at the moment of the release, each copied under
-//     the label kring:release/<name>/<original label> (a batch's quads keep their batch in the
-//     label's tail). The live content is left as it was: a batch rolled back or an item edited
-//     later removes only the live quads, never the release's copies. Release content therefore
-//     does not depend on batch ids and survives every later change.
-//   - its record: a few quads about kring:release/<name> (name, note, creator, time, quad count,
-//     checksum, and the content labels) under the label kring:releases.
+//   - its record: name, note, creator, time, quad count and checksum (SHA-256 of the sorted
+//     quads as the live store held them), and kring:releases kring:hasRelease <release>, by
+//     which the releases are listed.
+//   - its content: every quad of the live store at the moment of the release (batch records
+//     included, each quad with its own label), in a compact encoding: chunks of about
+//     releaseChunkBytes, each a string literal holding a sequence number and one JSON line per
+//     quad (the four terms in the read model's own lossless term encoding).
 //
-// Both kinds of label are skipped wherever the live content is read (the read model, Verify;
-// the search index, Export, the start-up snapshot and QuadCount read the read model), so a
-// release changes neither the live content nor the state token: the start-up snapshot and the
-// search index stay valid. A release's own read model is built on demand from its quads (by
-// the same buildIndex as the live one) and cached (releaseCacheSize); PinRelease hands it to a
-// request, so reads as of a release run exactly the code live reads run.
+// Why chunks rather than one quad per quad: Cayley's key-value backends index quads by subject
+// and by object, not by label, so copies under a release label could only be found again by
+// reading every quad of the store (1.5 s for the bundled KB on bolt, growing with every
+// release); the chunks are found through the subject index and decode in milliseconds. The
+// live content is left as it was: a batch rolled back or an item edited later removes live
+// quads only, so a release does not depend on batch ids and survives every later change.
 //
-// Cost: a release holds as many quads as the store did (a second copy of the bundled KB per
-// release); it is written in one Cayley transaction (all or nothing).
+// The kring:releases label is skipped wherever the live content is read (the read model,
+// Verify; the search index, Export, the start-up snapshot and QuadCount read the read model),
+// so a release changes neither the live content nor the state token: the start-up snapshot and
+// the search index stay valid. A release's own read model is built on demand from its content
+// (by the same buildIndex as the live one) and cached (releaseCacheSize); PinRelease hands it to
+// a request, so reads as of a release run exactly the code live reads run.
 
 // releaseCacheSize is how many release read models are kept in memory.
 const releaseCacheSize = 2
 
+// releaseChunkBytes is about how much encoded content one chunk literal holds.
+const releaseChunkBytes = 64 << 10
+
 var (
 	releasesLabel = quad.IRI(prefix + "releases")
+	releasesIRI   = quad.IRI(prefix + "releases")
 	releaseType   = quad.IRI(prefix + "type/RELEASE")
 	releasePrefix = prefix + "release/"
 )
 
 // Predicates of a release's record.
 const (
-	relName, relNote, relBy, relAt, relQuads, relSum, relLabel = "releaseName", "releaseNote", "releaseCreatedBy", "releaseCreatedAt", "releaseQuads", "releaseChecksum", "releaseLabel"
+	relName, relNote, relBy, relAt, relQuads, relSum, relChunk, relHas = "releaseName", "releaseNote", "releaseCreatedBy", "releaseCreatedAt", "releaseQuads", "releaseChecksum", "releaseChunk", "hasRelease"
 )
 
 // validRelease is what a release name may look like.
@@ -67,39 +79,24 @@ type Release struct {
 	CreatedBy string `json:"createdBy"`
 	CreatedAt string `json:"createdAt"` // RFC 3339
 	// Quads is the number of quads in the release; Checksum the SHA-256 (hex) of their sorted
-	// N-Quads-like keys (as in the live store).
+	// keys (subject, predicate, object and label, as in the live store).
 	Quads    int    `json:"quads"`
 	Checksum string `json:"checksum"`
-	labels   []string
+	chunks   []string
 }
 
-// isReleaseLabel reports whether a quad's label belongs to a release (content or record).
+// isReleaseLabel reports whether a quad's label belongs to the releases (also the labels
+// kring:release/... that no version writes: kept out of the live content all the same).
 func isReleaseLabel(l quad.Value) bool {
 	iri, ok := l.(quad.IRI)
 	return ok && (iri == releasesLabel || strings.HasPrefix(string(iri), releasePrefix))
 }
 
-// releaseLabelOf is the label under which the release copies a quad labelled l.
-func releaseLabelOf(name string, l quad.Value) quad.IRI {
-	orig := ""
-	if iri, ok := l.(quad.IRI); ok {
-		orig = string(iri)
-	}
-	return quad.IRI(releasePrefix + name + "/" + orig)
-}
-
-// liveLabelOf undoes releaseLabelOf: the quad's label in the live store (nil: none).
-func liveLabelOf(l quad.Value) quad.Value {
-	iri, _ := l.(quad.IRI)
-	rest := strings.TrimPrefix(string(iri), releasePrefix)
-	_, orig, _ := strings.Cut(rest, "/")
-	if orig == "" {
-		return nil
-	}
-	return quad.IRI(orig)
-}
-
 func releaseIRI(name string) quad.IRI { return quad.IRI(releasePrefix + name) }
+
+// contentIRI is the subject of a release's content chunks: apart from its record, so that
+// reading the record (listing releases) does not read the content.
+func contentIRI(name string) quad.IRI { return quad.IRI(releasePrefix + name + "/content") }
 
 // CheckReleaseName validates a release name (ErrInvalid with why).
 func CheckReleaseName(name string) error {
@@ -107,6 +104,60 @@ func CheckReleaseName(name string) error {
 		return fmt.Errorf("graph: release name %q: want letters, digits, '.', '_' or '-', starting with a letter or digit, at most %d characters: %w", name, MaxReleaseName, ErrInvalid)
 	}
 	return nil
+}
+
+// encodeChunks encodes quads as chunk literals: "<sequence, 8 digits>\n" then one JSON array of
+// four term encodings a line.
+func encodeChunks(ix *index) ([]string, int) {
+	var out []string
+	var b strings.Builder
+	n := 0
+	seq := func() { fmt.Fprintf(&b, "%08d\n", len(out)) }
+	seq()
+	line := make([]string, 4)
+	ix.eachQuad(func(q qt) {
+		for i, id := range q {
+			line[i] = ix.t.str(id)
+		}
+		j, _ := json.Marshal(line) // strings only: cannot fail
+		b.Write(j)
+		b.WriteByte('\n')
+		n++
+		if b.Len() >= releaseChunkBytes {
+			out = append(out, b.String())
+			b.Reset()
+			seq()
+		}
+	})
+	if b.Len() > 9 {
+		out = append(out, b.String())
+	}
+	return out, n
+}
+
+// decodeChunks is the inverse of encodeChunks: the quads, in chunk order.
+func decodeChunks(name string, chunks []string) ([]quad.Quad, error) {
+	sorted := slices.Clone(chunks)
+	sort.Strings(sorted) // by sequence number
+	var out []quad.Quad
+	var line [4]string
+	for i, c := range sorted {
+		head, body, ok := strings.Cut(c, "\n")
+		if seq, err := strconv.Atoi(head); !ok || err != nil || seq != i {
+			return nil, fmt.Errorf("graph: release %s: chunk %d of %d is missing or damaged: %w", name, i, len(sorted), ErrUnavailable)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+			if err := json.Unmarshal([]byte(l), &line); err != nil || line[0] == "" || line[1] == "" || line[2] == "" || line[3] == "" {
+				return nil, fmt.Errorf("graph: release %s: chunk %d: damaged quad: %w", name, i, ErrUnavailable)
+			}
+			q := quad.Quad{Subject: decodeTerm(line[0]), Predicate: decodeTerm(line[1]), Object: decodeTerm(line[2])}
+			if line[3] != noLabel {
+				q.Label = decodeTerm(line[3])
+			}
+			out = append(out, q)
+		}
+	}
+	return out, nil
 }
 
 // releaseCache keeps the read models of the releases used last.
@@ -155,8 +206,8 @@ func (c *releaseCache) drop(re *releaseEntry) {
 	}
 }
 
-// CreateRelease freezes the live content as release name, with a note, by author. A name in
-// use is ErrConflict; an invalid one ErrInvalid.
+// CreateRelease freezes the live content as release name, with a note, by author, in one
+// Cayley transaction. A name in use is ErrConflict; an invalid one ErrInvalid.
 func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*Release, error) {
 	if err := CheckReleaseName(name); err != nil {
 		return nil, err
@@ -181,24 +232,14 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 		return nil, err
 	}
 	ix := s.idx.Load()
-	var content []quad.Quad
-	ix.eachQuad(func(q qt) { content = append(content, ix.t.quadOf(q)) })
+	chunks, n := encodeChunks(ix)
+	keys := make([]string, 0, n)
+	ix.eachQuad(func(q qt) { keys = append(keys, quadKey(ix.t.quadOf(q))) })
 	rel := &Release{Name: name, Note: note, CreatedBy: author, CreatedAt: s.now().UTC().Format(time.RFC3339),
-		Quads: len(content), Checksum: quadChecksum(content)}
-	labels := map[string]bool{}
-	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(content)+16)}
-	for _, q := range content {
-		l := releaseLabelOf(name, q.Label)
-		labels[string(l)] = true
-		q.Label = l
-		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
-	}
-	for l := range labels {
-		rel.labels = append(rel.labels, l)
-	}
-	sort.Strings(rel.labels)
+		Quads: n, Checksum: keyChecksum(keys)}
 	subj := releaseIRI(name)
 	meta := []quad.Quad{
+		{Subject: releasesIRI, Predicate: predIRI(relHas), Object: subj},
 		{Subject: subj, Predicate: predType, Object: releaseType},
 		{Subject: subj, Predicate: predIRI(relName), Object: quad.String(name)},
 		{Subject: subj, Predicate: predIRI(relNote), Object: quad.String(note)},
@@ -207,9 +248,10 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 		{Subject: subj, Predicate: predIRI(relQuads), Object: quad.Int(rel.Quads)},
 		{Subject: subj, Predicate: predIRI(relSum), Object: quad.String(rel.Checksum)},
 	}
-	for _, l := range rel.labels {
-		meta = append(meta, quad.Quad{Subject: subj, Predicate: predIRI(relLabel), Object: quad.IRI(l)})
+	for _, c := range chunks {
+		meta = append(meta, quad.Quad{Subject: contentIRI(name), Predicate: predIRI(relChunk), Object: quad.String(c)})
 	}
+	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(meta))}
 	for _, q := range meta {
 		q.Label = releasesLabel
 		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
@@ -248,72 +290,72 @@ func keyChecksum(keys []string) string {
 
 // Releases lists the releases, oldest first.
 func (s *Store) Releases(ctx context.Context) ([]*Release, error) {
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
-	byName := map[string]*Release{}
+	var names []string
 	err := s.readQuads(func(h cgraph.QuadStore) error {
-		return eachLabelled(ctx, h, releasesLabel, func(q quad.Quad) error {
-			iri, ok := q.Subject.(quad.IRI)
-			if !ok {
-				return nil
+		return cayley.StartPath(h, releasesIRI).Out(predIRI(relHas)).Iterate(ctx).EachValue(nil, func(v quad.Value) error {
+			if iri, ok := v.(quad.IRI); ok {
+				names = append(names, strings.TrimPrefix(string(iri), releasePrefix))
 			}
-			name := strings.TrimPrefix(string(iri), releasePrefix)
-			r := byName[name]
-			if r == nil {
-				r = &Release{Name: name}
-				byName[name] = r
-			}
-			r.set(q)
 			return nil
 		})
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("graph: releases: %w", err)
 	}
-	out := make([]*Release, 0, len(byName))
-	for _, r := range byName {
-		if r.Checksum != "" { // a complete record
-			sort.Strings(r.labels)
-			out = append(out, r)
+	slices.Sort(names)
+	names = slices.Compact(names) // a value read twice (Cayley #675)
+	out := make([]*Release, 0, len(names))
+	for _, name := range names {
+		r, err := s.readRelease(ctx, name)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].CreatedAt != out[j].CreatedAt {
-			return out[i].CreatedAt < out[j].CreatedAt
-		}
-		return out[i].Name < out[j].Name
-	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt < out[j].CreatedAt })
 	return out, nil
 }
 
 // Release returns one release (ErrNotFound naming it when there is none).
 func (s *Store) Release(ctx context.Context, name string) (*Release, error) {
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
 	return s.readRelease(ctx, name)
 }
 
-func (s *Store) readRelease(ctx context.Context, name string) (*Release, error) {
+// readRelease reads a release's record (through the subject index), and with content its
+// content chunks.
+func (s *Store) readRelease(ctx context.Context, name string, content ...bool) (*Release, error) {
 	r := &Release{Name: name}
+	subjects := []quad.IRI{releaseIRI(name)}
+	if len(content) > 0 && content[0] {
+		subjects = append(subjects, contentIRI(name))
+	}
 	err := s.readQuads(func(h cgraph.QuadStore) error {
-		ref, err := h.ValueOf(releaseIRI(name))
-		if err != nil || ref == nil {
-			return err
-		}
-		it := h.QuadIterator(quad.Subject, ref).Iterate()
-		defer it.Close()
-		for it.Next(ctx) {
-			q, err := h.Quad(it.Result())
+		for _, subj := range subjects {
+			ref, err := h.ValueOf(subj)
 			if err != nil {
 				return err
 			}
-			if q.Label == releasesLabel {
-				r.set(q)
+			if ref == nil {
+				continue
+			}
+			it := h.QuadIterator(quad.Subject, ref).Iterate()
+			for it.Next(ctx) {
+				q, err := h.Quad(it.Result())
+				if err != nil {
+					it.Close()
+					return err
+				}
+				if q.Label == releasesLabel {
+					r.set(q)
+				}
+			}
+			err = it.Err()
+			it.Close()
+			if err != nil {
+				return err
 			}
 		}
-		return it.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("graph: release %q: %w", name, err)
@@ -321,8 +363,8 @@ func (s *Store) readRelease(ctx context.Context, name string) (*Release, error) 
 	if r.Checksum == "" {
 		return nil, fmt.Errorf("graph: release %q: %w", name, ErrNotFound)
 	}
-	sort.Strings(r.labels)
-	r.labels = slices.Compact(r.labels)
+	slices.Sort(r.chunks)
+	r.chunks = slices.Compact(r.chunks) // a quad read twice (Cayley #675)
 	return r, nil
 }
 
@@ -350,10 +392,8 @@ func (r *Release) set(q quad.Quad) {
 		if v, ok := q.Object.(quad.Int); ok {
 			r.Quads = int(v)
 		}
-	case relLabel:
-		if v, ok := q.Object.(quad.IRI); ok {
-			r.labels = append(r.labels, string(v))
-		}
+	case relChunk:
+		r.chunks = append(r.chunks, str())
 	}
 }
 
@@ -370,60 +410,27 @@ func (s *Store) readQuads(f func(h cgraph.QuadStore) error) error {
 	return f(s.h.QuadStore)
 }
 
-// eachLabelled calls f with every quad labelled l (each once: Cayley #675).
-func eachLabelled(ctx context.Context, h cgraph.QuadStore, l quad.Value, f func(q quad.Quad) error) error {
-	ref, err := h.ValueOf(l)
-	if err != nil {
-		return fmt.Errorf("graph: read %s: %w", quad.StringOf(l), err)
-	}
-	if ref == nil {
-		return nil
-	}
-	it := h.QuadIterator(quad.Label, ref).Iterate()
-	defer it.Close()
-	seen := map[quad.Quad]bool{}
-	for it.Next(ctx) {
-		q, err := h.Quad(it.Result())
-		if err != nil {
-			return fmt.Errorf("graph: read %s: %w", quad.StringOf(l), err)
-		}
-		if seen[q] {
-			continue
-		}
-		seen[q] = true
-		if err := f(q); err != nil {
-			return err
-		}
-	}
-	if err := it.Err(); err != nil {
-		return fmt.Errorf("graph: read %s: %w", quad.StringOf(l), err)
-	}
-	return nil
-}
-
-// releaseQuads reads the content of release r, relabelled as in the live store.
-func (s *Store) releaseQuads(ctx context.Context, r *Release) ([]quad.Quad, error) {
-	out := make([]quad.Quad, 0, r.Quads)
-	err := s.readQuads(func(h cgraph.QuadStore) error {
-		for _, l := range r.labels {
-			err := eachLabelled(ctx, h, quad.IRI(l), func(q quad.Quad) error {
-				q.Label = liveLabelOf(q.Label)
-				out = append(out, q)
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+// releaseQuads decodes the content of release r and checks it against its record (count,
+// checksum, no quad twice).
+func (s *Store) releaseQuads(r *Release) ([]quad.Quad, error) {
+	qs, err := decodeChunks(r.Name, r.chunks)
 	if err != nil {
 		return nil, err
 	}
-	if len(out) != r.Quads {
-		return nil, fmt.Errorf("graph: release %s holds %d quads, its record says %d: %w", r.Name, len(out), r.Quads, ErrUnavailable)
+	keys := make([]string, len(qs))
+	for i, q := range qs {
+		keys[i] = quadKey(q)
 	}
-	return out, nil
+	sum := keyChecksum(keys) // sorts keys
+	for i := 1; i < len(keys); i++ {
+		if keys[i] == keys[i-1] {
+			return nil, fmt.Errorf("graph: release %s: quad twice: %s: %w", r.Name, keys[i], ErrUnavailable)
+		}
+	}
+	if len(qs) != r.Quads || sum != r.Checksum {
+		return nil, fmt.Errorf("graph: release %s: %d quads with checksum %s, its record says %d and %s: %w", r.Name, len(qs), sum, r.Quads, r.Checksum, ErrUnavailable)
+	}
+	return qs, nil
 }
 
 // releaseIndex returns the read model of release name, built on first use and cached.
@@ -447,16 +454,13 @@ func (s *Store) releaseIndex(ctx context.Context, name string) (*index, error) {
 
 // buildRelease reads release name's quads into a read model of its own (own term table).
 func (s *Store) buildRelease(ctx context.Context, name string) (*index, error) {
-	r, err := s.readRelease(ctx, name)
+	r, err := s.readRelease(ctx, name, true)
 	if err != nil {
 		return nil, err
 	}
-	qs, err := s.releaseQuads(ctx, r)
+	qs, err := s.releaseQuads(r)
 	if err != nil {
 		return nil, err
-	}
-	if sum := quadChecksum(qs); sum != r.Checksum {
-		return nil, fmt.Errorf("graph: release %s: checksum %s, its record says %s: %w", name, sum, r.Checksum, ErrUnavailable)
 	}
 	t := &terms{ids: map[string]uint32{}}
 	typePred := t.intern(mustEncode(predType))
@@ -648,50 +652,20 @@ func diffFields(a, b *node) []string {
 	return out
 }
 
-// releaseVerifier collects, per release, the keys of the quads Verify reads (as in the live
-// store), so that Verify checks every release in its one pass over the quad store.
-type releaseVerifier map[string]map[string]int
-
-func (rv releaseVerifier) add(q quad.Quad) {
-	iri, _ := q.Label.(quad.IRI)
-	if iri == releasesLabel {
-		return
-	}
-	name, _, _ := strings.Cut(strings.TrimPrefix(string(iri), releasePrefix), "/")
-	q.Label = liveLabelOf(q.Label)
-	m := rv[name]
-	if m == nil {
-		m = map[string]int{}
-		rv[name] = m
-	}
-	m[quadKey(q)]++
-}
-
-// verifyReleases checks every release's content (collected by Verify) against its record: no
-// quad twice, the count and the checksum; and no content without a record.
-func (s *Store) verifyReleases(ctx context.Context, rv releaseVerifier) error {
+// verifyReleases checks every release's content against its record: it decodes, holds no quad
+// twice, and has the recorded count and checksum.
+func (s *Store) verifyReleases(ctx context.Context) error {
 	rels, err := s.Releases(ctx)
 	if err != nil {
 		return err
 	}
 	for _, r := range rels {
-		keys := make([]string, 0, len(rv[r.Name]))
-		for k, c := range rv[r.Name] {
-			if c > 1 {
-				return fmt.Errorf("release %s: duplicate quad (%d×): %s", r.Name, c, k)
-			}
-			keys = append(keys, k)
+		if r, err = s.readRelease(ctx, r.Name, true); err != nil {
+			return err
 		}
-		delete(rv, r.Name)
-		if len(keys) != r.Quads {
-			return fmt.Errorf("release %s: %d quads, its record says %d", r.Name, len(keys), r.Quads)
+		if _, err := s.releaseQuads(r); err != nil {
+			return err
 		}
-		if sum := keyChecksum(keys); sum != r.Checksum {
-			return fmt.Errorf("release %s: checksum %s, its record says %s", r.Name, sum, r.Checksum)
-		}
-	}
-	for name := range rv {
-		return fmt.Errorf("release content without a release record: %s", name)
 	}
 	return nil
 }

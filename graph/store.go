@@ -945,7 +945,6 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 	defer r.Close()
 	seen := map[string]int{}
 	n := 0
-	rel := releaseVerifier{}
 	for {
 		q, err := r.ReadQuad()
 		if err == io.EOF {
@@ -958,8 +957,7 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 			continue // a write cut short, in a read-only store (chunked.go)
 		}
 		if isReleaseLabel(q.Label) {
-			rel.add(q) // a release's copy or record (release.go), checked below
-			continue
+			continue // a release (release.go), checked by verifyReleases below
 		}
 		if q.Label == writingLabel {
 			if s.readOnly {
@@ -1001,7 +999,7 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 		sort.Strings(problems)
 		return n, fmt.Errorf("graph: verify: %d problems, first: %s", len(problems), problems[0])
 	}
-	if err := s.verifyReleases(ctx, rel); err != nil {
+	if err := s.verifyReleases(ctx); err != nil {
 		return n, fmt.Errorf("graph: verify: %w", err)
 	}
 	return n, nil

@@ -152,11 +152,28 @@ func TestReleasesAPI(t *testing.T) {
 	}
 }
 
-// BenchmarkRelease measures, on the bundled knowledge base (memstore), making a release, building
-// its read model on first use (PinRelease) and a releaseDiff against now. Run with
-// go test ./resolvers -run '^$' -bench Release -benchtime 5x.
+// BenchmarkRelease measures, on the bundled knowledge base (memstore, and bolt), making a
+// release, building its read model on first use (PinRelease) and a releaseDiff against now. Run
+// with go test ./resolvers -run '^$' -bench Release -benchtime 5x.
 func BenchmarkRelease(b *testing.B) {
-	st := starter(b)
+	mem := starter(b)
+	var buf bytes.Buffer
+	if err := mem.Export(b.Context(), &buf, graph.FormatNQuads, ""); err != nil {
+		b.Fatal(err)
+	}
+	qs, err := graph.ReadQuads("kb.nq", &buf, graph.FormatNQuads)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bolt, _ := graphtest.NewBolt(b)
+	if _, err := bolt.ApplyQuads(b.Context(), qs, false); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("memory", func(b *testing.B) { benchRelease(b, mem) })
+	b.Run("bolt", func(b *testing.B) { benchRelease(b, bolt) })
+}
+
+func benchRelease(b *testing.B, st *graph.Store) {
 	ctx := b.Context()
 	var create, build, diff time.Duration
 	for i := 0; b.Loop(); i++ {

@@ -226,7 +226,7 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 	if err := s.cleanIncomplete(ctx); err != nil {
 		return nil, err
 	}
-	if _, err := s.readRelease(ctx, name); err == nil {
+	if _, err := s.readRelease(ctx, name, false); err == nil {
 		return nil, fmt.Errorf("graph: release %q exists already: %w", name, ErrConflict)
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
@@ -306,7 +306,7 @@ func (s *Store) Releases(ctx context.Context) ([]*Release, error) {
 	names = slices.Compact(names) // a value read twice (Cayley #675)
 	out := make([]*Release, 0, len(names))
 	for _, name := range names {
-		r, err := s.readRelease(ctx, name)
+		r, err := s.readRelease(ctx, name, false)
 		if err != nil {
 			return nil, err
 		}
@@ -318,15 +318,15 @@ func (s *Store) Releases(ctx context.Context) ([]*Release, error) {
 
 // Release returns one release (ErrNotFound naming it when there is none).
 func (s *Store) Release(ctx context.Context, name string) (*Release, error) {
-	return s.readRelease(ctx, name)
+	return s.readRelease(ctx, name, false)
 }
 
-// readRelease reads a release's record (through the subject index), and with content its
+// readRelease reads a release's record (through the subject index), and with content also its
 // content chunks.
-func (s *Store) readRelease(ctx context.Context, name string, content ...bool) (*Release, error) {
+func (s *Store) readRelease(ctx context.Context, name string, content bool) (*Release, error) {
 	r := &Release{Name: name}
 	subjects := []quad.IRI{releaseIRI(name)}
-	if len(content) > 0 && content[0] {
+	if content {
 		subjects = append(subjects, contentIRI(name))
 	}
 	err := s.readQuads(func(h cgraph.QuadStore) error {

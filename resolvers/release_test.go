@@ -144,6 +144,11 @@ func TestReleasesAPI(t *testing.T) {
 		rd.Changed[0].Items[0].Label != "Nieuwe titel" || strings.Join(rd.Changed[0].Items[0].Fields, ",") != "title" {
 		t.Errorf("changed = %+v", rd.Changed)
 	}
+	// Paging: after an id, the items that follow it.
+	_, r = postAs(t, h, "", `{ releaseDiff(from: "2027.1") { added { type items(first: 5, after: "kring:batch/b2") { id } } } }`)
+	if len(r.Errors) > 0 || string(r.Data) != `{"releaseDiff":{"added":[{"type":"BATCH","items":[]},{"type":"SOURCE","items":[{"id":"kring:source/t"}]}]}}` {
+		t.Errorf("items after kring:batch/b2: %s %+v", r.Data, r.Errors)
+	}
 	if _, r := postAs(t, h, "", `{ releaseDiff(from: "2027.1") { added { items(first: 501) { id } } } }`); codeOf(r) != "BAD_USER_INPUT" {
 		t.Errorf("items(first: 501): %+v; want BAD_USER_INPUT", r.Errors)
 	}

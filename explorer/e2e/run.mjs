@@ -947,6 +947,7 @@ test('language: every page type in nl and en shows no raw codes, no internal ref
     ['sources', '/sources'],
     ['source', pathOf(source.id)],
     ['batches', '/batches'],
+    ['changes (no release yet)', '/veranderingen'],
     ['recommendations', '/aanbevelingen'],
     ['graph', `/graph?focus=${encodeURIComponent(wm.id)}`],
   ];

@@ -405,8 +405,8 @@ export const STRINGS: Record<string, Entry> = {
   'f.definition': { nl: 'definitie', en: 'definition' },
   'changes.madeOn': { nl: 'gemaakt op {date} door {who}', en: 'made on {date} by {who}' },
   'changes.noReleases': {
-    nl: 'Er zijn nog geen releases. Een beheerder maakt er een met “kring release create NAAM” of met de mutatie createRelease.',
-    en: 'There are no releases yet. An administrator makes one with “kring release create NAME” or with the createRelease mutation.',
+    nl: 'Er zijn nog geen releases. Een beheerder maakt er een met “kring release create 2027.1” of met de mutatie createRelease.',
+    en: 'There are no releases yet. An administrator makes one with “kring release create 2027.1” or with the createRelease mutation.',
   },
 
   'dir.POSITIVE': { nl: 'positief', en: 'positive' },

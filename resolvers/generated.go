@@ -6124,7 +6124,8 @@ Ask the whole operation as of a release: ` + "`" + `query @asOf(release: "2027.1
 release's frozen content with every field of the API, exactly as the live content is read (search
 ranks with the live full-text index and keeps the hits that exist in the release; its counts are
 the live ones). An unknown release is NOT_FOUND, naming it. A release is read-only: a mutation
-under @asOf is refused with BAD_USER_INPUT.
+under @asOf is refused with BAD_USER_INPUT. The URL parameter asOf does the same for a whole request
+(GET or POST /graphql?asOf=2027.1; an unknown release is then answered 404, NOT_FOUND).
 """
 directive @asOf(release: String!) on QUERY | MUTATION
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"kring/graph"
 )
@@ -41,4 +42,27 @@ func (r *Resolver) asOf(ctx context.Context, _ any, next graphql.Resolver, relea
 		return nil, err
 	}
 	return next(rctx)
+}
+
+// asOfParamExt refuses a mutation in a request pinned to a release by the asOf URL parameter
+// (GET or POST /graphql?asOf=NAME, handler.go): a release is read-only. (The @asOf directive
+// checks this itself.)
+type asOfParamExt struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = asOfParamExt{}
+
+func (asOfParamExt) ExtensionName() string                   { return "KringAsOf" }
+func (asOfParamExt) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (asOfParamExt) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if rel := graph.PinnedRelease(ctx); rel != "" && oc.Operation != nil && oc.Operation.Operation != ast.Query {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("asOf=%s on a %s: a release is read-only", rel, oc.Operation.Operation),
+			Extensions: map[string]any{"code": CodeBadUserInput},
+		}
+	}
+	return nil
 }

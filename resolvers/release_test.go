@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,37 @@ func TestReleasesAPI(t *testing.T) {
 	}
 	if _, err := st.Node(t.Context(), "source/t"); err != nil {
 		t.Errorf("b2 was rolled back under asOf: %v", err)
+	}
+
+	// The asOf URL parameter: the whole request as of the release (GET or POST).
+	get := func(target string) (int, response) {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("Accept", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var r response
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+			t.Fatalf("decode %q: %v", rec.Body.String(), err)
+		}
+		return rec.Code, r
+	}
+	if code, r := get("/graphql?asOf=2027.1&query=" + url.QueryEscape(q)); code != 200 || !strings.Contains(string(r.Data), "Oude titel") {
+		t.Errorf("GET ?asOf=2027.1: %d %s %+v", code, r.Data, r.Errors)
+	}
+	if code, r := get("/graphql?asOf=1999&query=" + url.QueryEscape(q)); code != 404 || codeOf(r) != "NOT_FOUND" || !strings.Contains(r.Errors[0]["message"].(string), "1999") {
+		t.Errorf("GET ?asOf=1999: %d %+v; want 404 NOT_FOUND naming it", code, r.Errors)
+	}
+	body, _ := json.Marshal(map[string]any{"query": `mutation { rollbackBatch(id: "b2") { removed } }`})
+	req := httptest.NewRequest(http.MethodPost, "/graphql?asOf=2027.1", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+admin)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), "BAD_USER_INPUT") || !strings.Contains(rec.Body.String(), "read-only") {
+		t.Errorf("POST mutation ?asOf=2027.1: %d %s; want BAD_USER_INPUT", rec.Code, rec.Body.String())
+	}
+	if _, err := st.Node(t.Context(), "source/t"); err != nil {
+		t.Errorf("b2 was rolled back under ?asOf: %v", err)
 	}
 
 	// releases, release, releaseDiff.

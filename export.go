@@ -64,12 +64,13 @@ type exportParams struct {
 	batch         string // nquads, jsonld: only this batch
 	rows, columns string // matrix-csv: the axes (WORK_MODEL × OUTCOME_DOMAIN when empty)
 	lang          string // matrix-csv, catalogue-csv: NL (default) or EN
+	release       string // the content of this release rather than the live content
 }
 
 // values returns the parameters as the query of GET /export.
 func (p exportParams) values(format string) url.Values {
 	v := url.Values{"format": {format}}
-	for k, x := range map[string]string{"batch": p.batch, "rows": p.rows, "columns": p.columns, "lang": p.lang} {
+	for k, x := range map[string]string{"batch": p.batch, "rows": p.rows, "columns": p.columns, "lang": p.lang, "release": p.release} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -81,6 +82,12 @@ func (p exportParams) values(format string) url.Values {
 func writeExport(ctx context.Context, st *graph.Store, w io.Writer, f exportFormat, p exportParams) error {
 	if p.batch != "" && !f.batch {
 		return fmt.Errorf("graph: export: a batch goes with %s and %s only: %w", graph.FormatNQuads, graph.FormatJSONLD, graph.ErrInvalid)
+	}
+	if p.release != "" {
+		var err error
+		if ctx, err = st.PinRelease(ctx, p.release); err != nil {
+			return err
+		}
 	}
 	lang := graph.NL
 	switch strings.ToUpper(p.lang) {
@@ -129,7 +136,7 @@ func writeExport(ctx context.Context, st *graph.Store, w io.Writer, f exportForm
 // cmdExport writes the store (or one batch) as linked data, the graph as GraphML, the
 // bibliography as BibTeX, RIS or CSL-JSON, or the matrix or catalogue as CSV.
 func cmdExport(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--data DIR | --url URL] [--format "+exportFormatNames()+"] [--batch ID] [--rows AXIS --columns AXIS] [--lang NL|EN] > FILE", stderr)
+	fs := newFlagSet("export", "export [--data DIR | --url URL] [--format "+exportFormatNames()+"] [--batch ID] [--release NAME] [--rows AXIS --columns AXIS] [--lang NL|EN] > FILE", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
 	var rm remote
@@ -140,6 +147,7 @@ func cmdExport(ctx context.Context, args []string, getenv env, stdout, stderr io
 	fs.StringVar(&p.rows, "rows", "", "matrix-csv: the rows' axis (default WORK_MODEL)")
 	fs.StringVar(&p.columns, "columns", "", "matrix-csv: the columns' axis (default OUTCOME_DOMAIN)")
 	fs.StringVar(&p.lang, "lang", "", "matrix-csv, catalogue-csv: NL (default) or EN")
+	fs.StringVar(&p.release, "release", "", "export the exact content of this release (kring release list)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -167,7 +175,7 @@ func cmdExport(ctx context.Context, args []string, getenv env, stdout, stderr io
 }
 
 // exportHandler serves GET /export?format=...: what `kring export` writes, with batch, rows,
-// columns and lang as its flags (published content only, like the API's anonymous reads). The
+// columns, lang and release as its flags (published content only, like the API's anonymous reads). The
 // answer is a download (Content-Disposition: attachment) named after the format.
 func exportHandler(st *graph.Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -175,7 +183,7 @@ func exportHandler(st *graph.Store, log *slog.Logger) http.Handler {
 		f, err := findExportFormat(q.Get("format"))
 		if err == nil {
 			ew := &exportWriter{w: w, ct: f.contentType, file: f.file}
-			err = writeExport(r.Context(), st, ew, f, exportParams{batch: q.Get("batch"), rows: q.Get("rows"), columns: q.Get("columns"), lang: q.Get("lang")})
+			err = writeExport(r.Context(), st, ew, f, exportParams{batch: q.Get("batch"), rows: q.Get("rows"), columns: q.Get("columns"), lang: q.Get("lang"), release: q.Get("release")})
 			if err == nil {
 				return
 			}

@@ -92,10 +92,11 @@ const usage = `kring: a knowledge graph about strengthening the personal network
 Usage:
   kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory | --store postgres://…] [--read-only]
   kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--source-type-for FILE:LINE=CODE]... [--status STATUS] FILE...
-  kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] > FILE
+  kring export  [--data DIR | --url URL] [--format nquads|jsonld|graphml|bibtex|ris|csljson|matrix-csv|catalogue-csv] [--batch ID] [--release NAME] > FILE
   kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
   kring batch   list | show ID | rollback [--dry-run] [--reason WHY] [--by NAME] ID
-  kring log     [--data DIR | --url URL --token T] [--kind load|edit|revert|rollback] [--actor NAME] [--json]
+  kring log     [--data DIR | --url URL --token T] [--kind load|edit|revert|rollback|release] [--actor NAME] [--json]
+  kring release [--data DIR | --url URL --token T] create NAME [--note TEXT] | list | diff FROM [TO]
   kring verify  [--data DIR]   (Cayley, read model, search index and snapshot agree?)
   kring token   new --name NAME --role curator|admin
   kring gen     --scale small|large [--data DIR]   (synthetic knowledge base, for benchmarks)
@@ -123,6 +124,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		err = cmdExport(ctx, args[1:], getenv, stdout, stderr)
 	case "query":
 		err = cmdQuery(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "release":
+		err = cmdRelease(ctx, args[1:], getenv, stdout, stderr)
 	case "batch":
 		err = cmdBatch(ctx, args[1:], getenv, stdout, stderr)
 	case "log":
@@ -171,7 +174,7 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 func inUseHint(cmd string, iu *graph.InUseError) string {
 	if iu.Owner != nil && iu.Owner.Addr != "" {
 		switch cmd {
-		case "query", "export", "log":
+		case "query", "export", "log", "release":
 			return fmt.Sprintf("Ask the running server instead: kring %s --url %s ...\n", cmd, iu.Owner.Addr)
 		case "load":
 			return fmt.Sprintf("Load through the running server instead: kring load --url %s --token TOKEN FILE... (or KRING_TOKEN)\n", iu.Owner.Addr)

@@ -102,7 +102,7 @@ func (s *Store) writeChunked(l uint32, adds []qt, addQuads []quad.Quad, token st
 			}
 			tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(token), Action: cgraph.Add})
 		}
-		if err := s.h.ApplyTransaction(tx); err != nil {
+		if err := s.applyTx(tx); err != nil {
 			return committed, err
 		}
 		committed++
@@ -198,7 +198,7 @@ func (s *Store) removeLabels(ctx context.Context, labels map[quad.Value]bool) er
 				}
 			}
 		}
-		if err := s.h.ApplyTransaction(tx); err != nil {
+		if err := s.applyTx(tx); err != nil {
 			return err
 		}
 		if last {

@@ -35,3 +35,7 @@ func (s *Store) TypeSize(types ...NodeType) int {
 	}
 	return n
 }
+
+// NodeTotal returns how many typed nodes the current read model holds (what comparing two
+// read models, ReleaseDiff, visits).
+func (s *Store) NodeTotal() int { return len(s.idx.Load().nodes) }

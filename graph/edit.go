@@ -854,7 +854,7 @@ func sortEntries(es []AuditEntry) {
 }
 
 // AuditLog returns every write the store holds a record of (loads, edits, reverts,
-// rollbacks), newest first. A rolled-back load is gone with its metadata; its rollback record
+// rollbacks, releases), newest first. A rolled-back load is gone with its metadata; its rollback record
 // says who removed it, when and why.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	ix, err := s.index(ctx)
@@ -873,6 +873,21 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 			continue
 		}
 		out = append(out, e)
+	}
+	// Releases keep their record apart from the batches (release.go): who made one, when and
+	// why (its note) is its audit entry.
+	if f.Kind == "" || f.Kind == AuditRelease {
+		rels, err := s.Releases(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			if f.Actor != "" && r.CreatedBy != f.Actor {
+				continue
+			}
+			out = append(out, AuditEntry{ID: releasePrefix + r.Name, Kind: AuditRelease, Actor: r.CreatedBy, At: r.CreatedAt,
+				Reason: r.Note, Target: r.Name, Summary: "release " + r.Name, Quads: r.Quads})
+		}
 	}
 	sortEntries(out)
 	return out, nil

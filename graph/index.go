@@ -53,6 +53,8 @@ type index struct {
 	// token is the state token of the store state this read model holds (store.go); the
 	// start-up snapshot of it records exactly this token.
 	token string
+	// release is the release this read model holds ("" for the live content; release.go).
+	release string
 
 	// analytics is the claim-facet model of the analytical queries (analytics.go). It is built
 	// on first use, once per index, so the writer pays nothing for it.

@@ -71,9 +71,14 @@ const DefaultSnapshotDelay = time.Second
 // immutable read model; writes are serialised through one writer (bbolt must not see
 // concurrent writers, Cayley #712).
 type Store struct {
-	h   *cayley.Handle // nil after a failed commit whose reopen failed too (reopenQuads)
-	now func() time.Time
-	log *slog.Logger
+	h *cayley.Handle // nil after a failed commit whose reopen failed too (reopenQuads)
+	// qsMu orders the reads of the quad store made outside the writer's lock (releases,
+	// release.go) with Cayley writes and with replacing h: Cayley's memory store is not safe
+	// for a read during a write. Writers hold mu, then qsMu for the commit only.
+	qsMu     sync.RWMutex
+	releases releaseCache // release read models (release.go)
+	now      func() time.Time
+	log      *slog.Logger
 	// path and opts open the bolt quad store again after a failed commit ("" for memory).
 	path   string
 	opts   cgraph.Options
@@ -338,8 +343,8 @@ func (s *Store) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("graph: read quads: %w", err)
 		}
-		if q.Label == stateLabel || q.Label == writingLabel || s.skip[q.Label] {
-			continue
+		if q.Label == stateLabel || q.Label == writingLabel || s.skip[q.Label] || isReleaseLabel(q.Label) {
+			continue // releases are not live content (release.go)
 		}
 		id, err := conv.intern(s.t, q)
 		if err != nil {
@@ -442,9 +447,11 @@ func (s *Store) Close() error {
 	s.closed.Store(true)
 	snapErr := s.snap.close(s.idx.Load())
 	var hErr error
+	s.qsMu.Lock()
 	if s.h != nil {
 		hErr = s.h.Close()
 	}
+	s.qsMu.Unlock()
 	return errors.Join(snapErr, hErr, s.pg.close(), s.search.close(), s.lock.release()) // search.close: the full-text index
 }
 
@@ -904,9 +911,9 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 			return err // as a crash: nothing put back
 		}
 	} else {
-		err = s.h.ApplyTransaction(tx)
+		err = s.applyTx(tx)
 		if err == nil && late != nil {
-			if err = s.h.ApplyTransaction(late); err != nil {
+			if err = s.applyTx(late); err != nil {
 				s.undoTx(tx)
 			}
 		}
@@ -991,7 +998,7 @@ func (s *Store) undoTx(tx *cgraph.Transaction) {
 		d.Action = map[cgraph.Procedure]cgraph.Procedure{cgraph.Add: cgraph.Delete, cgraph.Delete: cgraph.Add}[d.Action]
 		inv.Deltas[i] = d
 	}
-	if err := s.h.ApplyTransaction(inv); err != nil {
+	if err := s.applyTx(inv); err != nil {
 		s.log.Error("quad store: undoing the first half of a failed write failed; the next open rebuilds the read model", "err", err)
 	}
 }
@@ -1005,10 +1012,12 @@ func (s *Store) reopenQuads() {
 	if s.path == "" || s.h == nil {
 		return
 	}
+	s.qsMu.Lock()
 	if err := s.h.Close(); err != nil {
 		s.log.Warn("quad store: closing after a failed commit", "err", err)
 	}
 	s.h = nil
+	s.qsMu.Unlock()
 	if err := s.quadsReady(); err != nil {
 		s.log.Error("quad store: cannot reopen after a failed commit; writes fail until it can", "err", err)
 	}
@@ -1023,8 +1032,17 @@ func (s *Store) quadsReady() error {
 	if err != nil {
 		return storageError("opening the quad store", err)
 	}
+	s.qsMu.Lock()
 	s.h = h
+	s.qsMu.Unlock()
 	return nil
+}
+
+// applyTx commits one Cayley transaction (writer only).
+func (s *Store) applyTx(tx *cgraph.Transaction) error {
+	s.qsMu.Lock()
+	defer s.qsMu.Unlock()
+	return s.h.ApplyTransaction(tx)
 }
 
 // Verify re-reads every quad from the quad store and checks it against the read model:
@@ -1055,6 +1073,9 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 		}
 		if s.skip[q.Label] {
 			continue // a write cut short, in a read-only store (chunked.go)
+		}
+		if isReleaseLabel(q.Label) {
+			continue // a release (release.go), checked by verifyReleases below
 		}
 		if q.Label == writingLabel {
 			if s.readOnly {
@@ -1095,6 +1116,9 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return n, fmt.Errorf("graph: verify: %d problems, first: %s", len(problems), problems[0])
+	}
+	if err := s.verifyReleases(ctx); err != nil {
+		return n, fmt.Errorf("graph: verify: %w", err)
 	}
 	return n, nil
 }

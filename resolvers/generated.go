@@ -61,11 +61,13 @@ type ResolverRoot interface {
 	Source() SourceResolver
 	StudyParameter() StudyParameterResolver
 	TargetGroup() TargetGroupResolver
+	TypeChange() TypeChangeResolver
 	WorkModel() WorkModelResolver
 	WorkModelCount() WorkModelCountResolver
 }
 
 type DirectiveRoot struct {
+	AsOf    func(ctx context.Context, obj any, next graphql.Resolver, release string) (res any, err error)
 	HasRole func(ctx context.Context, obj any, next graphql.Resolver, roles []Role) (res any, err error)
 }
 
@@ -168,6 +170,13 @@ type ComplexityRoot struct {
 		Removed   func(childComplexity int) int
 		Total     func(childComplexity int) int
 		Unchanged func(childComplexity int) int
+	}
+
+	ChangeItem struct {
+		Fields func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Label  func(childComplexity int, lang graph.Lang) int
+		Type   func(childComplexity int) int
 	}
 
 	Characteristic struct {
@@ -528,6 +537,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CreateRelease func(childComplexity int, name string, note *string) int
 		EditItem      func(childComplexity int, input EditInput) int
 		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) int
 		RevertEdit    func(childComplexity int, id string, reason string) int
@@ -713,6 +723,9 @@ type ComplexityRoot struct {
 		Precondition      func(childComplexity int, id string) int
 		Preconditions     func(childComplexity int, filter *graph.PreconditionFilter, first *int, after *string, last *int, before *string) int
 		Recommendations   func(childComplexity int) int
+		Release           func(childComplexity int, name string) int
+		ReleaseDiff       func(childComplexity int, from string, to *string) int
+		Releases          func(childComplexity int) int
 		ResearchQuestions func(childComplexity int) int
 		Search            func(childComplexity int, text string, lang *graph.Lang, types []graph.NodeType, first *int, after *string) int
 		Source            func(childComplexity int, id string) int
@@ -731,6 +744,23 @@ type ComplexityRoot struct {
 		Source    func(childComplexity int) int
 		Suggested func(childComplexity int) int
 		Title     func(childComplexity int) int
+	}
+
+	Release struct {
+		Checksum  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Quads     func(childComplexity int) int
+	}
+
+	ReleaseDiff struct {
+		Added   func(childComplexity int) int
+		Changed func(childComplexity int) int
+		From    func(childComplexity int) int
+		Removed func(childComplexity int) int
+		To      func(childComplexity int) int
 	}
 
 	Requirement struct {
@@ -865,6 +895,12 @@ type ComplexityRoot struct {
 		Sources  func(childComplexity int) int
 		Status   func(childComplexity int) int
 		Tags     func(childComplexity int) int
+	}
+
+	TypeChange struct {
+		Count func(childComplexity int) int
+		Items func(childComplexity int, first *int, after *string) int
+		Type  func(childComplexity int) int
 	}
 
 	TypeCount struct {
@@ -1034,6 +1070,7 @@ type MutationResolver interface {
 	EditItem(ctx context.Context, input EditInput) (*graph.EditResult, error)
 	RevertEdit(ctx context.Context, id string, reason string) (*graph.EditResult, error)
 	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) (*LoadReport, error)
+	CreateRelease(ctx context.Context, name string, note *string) (*graph.Release, error)
 }
 type OrganisationResolver interface {
 	Region(ctx context.Context, obj *graph.Organisation) (*graph.Concept, error)
@@ -1113,6 +1150,9 @@ type QueryResolver interface {
 	Claim(ctx context.Context, id string) (*graph.OutcomeClaim, error)
 	Recommendations(ctx context.Context) ([]*graph.PolicyRecommendation, error)
 	PolicyActions(ctx context.Context) ([]*graph.PolicyAction, error)
+	Releases(ctx context.Context) ([]*graph.Release, error)
+	Release(ctx context.Context, name string) (*graph.Release, error)
+	ReleaseDiff(ctx context.Context, from string, to *string) (*graph.ReleaseDiff, error)
 	Search(ctx context.Context, text string, lang *graph.Lang, types []graph.NodeType, first *int, after *string) (*SearchResults, error)
 	Sources(ctx context.Context, filter *graph.SourceFilter, first *int, after *string, last *int, before *string) (*SourceConnection, error)
 	Source(ctx context.Context, id string) (*graph.Source, error)
@@ -1162,6 +1202,9 @@ type StudyParameterResolver interface {
 type TargetGroupResolver interface {
 	Methods(ctx context.Context, obj *graph.TargetGroup) ([]*graph.Method, error)
 	Sources(ctx context.Context, obj *graph.TargetGroup) ([]*graph.Source, error)
+}
+type TypeChangeResolver interface {
+	Items(ctx context.Context, obj *graph.TypeChange, first *int, after *string) ([]*graph.ChangeItem, error)
 }
 type WorkModelResolver interface {
 	Sources(ctx context.Context, obj *graph.WorkModel) ([]*graph.Source, error)
@@ -1656,6 +1699,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BatchReport.Unchanged(childComplexity), true
+
+	case "ChangeItem.fields":
+		if e.ComplexityRoot.ChangeItem.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.Fields(childComplexity), true
+	case "ChangeItem.id":
+		if e.ComplexityRoot.ChangeItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.ID(childComplexity), true
+	case "ChangeItem.label":
+		if e.ComplexityRoot.ChangeItem.Label == nil {
+			break
+		}
+
+		args, err := ec.field_ChangeItem_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ChangeItem.Label(childComplexity, args["lang"].(graph.Lang)), true
+	case "ChangeItem.type":
+		if e.ComplexityRoot.ChangeItem.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.Type(childComplexity), true
 
 	case "Characteristic.batches":
 		if e.ComplexityRoot.Characteristic.Batches == nil {
@@ -3420,6 +3493,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MethodEdge.Node(childComplexity), true
 
+	case "Mutation.createRelease":
+		if e.ComplexityRoot.Mutation.CreateRelease == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRelease_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRelease(childComplexity, args["name"].(string), args["note"].(*string)), true
 	case "Mutation.editItem":
 		if e.ComplexityRoot.Mutation.EditItem == nil {
 			break
@@ -4432,6 +4516,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Recommendations(childComplexity), true
+	case "Query.release":
+		if e.ComplexityRoot.Query.Release == nil {
+			break
+		}
+
+		args, err := ec.field_Query_release_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Release(childComplexity, args["name"].(string)), true
+	case "Query.releaseDiff":
+		if e.ComplexityRoot.Query.ReleaseDiff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_releaseDiff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReleaseDiff(childComplexity, args["from"].(string), args["to"].(*string)), true
+	case "Query.releases":
+		if e.ComplexityRoot.Query.Releases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Releases(childComplexity), true
 	case "Query.researchQuestions":
 		if e.ComplexityRoot.Query.ResearchQuestions == nil {
 			break
@@ -4548,6 +4660,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordNeed.Title(childComplexity), true
+
+	case "Release.checksum":
+		if e.ComplexityRoot.Release.Checksum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Checksum(childComplexity), true
+	case "Release.createdAt":
+		if e.ComplexityRoot.Release.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.CreatedAt(childComplexity), true
+	case "Release.createdBy":
+		if e.ComplexityRoot.Release.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.CreatedBy(childComplexity), true
+	case "Release.name":
+		if e.ComplexityRoot.Release.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Name(childComplexity), true
+	case "Release.note":
+		if e.ComplexityRoot.Release.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Note(childComplexity), true
+	case "Release.quads":
+		if e.ComplexityRoot.Release.Quads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Quads(childComplexity), true
+
+	case "ReleaseDiff.added":
+		if e.ComplexityRoot.ReleaseDiff.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseDiff.Added(childComplexity), true
+	case "ReleaseDiff.changed":
+		if e.ComplexityRoot.ReleaseDiff.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseDiff.Changed(childComplexity), true
+	case "ReleaseDiff.from":
+		if e.ComplexityRoot.ReleaseDiff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseDiff.From(childComplexity), true
+	case "ReleaseDiff.removed":
+		if e.ComplexityRoot.ReleaseDiff.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseDiff.Removed(childComplexity), true
+	case "ReleaseDiff.to":
+		if e.ComplexityRoot.ReleaseDiff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseDiff.To(childComplexity), true
 
 	case "Requirement.batches":
 		if e.ComplexityRoot.Requirement.Batches == nil {
@@ -5170,6 +5350,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetGroup.Tags(childComplexity), true
 
+	case "TypeChange.count":
+		if e.ComplexityRoot.TypeChange.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeChange.Count(childComplexity), true
+	case "TypeChange.items":
+		if e.ComplexityRoot.TypeChange.Items == nil {
+			break
+		}
+
+		args, err := ec.field_TypeChange_items_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TypeChange.Items(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "TypeChange.type":
+		if e.ComplexityRoot.TypeChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeChange.Type(childComplexity), true
+
 	case "TypeCount.count":
 		if e.ComplexityRoot.TypeCount.Count == nil {
 			break
@@ -5411,7 +5615,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			if first {
 				first = false
 				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
+				data = ec._queryMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+					return ec._Query(ctx, opCtx.Operation.SelectionSet), nil
+				})
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
 					result := <-ec.DeferredResults
@@ -5441,7 +5647,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 			first = false
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			data := ec._mutationMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+				return ec._Mutation(ctx, opCtx.Operation.SelectionSet), nil
+			})
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
 
@@ -7078,6 +7286,83 @@ extend type Query {
   policyActions: [PolicyAction!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/release.graphqls", Input: `"""
+Ask the whole operation as of a release: ` + "`" + `query @asOf(release: "2027.1") { ... }` + "`" + ` reads that
+release's frozen content with every field of the API, exactly as the live content is read (search
+ranks with the live full-text index and keeps the hits that exist in the release; its counts are
+the live ones). An unknown release is NOT_FOUND, naming it. A release is read-only: a mutation
+under @asOf is refused with BAD_USER_INPUT. The URL parameter asOf does the same for a whole request
+(GET or POST /graphql?asOf=2027.1; an unknown release is then answered 404, NOT_FOUND).
+"""
+directive @asOf(release: String!) on QUERY | MUTATION
+
+"A named, frozen state of the whole knowledge base, made by an ADMIN with createRelease."
+type Release {
+  "The name (letters, digits, '.', '_', '-'; at most 40 characters), e.g. 2027.1."
+  name: String!
+  "What the release is for; empty when none was given."
+  note: String!
+  "The token name of the ADMIN who made it."
+  createdBy: String!
+  "RFC 3339."
+  createdAt: String!
+  "The number of quads in the release (batch records included)."
+  quads: Int!
+  "SHA-256 (hex) of the release's sorted quads, as ` + "`" + `kring export --release` + "`" + ` writes them."
+  checksum: String!
+}
+
+"What changed between two states of the knowledge base (releaseDiff), per node type."
+type ReleaseDiff {
+  from: String!
+  "Null when compared with the live content (now)."
+  to: String
+  "Nodes that exist in ` + "`" + `to` + "`" + ` and not in ` + "`" + `from` + "`" + `, per type (sorted by type)."
+  added: [TypeChange!]!
+  "Nodes in both whose field values differ (which batch states a value does not count)."
+  changed: [TypeChange!]!
+  "Nodes that exist in ` + "`" + `from` + "`" + ` and not in ` + "`" + `to` + "`" + `."
+  removed: [TypeChange!]!
+}
+
+"The nodes of one type that were added, changed or removed."
+type TypeChange {
+  type: NodeType!
+  count: Int!
+  "The nodes, sorted by id: at most ` + "`" + `first` + "`" + ` (100 by default, 500 at most) after the id ` + "`" + `after` + "`" + `."
+  items(first: Int = 100, after: ID): [ChangeItem!]!
+}
+
+"One node added, changed or removed."
+type ChangeItem {
+  id: ID!
+  type: NodeType!
+  "Its name, label or title in lang (the other language when missing; the id when it has none)."
+  label(lang: Lang! = NL): String!
+  "For a changed node: the fields whose values differ (` + "`" + `type` + "`" + ` for its type); empty otherwise."
+  fields: [String!]!
+}
+
+extend type Query {
+  "The releases, oldest first."
+  releases: [Release!]!
+  "One release; null plus a NOT_FOUND error when there is none with that name."
+  release(name: String!): Release
+  """
+  What was added, changed and removed from release ` + "`" + `from` + "`" + ` to release ` + "`" + `to` + "`" + ` (to the live content
+  when ` + "`" + `to` + "`" + ` is left out). An unknown release is NOT_FOUND.
+  """
+  releaseDiff(from: String!, to: String): ReleaseDiff!
+}
+
+extend type Mutation {
+  """
+  Freeze the whole knowledge base as release ` + "`" + `name` + "`" + ` (batch records included). A name in use is
+  CONFLICT; an invalid one BAD_USER_INPUT. Needs role ADMIN.
+  """
+  createRelease(name: String!, note: String): Release! @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Kring: a knowledge graph about strengthening the personal social networks of people in poverty.
 Every node and every claim-bearing link carries a status and its sources. Text fields take a
@@ -7745,6 +8030,20 @@ func (ec *executionContext) childFields_BatchReport(ctx context.Context, field g
 		return ec.fieldContext_BatchReport_total(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BatchReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChangeItem_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ChangeItem_type(ctx, field)
+	case "label":
+		return ec.fieldContext_ChangeItem_label(ctx, field)
+	case "fields":
+		return ec.fieldContext_ChangeItem_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Characteristic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8783,6 +9082,40 @@ func (ec *executionContext) childFields_RecordNeed(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RecordNeed", field.Name)
 }
 
+func (ec *executionContext) childFields_Release(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Release_name(ctx, field)
+	case "note":
+		return ec.fieldContext_Release_note(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Release_createdBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Release_createdAt(ctx, field)
+	case "quads":
+		return ec.fieldContext_Release_quads(ctx, field)
+	case "checksum":
+		return ec.fieldContext_Release_checksum(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Release", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleaseDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ReleaseDiff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ReleaseDiff_to(ctx, field)
+	case "added":
+		return ec.fieldContext_ReleaseDiff_added(ctx, field)
+	case "changed":
+		return ec.fieldContext_ReleaseDiff_changed(ctx, field)
+	case "removed":
+		return ec.fieldContext_ReleaseDiff_removed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseDiff", field.Name)
+}
+
 func (ec *executionContext) childFields_Requirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9051,6 +9384,18 @@ func (ec *executionContext) childFields_TargetGroup(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type TargetGroup", field.Name)
 }
 
+func (ec *executionContext) childFields_TypeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_TypeChange_type(ctx, field)
+	case "count":
+		return ec.fieldContext_TypeChange_count(ctx, field)
+	case "items":
+		return ec.fieldContext_TypeChange_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TypeChange", field.Name)
+}
+
 func (ec *executionContext) childFields_TypeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -9247,9 +9592,89 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type __Type", field.Name)
 }
 
+func (ec *executionContext) _queryMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "asOf":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_asOf_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return graphql.Null
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.AsOf == nil {
+					return nil, errors.New("directive asOf is not implemented")
+				}
+				return ec.Directives.AsOf(ctx, obj, n, args["release"].(string))
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
+}
+
+func (ec *executionContext) _mutationMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "asOf":
+			rawArgs := d.ArgumentMap(ec.Variables)
+			args, err := ec.dir_asOf_args(ctx, rawArgs)
+			if err != nil {
+				ec.Error(ctx, err)
+				return graphql.Null
+			}
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.AsOf == nil {
+					return nil, errors.New("directive asOf is not implemented")
+				}
+				return ec.Directives.AsOf(ctx, obj, n, args["release"].(string))
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
+}
+
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_asOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "release",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["release"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -9354,6 +9779,20 @@ func (ec *executionContext) field_Batch_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ChangeItem_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (graph.Lang, error) {
+			return ec.unmarshalNLang2kringᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -9864,6 +10303,28 @@ func (ec *executionContext) field_Method_scale_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createRelease_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
 	return args, nil
 }
 
@@ -10821,6 +11282,42 @@ func (ec *executionContext) field_Query_preconditions_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_releaseDiff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_release_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11146,6 +11643,28 @@ func (ec *executionContext) field_TargetGroup_label_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TypeChange_items_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -13253,6 +13772,119 @@ func (ec *executionContext) fieldContext_BatchReport_total(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChangeItem_id(ctx context.Context, field graphql.CollectedField, obj *graph.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeItem_type(ctx context.Context, field graphql.CollectedField, obj *graph.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.NodeType) graphql.Marshaler {
+			return ec.marshalNNodeType2kringᚋgraphᚐNodeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "NodeType")
+}
+
+func (ec *executionContext) _ChangeItem_label(ctx context.Context, field graphql.CollectedField, obj *graph.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Label(fc.Args["lang"].(graph.Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ChangeItem_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeItem_fields(ctx context.Context, field graphql.CollectedField, obj *graph.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _Characteristic_id(ctx context.Context, field graphql.CollectedField, obj *graph.Characteristic) (ret graphql.Marshaler) {
@@ -20883,6 +21515,68 @@ func (ec *executionContext) fieldContext_Mutation_loadBatch(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createRelease(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRelease(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRelease(ctx, fc.Args["name"].(string), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕkringᚋresolversᚐRoleᚄ(ctx, []any{"ADMIN"})
+				if err != nil {
+					var zeroVal *graph.Release
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *graph.Release
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖkringᚋgraphᚐRelease(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRelease(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRelease_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NumberSummary_count(ctx context.Context, field graphql.CollectedField, obj *graph.NumberSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24904,6 +25598,126 @@ func (ec *executionContext) fieldContext_Query_policyActions(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_releases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_releases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Releases(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚕᚖkringᚋgraphᚐReleaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_releases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_release(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Release(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Release) graphql.Marshaler {
+			return ec.marshalORelease2ᚖkringᚋgraphᚐRelease(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_release(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_release_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_releaseDiff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_releaseDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReleaseDiff(ctx, fc.Args["from"].(string), fc.Args["to"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.ReleaseDiff) graphql.Marshaler {
+			return ec.marshalNReleaseDiff2ᚖkringᚋgraphᚐReleaseDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_releaseDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_releaseDiff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25543,6 +26357,286 @@ func (ec *executionContext) _RecordNeed_source(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_RecordNeed_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Release_name(ctx context.Context, field graphql.CollectedField, obj *graph.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_note(ctx context.Context, field graphql.CollectedField, obj *graph.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_createdBy(ctx context.Context, field graphql.CollectedField, obj *graph.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_quads(ctx context.Context, field graphql.CollectedField, obj *graph.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_quads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_quads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *graph.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_checksum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checksum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReleaseDiff_from(ctx context.Context, field graphql.CollectedField, obj *graph.ReleaseDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseDiff_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseDiff", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReleaseDiff_to(ctx context.Context, field graphql.CollectedField, obj *graph.ReleaseDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseDiff_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseDiff", field, true, false, "String")
+}
+
+func (ec *executionContext) _ReleaseDiff_added(ctx context.Context, field graphql.CollectedField, obj *graph.ReleaseDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseDiff_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.TypeChange) graphql.Marshaler {
+			return ec.marshalNTypeChange2ᚕᚖkringᚋgraphᚐTypeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseDiff_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseDiff_changed(ctx context.Context, field graphql.CollectedField, obj *graph.ReleaseDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseDiff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.TypeChange) graphql.Marshaler {
+			return ec.marshalNTypeChange2ᚕᚖkringᚋgraphᚐTypeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseDiff_removed(ctx context.Context, field graphql.CollectedField, obj *graph.ReleaseDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseDiff_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.TypeChange) graphql.Marshaler {
+			return ec.marshalNTypeChange2ᚕᚖkringᚋgraphᚐTypeChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseDiff_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Requirement_id(ctx context.Context, field graphql.CollectedField, obj *graph.Requirement) (ret graphql.Marshaler) {
@@ -28185,6 +29279,96 @@ func (ec *executionContext) fieldContext_TargetGroup_sources(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TypeChange_type(ctx context.Context, field graphql.CollectedField, obj *graph.TypeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeChange_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.NodeType) graphql.Marshaler {
+			return ec.marshalNNodeType2kringᚋgraphᚐNodeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeChange", field, false, false, "NodeType")
+}
+
+func (ec *executionContext) _TypeChange_count(ctx context.Context, field graphql.CollectedField, obj *graph.TypeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeChange_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeChange_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TypeChange_items(ctx context.Context, field graphql.CollectedField, obj *graph.TypeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeChange_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TypeChange().Items(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.ChangeItem) graphql.Marshaler {
+			return ec.marshalNChangeItem2ᚕᚖkringᚋgraphᚐChangeItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeChange_items(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TypeChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TypeChange_items_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -31866,6 +33050,54 @@ func (ec *executionContext) _BatchReport(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var changeItemImplementors = []string{"ChangeItem"}
+
+func (ec *executionContext) _ChangeItem(ctx context.Context, sel ast.SelectionSet, obj *graph.ChangeItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeItem")
+		case "id":
+			out.Values[i] = ec._ChangeItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ChangeItem_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ChangeItem_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._ChangeItem_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var characteristicImplementors = []string{"Characteristic", "Node", "Claim"}
 
 func (ec *executionContext) _Characteristic(ctx context.Context, sel ast.SelectionSet, obj *graph.Characteristic) graphql.Marshaler {
@@ -34167,6 +35399,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createRelease":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRelease(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35344,6 +36583,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_policyActions(ctx, field)
 				})
+		case "releases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_releases(ctx, field)
+				})
+		case "release":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_release(ctx, field)
+				})
+		case "releaseDiff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_releaseDiff(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35478,6 +36735,117 @@ func (ec *executionContext) _RecordNeed(ctx context.Context, sel ast.SelectionSe
 			}
 		case "source":
 			out.Values[i] = ec._RecordNeed_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseImplementors = []string{"Release"}
+
+func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, obj *graph.Release) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Release")
+		case "name":
+			out.Values[i] = ec._Release_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Release_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Release_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Release_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quads":
+			out.Values[i] = ec._Release_quads(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checksum":
+			out.Values[i] = ec._Release_checksum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseDiffImplementors = []string{"ReleaseDiff"}
+
+func (ec *executionContext) _ReleaseDiff(ctx context.Context, sel ast.SelectionSet, obj *graph.ReleaseDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseDiff")
+		case "from":
+			out.Values[i] = ec._ReleaseDiff_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ReleaseDiff_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._ReleaseDiff_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._ReleaseDiff_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._ReleaseDiff_removed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36352,6 +37720,50 @@ func (ec *executionContext) _TargetGroup(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TargetGroup_sources(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var typeChangeImplementors = []string{"TypeChange"}
+
+func (ec *executionContext) _TypeChange(ctx context.Context, sel ast.SelectionSet, obj *graph.TypeChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, typeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TypeChange")
+		case "type":
+			out.Values[i] = ec._TypeChange_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._TypeChange_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TypeChange_items(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37362,6 +38774,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChangeItem2ᚕᚖkringᚋgraphᚐChangeItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.ChangeItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeItem2ᚖkringᚋgraphᚐChangeItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeItem2ᚖkringᚋgraphᚐChangeItem(ctx context.Context, sel ast.SelectionSet, v *graph.ChangeItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeItem!")
+		return graphql.Null
+	}
+	return ec._ChangeItem(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCharacteristic2ᚕᚖkringᚋgraphᚐCharacteristicᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Characteristic) graphql.Marshaler {
@@ -38719,6 +40155,38 @@ func (ec *executionContext) marshalNRegistry2kringᚋgraphᚐRegistry(ctx contex
 	return res
 }
 
+func (ec *executionContext) marshalNRelease2ᚕᚖkringᚋgraphᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Release) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelease2ᚖkringᚋgraphᚐRelease(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelease2ᚖkringᚋgraphᚐRelease(ctx context.Context, sel ast.SelectionSet, v *graph.Release) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Release!")
+		return graphql.Null
+	}
+	return ec._Release(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReleaseDiff2ᚖkringᚋgraphᚐReleaseDiff(ctx context.Context, sel ast.SelectionSet, v *graph.ReleaseDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleaseDiff!")
+		return graphql.Null
+	}
+	return ec._ReleaseDiff(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRequirement2ᚕᚖkringᚋgraphᚐRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Requirement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -39140,6 +40608,30 @@ func (ec *executionContext) marshalNTargetGroup2ᚖkringᚋgraphᚐTargetGroup(c
 		return graphql.Null
 	}
 	return ec._TargetGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTypeChange2ᚕᚖkringᚋgraphᚐTypeChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.TypeChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTypeChange2ᚖkringᚋgraphᚐTypeChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTypeChange2ᚖkringᚋgraphᚐTypeChange(ctx context.Context, sel ast.SelectionSet, v *graph.TypeChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TypeChange!")
+		return graphql.Null
+	}
+	return ec._TypeChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTypeCount2kringᚋgraphᚐTypeCount(ctx context.Context, sel ast.SelectionSet, v graph.TypeCount) graphql.Marshaler {
@@ -40201,6 +41693,13 @@ func (ec *executionContext) marshalORegion2ᚖkringᚋgraphᚐRegion(ctx context
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalORelease2ᚖkringᚋgraphᚐRelease(ctx context.Context, sel ast.SelectionSet, v *graph.Release) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Release(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOResearchQuestion2ᚖkringᚋgraphᚐResearchQuestion(ctx context.Context, sel ast.SelectionSet, v *graph.ResearchQuestion) graphql.Marshaler {

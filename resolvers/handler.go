@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"kring/loaders"
 )
@@ -58,6 +60,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	}
 	cfg := Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
+	cfg.Directives.AsOf = r.asOf // release_helpers.go
 	complexity(&cfg.Complexity, r.store)
 	srv := handler.New(NewExecutableSchema(cfg))
 	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The
@@ -77,6 +80,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.Use(limitsExt{o.Limits})                                     // after APQ: it measures the query text APQ resolved
 	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
 	srv.Use(outcomeExt{})                                            // the outcome code, for Metrics
+	srv.Use(asOfParamExt{})                                          // no mutation under ?asOf= (release_helpers.go)
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))
 
@@ -111,6 +115,20 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 		ctx = store.Pin(ctx) // one read-model version for the whole request
+		if rel := req.URL.Query().Get("asOf"); rel != "" {
+			// The whole request as of a release (as the @asOf directive does for one operation).
+			var err error
+			if ctx, err = store.PinRelease(ctx, rel); err != nil {
+				code, msg := classify(err)
+				status := http.StatusBadRequest
+				if code == CodeNotFound {
+					status = http.StatusNotFound
+				}
+				writeResult(w, responseMedia(req), status, &graphql.Response{Errors: gqlerror.List{{
+					Message: msg, Extensions: map[string]any{"code": code}}}}, false)
+				return
+			}
+		}
 		req.Body = http.MaxBytesReader(w, req.Body, limit)
 		h.ServeHTTP(w, req.WithContext(ctx))
 	}))

@@ -465,5 +465,14 @@ func complexity(c *ComplexityRoot, st *graph.Store) {
 		return scanCost(st, 5, graph.TypeExperience) + all(graph.TypeExperience)(child)
 	}
 	c.ResearchQuestion.Experiences = func(child int, _ *graph.Perspective) int { return all(graph.TypeExperience)(child) }
+	// releaseDiff compares two read models node by node (a few µs a node); each of its lists
+	// holds at most one entry per node type, each entry a page of items.
+	q.ReleaseDiff = func(child int, _ string, _ *string) int { return 1 + 2*st.NodeTotal()/8 + child }
+	perType := func(child int) int { return 1 + child*len(nodeTypeNames) }
+	c.ReleaseDiff.Added, c.ReleaseDiff.Changed, c.ReleaseDiff.Removed = perType, perType, perType
+	c.TypeChange.Items = func(child int, first *int, _ *string) int { return 1 + child*pageCost(first, nil) }
 	analyticsComplexity(c, st)
 }
+
+// nodeTypeNames are the node types of the API (the most entries a releaseDiff list has).
+var nodeTypeNames = graph.Types

@@ -30,7 +30,6 @@ type roleRow struct {
 var (
 	curatorOrAdmin = []resolvers.Role{resolvers.RoleCurator, resolvers.RoleAdmin}
 	adminOnly      = []resolvers.Role{resolvers.RoleAdmin}
-	_              = adminOnly // for ADMIN-only rows (releases)
 )
 
 var roleMatrix = []roleRow{
@@ -41,6 +40,7 @@ var roleMatrix = []roleRow{
 	{"revertEdit", `mutation { revertEdit(id: "edit-1", reason: "wrong year") { id reverts } }`, curatorOrAdmin, ""},
 	{"loadJob", `{ loadJob(id: "job-1") { id } }`, curatorOrAdmin, ""},
 	{"auditLog", `{ auditLog { totalCount edges { node { kind actor reason } } } }`, curatorOrAdmin, ""},
+	{"createRelease", `mutation { createRelease(name: "2027.1", note: "first release") { name } }`, adminOnly, ""},
 }
 
 // TestRoleMatrix calls every mutation (and every role-gated query) anonymously, with a CURATOR

@@ -1096,6 +1096,7 @@ test('language: every page type in nl and en shows no raw codes, no internal ref
     ['sources', '/sources'],
     ['source', pathOf(source.id)],
     ['batches', '/batches'],
+    ['changes (no release yet)', '/veranderingen'],
     ['recommendations', '/aanbevelingen'],
     ['graph', `/graph?focus=${encodeURIComponent(wm.id)}`],
   ];
@@ -1313,6 +1314,67 @@ test('history: an edited claim shows in Geschiedenis on its outcome page, in Dut
   }
 });
 // --- end edits (issue 13) ---
+
+// --- releases (issue 13 item 3) ---
+// Needs an ADMIN token: scripts/with-server.sh starts the server with one and passes it as
+// KRING_E2E_ADMIN_TOKEN. The test makes a release, loads one small batch (so that there is a
+// difference to show), checks the page in both languages, and rolls the batch back.
+async function gqlAs(token, query, variables = {}) {
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data;
+}
+
+test('releases: "Wat is er veranderd" shows what was added since a release, in Dutch and English', async () => {
+  const token = process.env.KRING_E2E_ADMIN_TOKEN;
+  assert(token, 'KRING_E2E_ADMIN_TOKEN is not set: run the e2e suite through scripts/with-server.sh, which starts the server with an ADMIN token');
+  const name = `e2e-${Date.now()}`;
+  await gqlAs(token, `mutation($n: String!) { createRelease(name: $n, note: "e2e") { name } }`, { n: name });
+  const kb = `format: kring-batch/1\nbatch: {id: ${name}}\nsources:\n  - {id: source/${name}, type: PRESS, title: "Nieuwe bron na de release", status: CANDIDATE}\n`;
+  const form = new FormData();
+  form.set('operations', JSON.stringify({ query: 'mutation($files: [Upload!]!) { loadBatch(files: $files) { rejected problems { message } } }', variables: { files: [null] } }));
+  form.set('map', JSON.stringify({ 0: ['variables.files.0'] }));
+  form.set('0', new Blob([kb], { type: 'application/yaml' }), `${name}.yaml`);
+  const res = await fetch(`${BASE}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  const loaded = await res.json();
+  assert(!loaded.errors && !loaded.data.loadBatch.rejected, `loadBatch: ${JSON.stringify(loaded)}`);
+  const page = await newPage();
+  try {
+    await page.goto(`${BASE}/veranderingen?from=${name}`);
+    await settled(page);
+    await page.waitForSelector('[data-testid=changes]');
+    assert((await text(page, 'main h1')) === 'Wat is er veranderd', `title: ${await text(page, 'main h1')}`);
+    const added = page.locator('[data-testid=changes-added]');
+    assert((await added.getAttribute('data-count')) === '2', `added count ${await added.getAttribute('data-count')}; want 2 (the source and its batch)`);
+    const src = added.locator('[data-type=SOURCE]');
+    await src.locator('summary').click();
+    assert((await src.locator('summary').innerText()).trim() === 'bron: 1', `source row: ${await src.locator('summary').innerText()}`);
+    const link = src.locator(`[data-id="kring:source/${name}"] a`);
+    assert((await link.innerText()) === 'Nieuwe bron na de release', 'the new source is listed by its title');
+    assert((await page.locator('[data-testid=changes-removed]').getAttribute('data-count')) === '0', 'nothing removed');
+    await languageCheck(page, 'nl', 'changes');
+    await axeCheck(page, 'changes');
+    await link.click();
+    await page.waitForURL(`**/source/${name}`);
+    await settled(page);
+    assert((await text(page, 'main h1')).includes('Nieuwe bron na de release'), 'the link opens the source page');
+    await page.goto(`${BASE}/changes?from=${name}&to=nu&lang=en`);
+    await settled(page);
+    await page.waitForSelector('[data-testid=changes]');
+    assert((await text(page, 'main h1')) === 'What has changed', `English title: ${await text(page, 'main h1')}`);
+    await languageCheck(page, 'en', 'changes');
+    await shot(page, 'changes');
+    page.checkClean();
+  } finally {
+    await page.context().close();
+    await gqlAs(token, `mutation($id: ID!) { rollbackBatch(id: $id) { removed } }`, { id: name });
+  }
+});
 
 // --- run ---------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import { SearchPage } from './pages/search';
 import { ComparePage } from './pages/compare';
 import { SourcesPage, SourcePage } from './pages/sources';
 import { BatchesPage } from './pages/batches';
+import { ChangesPage } from './pages/changes';
 import { NotFoundPage } from './pages/notfound';
 // ui-pages (issue 11)
 import { AboutPage } from './pages/about';
@@ -63,6 +64,8 @@ function Page({ route }: { route: Route }) {
       return <SourcePage id={route.id!} />;
     case 'batches':
       return <BatchesPage />;
+    case 'changes':
+      return <ChangesPage />;
     // ui-pages (issue 11)
     case 'about':
       return <AboutPage />;
@@ -85,6 +88,7 @@ const NAV: [string, string][] = [
   ['/compare', 'nav.compare'],
   ['/sources', 'nav.sources'],
   ['/batches', 'nav.batches'],
+  ['/veranderingen', 'nav.changes'],
   // ui-pages (issue 11)
   ['/aanbevelingen', 'nav.recommendations'],
   ['/over', 'nav.about'],
@@ -118,7 +122,7 @@ function App() {
   const other: Lang = lang === 'nl' ? 'en' : 'nl';
   const langUrl = withQuery(route, { lang: other === 'en' ? 'en' : undefined });
   const section =
-    route.name === 'workmodel' ? '/' : route.name === 'source' ? '/sources' : route.name === 'about' ? '/over' : route.name === 'recommendations' ? '/aanbevelingen' : route.name === 'upload' ? '/upload' : route.path;
+    route.name === 'workmodel' ? '/' : route.name === 'source' ? '/sources' : route.name === 'about' ? '/over' : route.name === 'recommendations' ? '/aanbevelingen' : route.name === 'upload' ? '/upload' : route.name === 'changes' ? '/veranderingen' : route.path;
 
   return (
     <Ctx.Provider value={{ route, lang, concepts }}>

@@ -17,6 +17,7 @@ import { ALL_FEATURES, FEATURES_QUERY, NO_FEATURES } from './lib/features';
 import { adaptQuery } from './ui';
 import { SOURCES_QUERY, SOURCE_QUERY } from './pages/sources';
 import { BATCHES_QUERY } from './pages/batches';
+import { DIFF_QUERY, RELEASES_QUERY } from './pages/changes';
 import { NEIGHBOURHOOD_QUERY } from './graph/model';
 import { CONCEPTS_QUERY } from './lib/concepts';
 // upload (issue 13)
@@ -43,6 +44,7 @@ const QUERIES: Record<string, string> = {
   // the study's questions (issue 12)
   STUDY_QUERY,
   HISTORY_QUERY,
+  RELEASES_QUERY, DIFF_QUERY,
 };
 
 describe('queries match the SDL', () => {

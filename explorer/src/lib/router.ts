@@ -19,6 +19,7 @@ export type RouteName =
   | 'sources'
   | 'source'
   | 'batches'
+  | 'changes'
   // ui-pages (issue 11)
   | 'about'
   | 'recommendations'
@@ -46,6 +47,8 @@ const STATIC: Record<string, RouteName> = {
   '/compare': 'compare',
   '/sources': 'sources',
   '/batches': 'batches',
+  '/veranderingen': 'changes',
+  '/changes': 'changes',
   // ui-pages (issue 11): Dutch paths, English aliases
   '/over': 'about',
   '/about': 'about',

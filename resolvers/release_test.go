@@ -20,19 +20,7 @@ import (
 // postWithToken is postAs (roles_test.go) with the token first.
 func postWithToken(t *testing.T, h http.Handler, token, query string) (int, response) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var r response
-	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
-		t.Fatalf("decode response %q: %v", rec.Body.String(), err)
-	}
-	return rec.Code, r
+	return postAs(t, h, query, token)
 }
 
 func codeOf(r response) string {

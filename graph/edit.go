@@ -469,6 +469,12 @@ func (s *Store) Edit(ctx context.Context, req EditRequest) (*EditResult, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
+	unlock, err := s.beginWrite(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	s.writerReady()
 	ix := s.idx.Load()
 	target := FullID(req.Target)
@@ -648,6 +654,12 @@ func (s *Store) Revert(ctx context.Context, editID, author, reason string) (*Edi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
+	unlock, err := s.beginWrite(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	s.writerReady()
 	ix := s.idx.Load()
 	id := batchIDOf(editID)

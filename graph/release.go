@@ -207,7 +207,7 @@ func (c *releaseCache) drop(re *releaseEntry) {
 }
 
 // CreateRelease freezes the live content as release name, with a note, by author, in one
-// Cayley transaction. A name in use is ErrConflict; an invalid one ErrInvalid.
+// Cayley transaction that also renews the state token. A name in use is ErrConflict; an invalid one ErrInvalid.
 func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*Release, error) {
 	if err := CheckReleaseName(name); err != nil {
 		return nil, err
@@ -223,7 +223,17 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 	if err := s.quadsReady(); err != nil {
 		return nil, err
 	}
+	// PostgreSQL: one writer across processes (so that a name is taken once), on the newest
+	// stored state (postgres.go).
+	unlock, err := s.beginWrite(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := s.cleanIncomplete(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.search.ready(s.idx.Load(), s.token); err != nil {
 		return nil, err
 	}
 	if _, err := s.readRelease(ctx, name, false); err == nil {
@@ -251,20 +261,40 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 	for _, c := range chunks {
 		meta = append(meta, quad.Quad{Subject: contentIRI(name), Predicate: predIRI(relChunk), Object: quad.String(c)})
 	}
-	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(meta))}
+	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(meta)+2)}
 	for _, q := range meta {
 		q.Label = releasesLabel
 		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
 	}
+	// A release is a write: it gets a new state token (the live content is unchanged), so that
+	// what depends on the version sees it — the response cache (a cached releases list), and
+	// replicas following the token.
+	token := newToken()
+	if s.token != "" {
+		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(s.token), Action: cgraph.Delete})
+	}
+	tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(token), Action: cgraph.Add})
+	nx := ix.apply(nil, nil, s.typePred)
+	nx.token = token
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.search.update(ix, nx, nil, nil, token); err != nil {
+		s.search.reset(ix, s.token, err)
 		return nil, err
 	}
 	if err := s.applyTx(tx); err != nil {
 		err = storageError("writing a release to the quad store", err)
 		s.log.Error("release rejected: the quad store failed", "release", name, "err", err)
+		if uerr := s.search.update(nx, ix, nil, nil, s.token); uerr != nil {
+			s.search.reset(ix, s.token, uerr)
+		}
 		s.reopenQuads()
 		return nil, fmt.Errorf("graph: release %s: %w", name, err)
 	}
+	s.token = token
+	s.idx.Store(nx)
+	s.snap.schedule()
 	return rel, nil
 }
 

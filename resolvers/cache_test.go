@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -180,5 +181,25 @@ func TestResponseCachePersisted(t *testing.T) {
 	forged := get(`{ methods { totalCount } }`) // another document under the first one's hash
 	if forged.Header().Get("X-Kring-Cache") == "hit" || !strings.Contains(forged.Body.String(), "errors") {
 		t.Errorf("a document with another document's hash: cache %q: %s", forged.Header().Get("X-Kring-Cache"), forged.Body)
+	}
+}
+
+// TestResponseCacheRelease: making a release is a write for the cache too: the list of releases
+// asked again is not the cached one.
+func TestResponseCacheRelease(t *testing.T) {
+	st := graphtest.NewMemory(t)
+	addSource(t, st, 0)
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
+	const q = `{ releases { name } }`
+	before := cacheGet(t, h, q, "", nil)
+	if again := cacheGet(t, h, q, "", nil); again.Header().Get("X-Kring-Cache") != "hit" {
+		t.Fatalf("not cached: %q", again.Header().Get("X-Kring-Cache"))
+	}
+	if _, err := st.CreateRelease(context.Background(), "2027.1", "", "test"); err != nil {
+		t.Fatal(err)
+	}
+	after := cacheGet(t, h, q, "", map[string]string{"If-None-Match": before.Header().Get("ETag")})
+	if after.Code != 200 || !strings.Contains(after.Body.String(), "2027.1") {
+		t.Errorf("after createRelease: %d %s", after.Code, after.Body)
 	}
 }

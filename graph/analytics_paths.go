@@ -62,7 +62,9 @@ type step struct {
 }
 
 // Paths returns the distinct simple paths of at most maxHops edges between two nodes, over every
-// edge of the graph in either direction: shortest first, then in node-id order. It returns at
+// edge of the graph in either direction: shortest first, then in node-id order. The study's
+// research questions and core parameters are ends of paths but never steps on one: their
+// answeredBy links say what answers a question, not that two answers are related. It returns at
 // most MaxPaths; Truncated says there are more.
 //
 // A breadth-first search from `to` first finds how far each node is from it; the depth-first
@@ -156,7 +158,9 @@ func (ps *pathSearch) distances(depth int) {
 			visit := func(_, t string) {
 				if _, ok := ps.dist[t]; !ok {
 					ps.dist[t] = d
-					next = append(next, t)
+					if !notAStep(ps.ix, t) {
+						next = append(next, t)
+					}
 				}
 			}
 			n.eachLink(false, visit)
@@ -188,7 +192,7 @@ func (ps *pathSearch) walk(id string) {
 			}
 			continue
 		}
-		if d, ok := ps.dist[st.to]; !ok || d > left-1 || left-1 == 0 {
+		if d, ok := ps.dist[st.to]; !ok || d > left-1 || left-1 == 0 || notAStep(ps.ix, st.to) {
 			continue
 		}
 		ps.onPath[st.to] = true
@@ -213,4 +217,10 @@ func (ps *pathSearch) record(last *PathEdge) {
 		}
 	}
 	ps.res.Paths = append(ps.res.Paths, p)
+}
+
+// notAStep reports whether a path may not pass through node id (see Paths).
+func notAStep(ix *index, id string) bool {
+	t := ix.typeOf(id)
+	return t == TypeResearchQuestion || t == TypeStudyParameter
 }

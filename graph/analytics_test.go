@@ -445,6 +445,7 @@ func TestPaths(t *testing.T) {
 		!cmp.Equal(anShortIDs(p.NodeIDs), []string{"method/fgc", "claim/c5", "source/s3", "claim/c4", "outcome/support"}) {
 		t.Errorf("third path = %v, claims %v; want fgc→c5→s3→c4→support with claims c5, c4", p.NodeIDs, p.ClaimIDs)
 	}
+	// A research question answered by two methods does not join them (TestPathsNotThroughQuestions).
 	// Many paths: from a source shared by many links, within 4 hops, to a busy concept.
 	r, err := st.Paths(ctx, "source/s2", "concept/Region/BE", 4)
 	if err != nil {
@@ -664,5 +665,31 @@ func TestMatrixCache(t *testing.T) {
 	}})
 	if d, _ := st.Matrix(ctx, graph.AxisWorkModel, graph.AxisOutcomeDomain, nil); d == a {
 		t.Error("after a write: the matrix of the old read model")
+	}
+}
+
+// TestPathsNotThroughQuestions: a research question answered by two methods is the end of a path
+// but not a step between them.
+func TestPathsNotThroughQuestions(t *testing.T) {
+	ctx := context.Background()
+	st := analyticsStore(t)
+	graphtest.MustApply(t, st, &graph.Changeset{BatchID: "questions", Nodes: []graph.NodeSpec{
+		graphtest.Node(graph.TypeResearchQuestion, "question/rq1", "code", "RQ1", "text", map[string]any{"nl": "Welke?", "en": "Which?"},
+			"answer", "PARTLY", "answeredBy", []any{"method/buddy", "method/fgc"}, "status", "CONFIRMED"),
+	}})
+	r, err := st.Paths(ctx, "method/buddy", "method/fgc", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.Paths {
+		for _, id := range p.NodeIDs[1 : len(p.NodeIDs)-1] {
+			if graph.ShortID(id) == "question/rq1" {
+				t.Errorf("a path through the question: %v", p.NodeIDs)
+			}
+		}
+	}
+	r, err = st.Paths(ctx, "method/buddy", "question/rq1", 1)
+	if err != nil || len(r.Paths) != 1 {
+		t.Errorf("method → question: %v, %v; want the one answeredBy edge", r, err)
 	}
 }

@@ -291,6 +291,26 @@ test('persisted queries: the explorer sends hashes over GET, and a reload is ans
   await context.close();
 });
 
+test('method page: experiences with the method (research question 5) per perspective, in Dutch', async () => {
+  const d = await gql(`{ experiences { id about { id } } }`);
+  const counts = {};
+  for (const e of d.experiences) for (const a of e.about) counts[a.id] = (counts[a.id] ?? 0) + 1;
+  const [id, n] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (!id) {
+    console.log('    no experiences about a method in this KB: skipped');
+    return;
+  }
+  const page = await newPage();
+  await page.goto(`${BASE}${pathOf(id)}`);
+  await page.waitForSelector('section#experiences li[data-experience]');
+  const shown = await page.locator('section#experiences li[data-experience]').count();
+  assert(shown === n, `${id}: ${n} experiences in the API, ${shown} on the page`);
+  assert((await text(page, 'section#experiences h2')).startsWith('Ervaringen'), 'section heading in Dutch');
+  await languageCheck(page, 'nl', 'method experiences');
+  page.checkClean();
+  await page.context().close();
+});
+
 test('initiative page renders its data', async () => {
   assert(initiative, 'the knowledge base has no initiatives');
   const page = await newPage();

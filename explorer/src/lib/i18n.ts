@@ -87,6 +87,11 @@ export const STRINGS: Record<string, Entry> = {
   'sec.swot': { nl: 'Sterktes, zwaktes, kansen en bedreigingen', en: 'Strengths, weaknesses, opportunities and threats' },
   'sec.preconditions': { nl: 'Randvoorwaarden', en: 'Preconditions' },
   'sec.sources': { nl: 'Bronnen', en: 'Sources' },
+  'sec.experiences': { nl: 'Ervaringen', en: 'Experiences' },
+  'method.exp.none': {
+    nl: 'Nog geen gepubliceerde ervaringen met dit item in de kennisbank (onderzoeksvraag 5).',
+    en: 'No published experiences with this item in the knowledge base yet (research question 5).',
+  },
   'sec.outcomes': { nl: 'Uitkomsten', en: 'Outcomes' },
   'sec.actors': { nl: 'Wie voert uit', en: 'Who delivers' },
   'sec.evidence': { nl: 'Bewijskracht', en: 'Strength of evidence' },

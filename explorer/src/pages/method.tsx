@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HistorySection } from './history';
+import { EXPERIENCE_FIELDS, ExperienceItem, groupExperiences, type ExperienceRecord } from './study';
 import { ExtLink, NodeLink, QueryView, Section, SourceLinks, SourceList, StatusBadge, useApp, useFocusHeading, useQuery, useTitle, Dl, type SourceRef } from '../ui';
 import type { Features } from '../lib/features';
 import {
@@ -73,6 +74,7 @@ export const METHOD_QUERY = `query Method($id: ID!, $lang: Lang!) {
       implements { ${M} }
       @IMPLEMENTED_BY@
       similarTo { ${M} }
+      experiences { ${EXPERIENCE_FIELDS} }
       sources { ${SRC} }
       ${BATCHES}
     }
@@ -91,6 +93,7 @@ interface MethodRef {
   name: string;
 }
 export interface MethodRecord {
+  experiences?: ExperienceRecord[];
   __typename: string;
   id: string;
   kind: string;
@@ -303,6 +306,7 @@ export function MethodPage({ id }: { id: string }) {
           <Section id="assessments" title={t('sec.assessments')}>
             <Assessments items={m.assessments} />
           </Section>
+          <ExperiencesSection list={m.experiences ?? []} />
           <Section id="sources" title={t('sec.sources')} count={m.sources.length}>
             <SourceList sources={m.sources} />
           </Section>
@@ -316,6 +320,31 @@ export function MethodPage({ id }: { id: string }) {
         </article>
       )}
     </QueryView>
+  );
+}
+
+/** Published experiences with this method or initiative (research question 5), per perspective. */
+function ExperiencesSection({ list }: { list: ExperienceRecord[] }) {
+  const { t, label } = useApp();
+  return (
+    <Section id="experiences" title={t('sec.experiences')} count={list.length}>
+      {list.length === 0 ? (
+        <p class="muted">{t('method.exp.none')}</p>
+      ) : (
+        groupExperiences(list)
+          .filter(([, es]) => es.length > 0)
+          .map(([p, es]) => (
+            <section key={p} data-perspective={p} aria-label={label('Perspective', p)}>
+              <h3>{t(`study.perspective.${p}`)}</h3>
+              <ul class="plain">
+                {es.map((e) => (
+                  <ExperienceItem key={e.id} e={e} />
+                ))}
+              </ul>
+            </section>
+          ))
+      )}
+    </Section>
   );
 }
 

@@ -19,16 +19,17 @@ const BY = `answeredBy {
       ... on Outcome { status label(lang: $lang) }
     }`;
 
+/** The fields of an experience the pages show (the about page, and the method page). */
+export const EXPERIENCE_FIELDS = `id perspective text(lang: $lang) design sampleSize population(lang: $lang) locator status note
+      about { __typename id ... on Method { kind name(lang: $lang) } ... on WorkModel { code name(lang: $lang) } }
+      sources { ${SRC} }`;
+
 export const STUDY_QUERY = `query Study($lang: Lang!) {
   researchQuestions {
     id code text(lang: $lang) answer gap(lang: $lang) answeredAxes status note
     ${BY}
     parameters { id }
-    experiences {
-      id perspective text(lang: $lang) design sampleSize population(lang: $lang) locator status note
-      about { __typename id ... on Method { kind name(lang: $lang) } ... on WorkModel { code name(lang: $lang) } }
-      sources { ${SRC} }
-    }
+    experiences { ${EXPERIENCE_FIELDS} }
   }
   studyParameters {
     id code label(lang: $lang) answer gap(lang: $lang) answeredAxes status note
@@ -221,7 +222,7 @@ function Answers({ item }: { item: Answerable }) {
   );
 }
 
-function ExperienceItem({ e }: { e: ExperienceRecord }) {
+export function ExperienceItem({ e }: { e: ExperienceRecord }) {
   const { t, label, route } = useApp();
   // The locator cites the source's own page or section (it may hold a "§"): marked as such.
   const facts = [

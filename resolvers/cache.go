@@ -1,6 +1,8 @@
 package resolvers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
@@ -51,6 +53,9 @@ type cacheEntry struct {
 	key  string
 	body []byte
 	ct   string
+	// gz is body gzipped, made on the first request that accepts it (gzipOnce).
+	gz       []byte
+	gzipOnce sync.Once
 	// operation is the operation's name as the metrics record it (outcomeExt).
 	operation string
 }
@@ -108,7 +113,41 @@ func cacheKey(version, media string, p *graphql.RawParams) string {
 	return hex.EncodeToString(h.Sum(nil)[:20])
 }
 
-func etag(key string) string { return `"` + key + `"` }
+// etag is a weak ETag: the identity and the gzip encoding of an answer share it (they are the
+// same answer; RFC 9110 §8.8.3).
+func etag(key string) string { return `W/"` + key + `"` }
+
+// minGzipBytes is the smallest answer sent gzipped (smaller ones gain too little).
+const minGzipBytes = 1024
+
+// gzipped returns the entry's body gzipped, compressing it once, or nil when it is too small.
+func (e *cacheEntry) gzipped() []byte {
+	if len(e.body) < minGzipBytes {
+		return nil
+	}
+	e.gzipOnce.Do(func() {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		_, _ = zw.Write(e.body)
+		if zw.Close() == nil {
+			e.gz = b.Bytes()
+		}
+	})
+	return e.gz
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding names gzip (without q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header.Values("Accept-Encoding") {
+		for _, part := range strings.Split(v, ",") {
+			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0" {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // get returns the entry for key at version.
 func (c *responseCache) get(version, key string) (*cacheEntry, bool) {
@@ -128,7 +167,7 @@ func (c *responseCache) get(version, key string) (*cacheEntry, bool) {
 // put stores an answer of version, unless version is no longer the store's current one (a
 // slow request that read before a commit). The first answer of a new version empties the cache.
 func (c *responseCache) put(version string, e *cacheEntry) {
-	size := len(e.body) + len(e.key) + 64
+	size := entrySize(e)
 	if size > maxEntryBytes || size > c.maxBytes {
 		return
 	}
@@ -153,7 +192,7 @@ func (c *responseCache) put(version string, e *cacheEntry) {
 		old := last.Value.(*cacheEntry)
 		c.order.Remove(last)
 		delete(c.entries, old.key)
-		c.bytes -= len(old.body) + len(old.key) + 64
+		c.bytes -= entrySize(old)
 	}
 }
 
@@ -168,12 +207,16 @@ func (c *responseCache) stats() (hits, misses, notModified int64, entries, bytes
 	return c.hits.Load(), c.misses.Load(), c.notModified.Load(), entries, bytes
 }
 
+// entrySize is what an entry counts against the cache's bound: its body, key and a gzipped
+// copy (at most a quarter of the body for JSON answers; made on demand).
+func entrySize(e *cacheEntry) int { return len(e.body) + len(e.body)/4 + len(e.key) + 64 }
+
 // ifNoneMatch reports whether the If-None-Match header names tag.
 func ifNoneMatch(r *http.Request, tag string) bool {
 	for _, v := range r.Header.Values("If-None-Match") {
 		for _, t := range strings.Split(v, ",") {
-			t = strings.TrimSpace(t)
-			if t == tag || strings.TrimPrefix(t, "W/") == tag {
+			// Weak comparison (RFC 9110 §13.1.2): W/ prefixes do not count.
+			if t = strings.TrimSpace(t); strings.TrimPrefix(t, "W/") == strings.TrimPrefix(tag, "W/") {
 				return true
 			}
 		}

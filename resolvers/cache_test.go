@@ -1,11 +1,13 @@
 package resolvers_test
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -201,5 +203,40 @@ func TestResponseCacheRelease(t *testing.T) {
 	after := cacheGet(t, h, q, "", map[string]string{"If-None-Match": before.Header().Get("ETag")})
 	if after.Code != 200 || !strings.Contains(after.Body.String(), "2027.1") {
 		t.Errorf("after createRelease: %d %s", after.Code, after.Body)
+	}
+}
+
+// TestResponseCacheGzip: a cached answer of some size goes gzipped to a client that accepts it,
+// with the same (weak) ETag, and as it is to one that does not.
+func TestResponseCacheGzip(t *testing.T) {
+	st := graphtest.NewMemory(t)
+	for i := range 40 {
+		addSource(t, st, i)
+	}
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
+	const q = `{ sources(first: 40) { nodes { id title type status } } }`
+	plain := cacheGet(t, h, q, "", nil)
+	if plain.Body.Len() < 1024 {
+		t.Fatalf("answer of %d bytes: too small to test compression", plain.Body.Len())
+	}
+	gz := cacheGet(t, h, q, "", map[string]string{"Accept-Encoding": "br, gzip;q=0.8"})
+	if gz.Header().Get("Content-Encoding") != "gzip" || gz.Header().Get("ETag") != plain.Header().Get("ETag") || gz.Body.Len() >= plain.Body.Len() {
+		t.Fatalf("gzip: encoding %q, ETag %q (plain %q), %d bytes (plain %d)", gz.Header().Get("Content-Encoding"),
+			gz.Header().Get("ETag"), plain.Header().Get("ETag"), gz.Body.Len(), plain.Body.Len())
+	}
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil || string(body) != plain.Body.String() {
+		t.Errorf("gunzipped answer differs (%v)", err)
+	}
+	again := cacheGet(t, h, q, "", map[string]string{"Accept-Encoding": "gzip;q=0"})
+	if again.Header().Get("Content-Encoding") != "" || again.Body.String() != plain.Body.String() {
+		t.Errorf("gzip;q=0: encoding %q", again.Header().Get("Content-Encoding"))
+	}
+	if !strings.Contains(strings.Join(gz.Header().Values("Vary"), ","), "Accept-Encoding") {
+		t.Errorf("Vary %v lacks Accept-Encoding", gz.Header().Values("Vary"))
 	}
 }

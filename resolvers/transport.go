@@ -118,6 +118,7 @@ func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graph
 	tag := etag(key)
 	h := w.Header()
 	h.Add("Vary", "Authorization")
+	h.Add("Vary", "Accept-Encoding") // an answer from the cache may be sent gzipped
 	if ifNoneMatch(r, tag) {
 		t.cache.notModified.Add(1)
 		h.Set("ETag", tag)
@@ -134,6 +135,11 @@ func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graph
 		h.Set("Content-Type", e.ct)
 		h.Set("X-Kring-Cache", "hit")
 		recordOutcome(r.Context(), e.operation, "OK")
+		if gz := e.gzipped(); gz != nil && acceptsGzip(r) {
+			h.Set("Content-Encoding", "gzip")
+			_, _ = w.Write(gz)
+			return
+		}
 		_, _ = w.Write(e.body)
 		return
 	}

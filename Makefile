@@ -6,7 +6,7 @@ ADDR    ?= 127.0.0.1:8080
 DATA    ?= ./data
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build explorer explorer-deps test test-go check-generated check-format vet test-explorer test-e2e conformance bench fuzz abuse clean
+.PHONY: run build explorer explorer-deps test test-go check-generated check-format vet test-explorer test-e2e conformance bench bench-load fuzz abuse clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -45,10 +45,17 @@ conformance: build
 	scripts/with-server.sh $(BIN) node conformance/audit.mjs
 
 test-e2e: build
-	scripts/with-server.sh $(BIN) sh -c 'cd explorer && npm run e2e'
+	KRING_E2E_UPLOAD_TOKEN=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') scripts/with-server.sh $(BIN) sh -c 'cd explorer && npm run e2e'
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 40m ./...
+
+# The explorer's page queries under load (issue 14): req/s, p50, p99 and errors at 32 and 128
+# clients against a spawned `kring serve`, with and without batch loads, each against a
+# net/http hello-world server measured in the same run (scripts/benchload).
+BENCH_LOAD_FLAGS ?=
+bench-load: build
+	$(GO) run ./scripts/benchload --bin $(BIN) $(BENCH_LOAD_FLAGS)
 
 fuzz:
 	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./ingest -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done

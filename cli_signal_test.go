@@ -174,6 +174,12 @@ func TestHeldDataDir(t *testing.T) {
 	if code := c.wait(20 * time.Second); code != 0 || !strings.Contains(c.stdout.String(), `"Held"`) {
 		t.Errorf("export on a held data dir: exit %d\nstdout %s\nstderr %s", code, c.stdout.String(), c.stderr.String())
 	}
+	// The bibliography through the server (--url): the RIS record of the loaded source, with its type.
+	c = startChild(t, nil, "export", "--url", url, "--format", "ris")
+	if code := c.wait(20 * time.Second); code != 0 || !strings.Contains(c.stdout.String(), "ID  - held\r\nTI  - Held\r\n") ||
+		!strings.Contains(c.stdout.String(), "KW  - kring-source-type:PRESS\r\n") {
+		t.Errorf("export --url --format ris: exit %d\nstdout %.300s\nstderr %s", code, c.stdout.String(), c.stderr.String())
+	}
 
 	start = time.Now()
 	srv.cmd.Process.Signal(syscall.SIGTERM)

@@ -87,8 +87,8 @@ func (r *remote) graphQL(ctx context.Context, body []byte) (int, []byte, error) 
 }
 
 // export streams GET /export to w.
-func (r *remote) export(ctx context.Context, w io.Writer, format, batch string) error {
-	u, err := r.endpoint("/export?" + url.Values{"format": {format}, "batch": {batch}}.Encode())
+func (r *remote) export(ctx context.Context, w io.Writer, q url.Values) error {
+	u, err := r.endpoint("/export?" + q.Encode())
 	if err != nil {
 		return err
 	}
@@ -112,8 +112,8 @@ func (r *remote) export(ctx context.Context, w io.Writer, format, batch string) 
 // loadBatchMutation asks for every field of the load report (the JSON of a ingest.Report).
 // The load runs as a job in the server (async: true), so that no request deadline or dropped
 // connection can leave the client without an answer; loadJobQuery polls it.
-const loadBatchMutation = `mutation Load($files: [Upload!]!, $dryRun: Boolean, $description: String, $skipInvalid: Boolean, $sourceType: SourceType, $status: Status) {
-  loadBatch(files: $files, dryRun: $dryRun, description: $description, skipInvalid: $skipInvalid, sourceType: $sourceType, status: $status, async: true) {
+const loadBatchMutation = `mutation Load($files: [Upload!]!, $dryRun: Boolean, $description: String, $skipInvalid: Boolean, $sourceType: SourceType, $sourceTypes: [RecordSourceType!], $status: Status) {
+  loadBatch(files: $files, dryRun: $dryRun, description: $description, skipInvalid: $skipInvalid, sourceType: $sourceType, sourceTypes: $sourceTypes, status: $status, async: true) {
     job { id state }
   }
 }`
@@ -131,8 +131,9 @@ const loadJobQuery = `query Job($id: ID!) {
         types { type new updated unchanged duplicate conflict skipped } }
       skipped { file line column field message }
       problems { file line column field message }
-      merged { source record with }
+      merged { source record with rule }
       notes { file line column field message }
+      needsSourceType { file line title entryType suggested source }
     }
   }
 }`
@@ -160,6 +161,15 @@ func (r *remote) load(ctx context.Context, files []ingest.File, o ingest.Options
 	}
 	if o.Status != "" {
 		vars["status"] = graph.NormalizeCode(o.Status)
+	}
+	if len(o.SourceTypes) > 0 {
+		// The server names files by their last path component (ingest.CleanFileName).
+		var list []any
+		for rec, code := range o.SourceTypes {
+			i := strings.LastIndexByte(rec, ':')
+			list = append(list, map[string]any{"record": ingest.CleanFileName(rec[:i]) + rec[i:], "type": code})
+		}
+		vars["sourceTypes"] = list
 	}
 	ops, _ := json.Marshal(map[string]any{"query": loadBatchMutation, "variables": vars})
 	m := map[string][]string{}

@@ -173,3 +173,22 @@ func TestExportLoadCLI(t *testing.T) {
 		t.Errorf("export of an unknown batch: exit %d: %s", code, stderr)
 	}
 }
+
+// TestLoadSourceTypeFor: a dry run lists the records that need a source type (exit 1, nothing
+// written); --source-type-for FILE:LINE=CODE gives one record its type and the load succeeds.
+func TestLoadSourceTypeFor(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KRING_DATA": filepath.Join(dir, "data")}
+	bib := filepath.Join(litDir, "overlap.bib")
+	code, out, stderr := runCLI(t, env, "", "load", "--dry-run", bib)
+	if code != 1 || !strings.Contains(out, bib+":44: book \"Kwetsbaar verbonden. De duo-methodiek in Vlaanderen\"") || !strings.Contains(stderr, "1 record(s) need a source type") {
+		t.Fatalf("dry run: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, env, "", "load", "--source-type-for", bib+":44=BOOK", bib); code == 0 || !strings.Contains(stderr, "want one of") {
+		t.Fatalf("bad code: exit %d\n%s", code, stderr)
+	}
+	code, out, stderr = runCLI(t, env, "", "load", "--json", "--source-type-for", bib+":44=grey_be", bib)
+	if code != 0 || !strings.Contains(out, `"written": true`) {
+		t.Fatalf("load: exit %d\n%s\n%s", code, out, stderr)
+	}
+}

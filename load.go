@@ -13,7 +13,7 @@ import (
 	"kring/ingest"
 )
 
-const loadSynopsis = "load [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] [--description TEXT] [--by NAME] FILE..."
+const loadSynopsis = "load [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--source-type-for FILE:LINE=CODE]... [--status STATUS] [--description TEXT] [--by NAME] FILE..."
 
 // cmdLoad loads batch files, literature exports, coding sheets and linked data (ingest.Load).
 func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
@@ -26,6 +26,8 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	skip := fs.Bool("skip-invalid", false, "leave out literature records and coding-sheet rows that have a problem, list them, and load the rest")
 	sourceType := fs.String("source-type", "", "SourceType of references that cannot be classified (books, chapters, reports): e.g. GREY_NL or GREY_BE")
+	perRecord := recordTypes{}
+	fs.Var(perRecord, "source-type-for", "FILE:LINE=CODE: SourceType of the record starting at that line of that file (repeatable; over --source-type); a dry run lists the records that need one")
 	status := fs.String("status", "CANDIDATE", "status of imported references and coded rows: CANDIDATE, or CONFIRMED when the sources were checked")
 	desc := fs.String("description", "", "batch description (overrides a batch file's)")
 	by := fs.String("by", getenv("USER"), "who loads the batch")
@@ -58,6 +60,9 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	o := ingest.Options{
 		DryRun: *dry, SkipInvalid: *skip, Description: *desc, LoadedBy: *by,
 		SourceType: *sourceType, Status: *status,
+	}
+	if len(perRecord) > 0 {
+		o.SourceTypes = perRecord
 	}
 	var rep *ingest.Report
 	if rm.url != "" {
@@ -92,6 +97,27 @@ func cmdLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	if rep.Rejected() {
 		return reportLoadProblems(stderr, rep)
 	}
+	if len(rep.NeedsSourceType) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("kring load: %d record(s) need a source type (listed above): give --source-type CODE or --source-type-for FILE:LINE=CODE", len(rep.NeedsSourceType))}
+	}
+	return nil
+}
+
+// recordTypes collects --source-type-for FILE:LINE=CODE.
+type recordTypes map[string]string
+
+func (r recordTypes) String() string { return "" }
+
+func (r recordTypes) Set(v string) error {
+	rec, code, ok := strings.Cut(v, "=")
+	i := strings.LastIndexByte(rec, ':')
+	if !ok || i <= 0 || strings.TrimLeft(rec[i+1:], "0123456789") != "" || i == len(rec)-1 {
+		return fmt.Errorf("want FILE:LINE=CODE, got %q", v)
+	}
+	if !graph.ValidCode("SourceType", graph.NormalizeCode(code)) {
+		return fmt.Errorf("%q: want one of %s", code, strings.Join(graph.Vocabularies["SourceType"], ", "))
+	}
+	r[rec] = graph.NormalizeCode(code)
 	return nil
 }
 

@@ -91,7 +91,7 @@ const usage = `kring: a knowledge graph about strengthening the personal network
 
 Usage:
   kring serve   [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory | --store postgres://…] [--read-only]
-  kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--status STATUS] FILE...
+  kring load    [--data DIR | --url URL --token T] [--dry-run] [--json] [--skip-invalid] [--source-type CODE] [--source-type-for FILE:LINE=CODE]... [--status STATUS] FILE...
   kring export  [--data DIR | --url URL] [--format nquads|jsonld] [--batch ID] > FILE
   kring query   [--data DIR | --url URL] [--var name=value ...] QUERY|-
   kring batch   list | show ID | rollback [--dry-run] ID

@@ -62,10 +62,10 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/graphql': { target: api, changeOrigin: true } },
+    proxy: { '/graphql': { target: api, changeOrigin: true }, '/export': { target: api, changeOrigin: true } },
   },
   preview: {
-    proxy: { '/graphql': { target: api, changeOrigin: true } },
+    proxy: { '/graphql': { target: api, changeOrigin: true }, '/export': { target: api, changeOrigin: true } },
   },
   test: {
     include: ['src/**/*.test.ts'],

@@ -33,3 +33,8 @@ func (s *Store) pinned(ctx context.Context) *index {
 	p.once.Do(func() { p.ix = s.idx.Load() })
 	return p.ix
 }
+
+// Version names the read model ctx is pinned to (fixing the pin now when this is its first
+// read): the store's state token, rewritten by every write. Two reads with the same version see
+// the same content, on any process serving the same store; "" is an empty store never written.
+func (s *Store) Version(ctx context.Context) string { return s.pinned(ctx).token }

@@ -1138,6 +1138,7 @@ var texSymbols = map[string]string{
 	"textbackslash": `\`, "S": "§", "P": "¶", "pounds": "£", "euro": "€", "texteuro": "€",
 	"textdegree": "°", "textbullet": "•", "textperiodcentered": "·", "textless": "<",
 	"textgreater": ">", "textbar": "|", "textasciicircum": "^", "textdollar": "$",
+	"textbraceleft": "{", "textbraceright": "}",
 	"textsterling": "£", "quad": " ", "qquad": " ", "space": " ", "enspace": " ", "thinspace": " ",
 	"LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "slash": "/", "and": "&",
 }

@@ -20,7 +20,8 @@ import (
 //     Dutch, else ACADEMIC_ANGLO; theses THESIS; web pages WEB_PAGE. Books, chapters, reports
 //     and anything else cannot be told apart (Dutch or Belgian grey literature, a policy
 //     document, a handbook, an academic book): they take the type a record names itself (a
-//     keyword "kring-source-type:CODE", or in BibTeX a field kring-source-type = {CODE}), else
+//     keyword "kring-source-type:CODE", in BibTeX a field kring-source-type = {CODE}, in a
+//     CSL-JSON note a line "kring-source-type: CODE"), else
 //     the importer's default (kring load --source-type), else they are a problem.
 //   - Authors: "Family, Given" (particle before the family name, suffix after the given name),
 //     corporate authors as written; editors when there are no authors.
@@ -57,14 +58,55 @@ func classifySource(r *Reference, fallback string) (string, string) {
 	if what == "" || what == typeMisc {
 		what = "record of this kind"
 	}
-	return "", fmt.Sprintf("cannot tell which kind of source a %s is (Dutch or Belgian grey literature, a policy document, a handbook, an academic book?): give kring load --source-type CODE (e.g. GREY_NL, GREY_BE), or the keyword %s:CODE in the record", what, sourceTypeHint)
+	return "", fmt.Sprintf("cannot tell which kind of source a %s is (Dutch or Belgian grey literature, a policy document, a handbook, an academic book?): give kring load --source-type CODE (e.g. GREY_NL, GREY_BE) or --source-type-for FILE:LINE=CODE, choose it in the upload review, or put the keyword %s:CODE in the record", what, sourceTypeHint)
+}
+
+// needsSourceType reports whether a reference can be typed only by the importer's choice: it
+// names no type itself and its kind (book, chapter, report, ...) does not tell.
+func needsSourceType(r *Reference) bool {
+	if _, ok := hintedSourceType(r); ok {
+		return false
+	}
+	switch r.Type {
+	case typeArticle, typeConference, typeThesis, typeWebpage:
+		return false
+	}
+	return true
+}
+
+// suggestSourceType proposes a type for a reference that needs one, or "": grey literature of
+// the country its URL's domain names (.be: GREY_BE, .nl: GREY_NL). Only a suggestion, shown in
+// the review; it is never applied unasked.
+func suggestSourceType(r *Reference) string {
+	u := strings.ToLower(r.URL)
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	host, _, _ := strings.Cut(u, "/")
+	host, _, _ = strings.Cut(host, ":")
+	switch {
+	case strings.HasSuffix(host, ".be"):
+		return "GREY_BE"
+	case strings.HasSuffix(host, ".nl"):
+		return "GREY_NL"
+	}
+	return ""
 }
 
 // hintedSourceType returns the SourceType a record names itself, if any.
 func hintedSourceType(r *Reference) (string, bool) {
 	for k, vs := range r.Extra {
 		if strings.EqualFold(strings.NewReplacer("_", "-").Replace(k), sourceTypeHint) && len(vs) > 0 {
-			return graph.NormalizeCode(vs[0]), true
+			// A BibTeX value is kept verbatim: GREY\_BE, written the LaTeX way, is GREY_BE.
+			return graph.NormalizeCode(strings.ReplaceAll(vs[0], `\_`, "_")), true
+		}
+	}
+	// A CSL-JSON note holds Zotero's Extra field: one "name: value" per line.
+	for _, note := range r.Extra["note"] {
+		for _, line := range strings.Split(note, "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), sourceTypeHint) {
+				return graph.NormalizeCode(v), true
+			}
 		}
 	}
 	for _, kw := range r.Keywords {
@@ -382,18 +424,27 @@ func newSourceIndex(stored []graph.SourceRecord, batch string) *sourceIndex {
 	return si
 }
 
-// match returns the work a reference is a record of, if any: same DOI, or else same title,
-// year and first author where the DOIs do not disagree.
-func (si *sourceIndex) match(doi, tyf string) *srcEntry {
+// Matching rules: how a record was found to be a work already seen (Merge.Rule).
+const (
+	// RuleDOI: the same DOI (NormalizeDOI).
+	RuleDOI = "DOI"
+	// RuleTitleYearAuthor: the same title (MatchTitle), year and first author's family name
+	// (NormalizeTitle), where the DOIs do not disagree.
+	RuleTitleYearAuthor = "TITLE_YEAR_AUTHOR"
+)
+
+// match returns the work a reference is a record of, if any, and the rule that matched it: same
+// DOI, or else same title, year and first author where the DOIs do not disagree.
+func (si *sourceIndex) match(doi, tyf string) (*srcEntry, string) {
 	if doi != "" {
 		if e := si.byKey[doi]; e != nil {
-			return e
+			return e, RuleDOI
 		}
 	}
 	if e := si.byKey[tyf]; e != nil && (doi == "" || e.doi == "" || e.doi == doi) {
-		return e
+		return e, RuleTitleYearAuthor
 	}
-	return nil
+	return nil, ""
 }
 
 // sourceResult is what adding a reference did.
@@ -401,6 +452,7 @@ type sourceResult struct {
 	entry    *srcEntry
 	merged   bool   // merged into a work of the store or an earlier record
 	with     string // what it merged with ("file:line" or "stored (batch ...)")
+	rule     string // the rule that matched it (RuleDOI, RuleTitleYearAuthor)
 	problems graph.Problems
 	note     string
 }
@@ -409,9 +461,9 @@ type sourceResult struct {
 func (si *sourceIndex) add(r *Reference, fallback, status string) sourceResult {
 	doi, tyf := referenceKeys(r)
 	pos := graph.Pos{File: r.File, Line: r.Line}
-	if e := si.match(doi, tyf); e != nil {
+	if e, rule := si.match(doi, tyf); e != nil {
 		var res sourceResult
-		res.entry = e
+		res.entry, res.rule = e, rule
 		for _, f := range sourceFields(r) {
 			if !containsStr(identityFields, f.Name) {
 				continue

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -36,8 +37,14 @@ type Options struct {
 	Description string
 	LoadedBy    string
 	// SourceType is the SourceType code of references the importer cannot classify (books,
-	// chapters, reports, ...); without it they are problems.
+	// chapters, reports, ...); without it they are problems (in a dry run: listed in
+	// Report.NeedsSourceType, see there).
 	SourceType string
+	// SourceTypes are SourceType codes of single literature records, by "file:line" (the file
+	// name as given, the line the record starts on, as problems and Report.NeedsSourceType name
+	// them); they take precedence over SourceType. A key that names no literature record is a
+	// problem.
+	SourceTypes map[string]string
 	// Status is the status of imported references and coded rows (CANDIDATE when empty).
 	Status string
 	// Progress, when set, is told how the load advances.
@@ -105,6 +112,23 @@ func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Repor
 			return rep, fmt.Errorf("ingest: source type %q is not a SourceType code%s: %w", o.SourceType,
 				didYouMean(o.SourceType, graph.Vocabularies["SourceType"]), graph.ErrInvalid)
 		}
+	}
+	if len(o.SourceTypes) > 0 {
+		types := make(map[string]string, len(o.SourceTypes))
+		var bad graph.Problems
+		for k, v := range o.SourceTypes {
+			code := graph.NormalizeCode(v)
+			if !graph.ValidCode("SourceType", code) {
+				file, line := splitRecordKey(k)
+				bad.Addf(file, line, 0, "sourceType", "%q is not a SourceType code%s", v, didYouMean(code, graph.Vocabularies["SourceType"]))
+			}
+			types[k] = code
+		}
+		if len(bad) > 0 {
+			rep.Problems = bad.Sorted()
+			return rep, graph.Problems(rep.Problems).Err()
+		}
+		o.SourceTypes = types
 	}
 	progress := func(p Progress) {
 		if o.Progress != nil {
@@ -186,11 +210,17 @@ func Load(ctx context.Context, st *graph.Store, files []File, o Options) (*Repor
 			cs.LoadedBy = o.LoadedBy
 		}
 		progress(Progress{Phase: PhaseWrite, File: cs.Pos.File})
+		items, err := addedItems(ctx, st, cs.Nodes)
+		if err != nil {
+			return rep, err
+		}
 		gr, err := st.Apply(ctx, cs, o.DryRun)
 		if err != nil {
 			return rep, rep.reject(err)
 		}
-		rep.Batches = append(rep.Batches, batchReport(gr, KindKB, cs.Files))
+		br := batchReport(gr, KindKB, cs.Files)
+		br.Items = items
+		rep.Batches = append(rep.Batches, br)
 	}
 	for _, qs := range quadSets {
 		progress(Progress{Phase: PhaseWrite, File: qs.File})
@@ -377,10 +407,29 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 		}
 	}
 	// Works, in file order: the first record of a work decides its id.
+	usedTypes := map[string]bool{}
 	for _, in := range lit {
 		for i := range in.refs {
 			r := &in.refs[i]
-			res := si.add(r, o.SourceType, status)
+			key := fmt.Sprintf("%s:%d", r.File, r.Line)
+			fallback, provisional := o.SourceType, false
+			if t, ok := o.SourceTypes[key]; ok {
+				fallback = t
+				usedTypes[key] = true
+			}
+			if fallback == "" && o.DryRun && needsSourceType(r) {
+				// A dry run goes on with a provisional type (never written), so that the review
+				// shows the rest of the diff; the record is listed as needing one.
+				fallback, provisional = suggestSourceType(r), true
+				if fallback == "" {
+					fallback = "GREY_NL"
+				}
+			}
+			res := si.add(r, fallback, status)
+			if provisional && len(res.problems) == 0 && !res.merged && res.entry != nil && res.entry.stored == nil && res.entry.records[0] == r {
+				rep.NeedsSourceType = append(rep.NeedsSourceType, RecordNeed{File: r.File, Line: r.Line, Title: r.Title,
+					EntryType: r.Type, Suggested: suggestSourceType(r), Source: res.entry.id})
+			}
 			if len(res.problems) > 0 {
 				problems = append(problems, res.problems...)
 				conflicts(res.problems)
@@ -392,7 +441,7 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 			e := res.entry
 			if res.merged {
 				count(graph.TypeSource).Duplicate++
-				rep.Merged = append(rep.Merged, Merge{Source: e.id, Record: fmt.Sprintf("%s:%d", r.File, r.Line), With: res.with})
+				rep.Merged = append(rep.Merged, Merge{Source: e.id, Record: key, With: res.with, Rule: res.rule})
 			}
 			if e.unit == nil {
 				e.unit = &unit{entry: e}
@@ -400,6 +449,17 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 			}
 			byRecord[recordKey{r.File, r.Line}] = e.unit
 		}
+	}
+	var unknown graph.Problems
+	for k := range o.SourceTypes {
+		if !usedTypes[k] {
+			file, line := splitRecordKey(k)
+			unknown.Addf(file, line, 0, "sourceType", "no literature record starts at %s", k)
+		}
+	}
+	if len(unknown) > 0 {
+		rep.Problems = graph.Problems(append(rep.Problems, unknown...)).Sorted()
+		return graph.Problems(rep.Problems).Err()
 	}
 	// Coding-sheet rows.
 	outcomes, err := st.Outcomes(ctx, nil)
@@ -432,6 +492,7 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 
 	// Check, leaving out what has problems, until the rest is clean; then write.
 	var gr *graph.Report
+	var items []Item
 	for iter := 0; ; iter++ {
 		progress(Progress{Phase: PhaseCheck, Done: iter})
 		if err := ctx.Err(); err != nil {
@@ -458,6 +519,10 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 		cs := &graph.Changeset{BatchID: batchID, Description: desc, LoadedBy: o.LoadedBy, Files: litFiles, Nodes: nodes,
 			Pos: graph.Pos{File: lit[0].file.Name, Line: 1}}
 		failing := len(problems) > 0 && !o.SkipInvalid
+		// What the batch adds, asked before it is written.
+		if items, err = addedItems(ctx, st, nodes); err != nil {
+			return err
+		}
 		if !o.DryRun && !failing {
 			progress(Progress{Phase: PhaseWrite, Done: 0, Total: 1})
 		}
@@ -504,6 +569,7 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 	if gr != nil {
 		// The diff per type; for a rejected load, of what would load without the problems.
 		br := batchReport(gr, KindLiterature, litFiles)
+		br.Items = items
 		for _, td := range br.Types {
 			if c := counts[td.Type]; c != nil {
 				td.Duplicate, td.Conflict, td.Skipped = c.Duplicate, c.Conflict, c.Skipped
@@ -529,6 +595,73 @@ func loadLiterature(ctx context.Context, st *graph.Store, lit []litInput, o Opti
 	}
 	progress(Progress{Phase: PhaseWrite, Done: 1, Total: 1})
 	return nil
+}
+
+// splitRecordKey splits "file:line" (the file may contain colons); line 0 when there is none.
+func splitRecordKey(k string) (string, int) {
+	i := strings.LastIndexByte(k, ':')
+	if i < 0 {
+		return k, 0
+	}
+	n, err := strconv.Atoi(k[i+1:])
+	if err != nil || n < 1 {
+		return k, 0
+	}
+	return k[:i], n
+}
+
+// addedItems lists the nodes of a batch that are not in the store, at most MaxItems per type,
+// in batch order.
+func addedItems(ctx context.Context, st *graph.Store, nodes []graph.NodeSpec) ([]Item, error) {
+	out := []Item{}
+	per := map[graph.NodeType]int{}
+	seen := map[string]bool{}
+	for i := range nodes {
+		n := &nodes[i]
+		if per[n.Type] >= MaxItems {
+			continue
+		}
+		id, err := graph.NodeID(n)
+		if err != nil || seen[id] {
+			continue // the store reports a bad node
+		}
+		seen[id] = true
+		if _, _, err := st.StoredFields(ctx, id); err == nil {
+			continue
+		} else if !errors.Is(err, graph.ErrNotFound) {
+			return nil, err
+		}
+		per[n.Type]++
+		out = append(out, Item{Type: n.Type, ID: graph.ShortID(id), Label: itemLabel(n)})
+	}
+	return out, nil
+}
+
+// itemLabel is what a node is called in a list: its title, label, claim or text (Dutch first).
+func itemLabel(n *graph.NodeSpec) string {
+	for _, name := range []string{"title", "label", "claim", "text"} {
+		f, ok := n.Field(name)
+		if !ok {
+			continue
+		}
+		switch v := f.Value.(type) {
+		case string:
+			return v
+		case map[string]any:
+			for _, lang := range []string{"nl", "en"} {
+				if s, ok := v[lang].(string); ok && s != "" {
+					return s
+				}
+			}
+		case map[string]string:
+			for _, lang := range []string{"nl", "en"} {
+				if v[lang] != "" {
+					return v[lang]
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // columnNames renames the fields of problems about coding-sheet cells to their column names

@@ -24,7 +24,36 @@ type Report struct {
 	Merged []Merge `json:"merged"`
 	// Notes are remarks that need no action (a renamed id, nothing left to load).
 	Notes []graph.Problem `json:"notes"`
+	// NeedsSourceType are, in a dry run, the literature records that need a SourceType the
+	// files do not give (books, chapters, reports): the dry run gave them a provisional one, so
+	// that the rest of the diff is computed; a load (not a dry run) without a type for each of
+	// them is rejected (Options.SourceType, Options.SourceTypes).
+	NeedsSourceType []RecordNeed `json:"needsSourceType"`
 }
+
+// RecordNeed is a literature record that needs a value its file lacks.
+type RecordNeed struct {
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+	Title string `json:"title"`
+	// EntryType is the record's kind as read (book, chapter, report, misc, ...).
+	EntryType string `json:"entryType"`
+	// Suggested is a SourceType code proposed for it (suggestSourceType), or "".
+	Suggested string `json:"suggested"`
+	// Source is the id the record's work gets.
+	Source string `json:"source"`
+}
+
+// Item is a node a batch adds (not in the store before).
+type Item struct {
+	Type  graph.NodeType `json:"type"`
+	ID    string         `json:"id"`
+	Label string         `json:"label"` // title, label or claim text; "" when none
+}
+
+// MaxItems is how many added nodes per type a batch report lists (BatchReport.Items); the
+// per-type counts (Types) are complete.
+const MaxItems = 200
 
 // BatchReport is what one batch of a load changed.
 type BatchReport struct {
@@ -41,6 +70,8 @@ type BatchReport struct {
 	Unchanged int `json:"unchanged"`
 	// Types is the diff per node type.
 	Types []*TypeDiff `json:"types"`
+	// Items are the nodes the batch adds, in batch order, at most MaxItems per type.
+	Items []Item `json:"items"`
 }
 
 // TypeDiff counts, for one node type, the nodes a batch states that are new, that existed and
@@ -62,10 +93,11 @@ type Merge struct {
 	Source string `json:"source"` // the work's id
 	Record string `json:"record"` // "file:line" of the merged record
 	With   string `json:"with"`   // the record it merged with ("file:line"), or "stored, from <batches>"
+	Rule   string `json:"rule"`   // the matching rule: RuleDOI or RuleTitleYearAuthor
 }
 
 func newReport(dry bool) *Report {
-	return &Report{DryRun: dry, Batches: []*BatchReport{}, Skipped: []graph.Problem{}, Problems: []graph.Problem{}, Merged: []Merge{}, Notes: []graph.Problem{}}
+	return &Report{DryRun: dry, Batches: []*BatchReport{}, Skipped: []graph.Problem{}, Problems: []graph.Problem{}, Merged: []Merge{}, Notes: []graph.Problem{}, NeedsSourceType: []RecordNeed{}}
 }
 
 // normalize makes every list non-nil, so that JSON shows [] rather than null.
@@ -80,6 +112,14 @@ func (r *Report) normalize() *Report {
 	}
 	if r.Batches == nil {
 		r.Batches = []*BatchReport{}
+	}
+	if r.NeedsSourceType == nil {
+		r.NeedsSourceType = []RecordNeed{}
+	}
+	for _, b := range r.Batches {
+		if b.Items == nil {
+			b.Items = []Item{}
+		}
 	}
 	return r
 }
@@ -155,7 +195,7 @@ func (r *Report) WriteText(w io.Writer) {
 	if len(r.Merged) > 0 && len(r.Batches) > 0 {
 		fmt.Fprintf(w, "merged (%d records are works already seen):\n", len(r.Merged))
 		for _, m := range r.Merged {
-			fmt.Fprintf(w, "  %s → %s (as %s)\n", m.Record, m.Source, m.With)
+			fmt.Fprintf(w, "  %s → %s (as %s, same %s)\n", m.Record, m.Source, m.With, ruleText[m.Rule])
 		}
 	}
 	if len(r.Skipped) > 0 {
@@ -164,7 +204,19 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
+	if len(r.NeedsSourceType) > 0 {
+		fmt.Fprintf(w, "need a source type (%d; give --source-type CODE, or --source-type-for FILE:LINE=CODE per record):\n", len(r.NeedsSourceType))
+		for _, n := range r.NeedsSourceType {
+			s := ""
+			if n.Suggested != "" {
+				s = ", suggested " + n.Suggested
+			}
+			fmt.Fprintf(w, "  %s:%d: %s %q%s\n", n.File, n.Line, n.EntryType, n.Title, s)
+		}
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 }
+
+var ruleText = map[string]string{RuleDOI: "DOI", RuleTitleYearAuthor: "title, year and first author"}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -274,4 +276,30 @@ func scopedClaimConnection(ctx context.Context, st *graph.Store, id string, scop
 		}
 	}
 	return conn, nil
+}
+
+// MatrixCSV is Query.matrix(rows, columns).csv(lang) without a filter: the matrix as CSV, for
+// the export download and `kring export --format matrix-csv`. An unknown axis is
+// graph.ErrInvalid.
+func MatrixCSV(ctx context.Context, st *graph.Store, rows, columns graph.Axis, lang graph.Lang) (string, error) {
+	for _, a := range []graph.Axis{rows, columns} {
+		if !slices.Contains(graph.Axes, a) {
+			return "", fmt.Errorf("graph: matrix axis %q: %w", a, graph.ErrInvalid)
+		}
+	}
+	m, err := st.MatrixWith(ctx, rows, columns, nil, matrixOptions(nil, nil))
+	if err != nil {
+		return "", err
+	}
+	return matrixCSV(ctx, st, m, lang), nil
+}
+
+// CatalogueCSV is Query.catalogueCsv(lang) without a filter: every method and initiative, in
+// the catalogue's default order, as CSV.
+func CatalogueCSV(ctx context.Context, st *graph.Store, lang graph.Lang) (string, error) {
+	items, err := st.FindMethods(ctx, nil, nil)
+	if err != nil {
+		return "", err
+	}
+	return catalogueCSV(ctx, st, items, lang)
 }

@@ -52,6 +52,7 @@ type ResolverRoot interface {
 	PolicyAction() PolicyActionResolver
 	PolicyRecommendation() PolicyRecommendationResolver
 	Precondition() PreconditionResolver
+	Problem() ProblemResolver
 	Query() QueryResolver
 	Requirement() RequirementResolver
 	Source() SourceResolver
@@ -275,12 +276,19 @@ type ComplexityRoot struct {
 		Added     func(childComplexity int) int
 		Batch     func(childComplexity int) int
 		Files     func(childComplexity int) int
+		Items     func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		NoChange  func(childComplexity int) int
 		Removed   func(childComplexity int) int
 		Types     func(childComplexity int) int
 		Unchanged func(childComplexity int) int
 		Written   func(childComplexity int) int
+	}
+
+	LoadItem struct {
+		ID    func(childComplexity int) int
+		Label func(childComplexity int) int
+		Type  func(childComplexity int) int
 	}
 
 	LoadJob struct {
@@ -303,6 +311,7 @@ type ComplexityRoot struct {
 
 	LoadMerge struct {
 		Record func(childComplexity int) int
+		Rule   func(childComplexity int) int
 		Source func(childComplexity int) int
 		With   func(childComplexity int) int
 	}
@@ -315,14 +324,15 @@ type ComplexityRoot struct {
 	}
 
 	LoadReport struct {
-		Batches  func(childComplexity int) int
-		DryRun   func(childComplexity int) int
-		Job      func(childComplexity int) int
-		Merged   func(childComplexity int) int
-		Notes    func(childComplexity int) int
-		Problems func(childComplexity int) int
-		Rejected func(childComplexity int) int
-		Skipped  func(childComplexity int) int
+		Batches         func(childComplexity int) int
+		DryRun          func(childComplexity int) int
+		Job             func(childComplexity int) int
+		Merged          func(childComplexity int) int
+		NeedsSourceType func(childComplexity int) int
+		Notes           func(childComplexity int) int
+		Problems        func(childComplexity int) int
+		Rejected        func(childComplexity int) int
+		Skipped         func(childComplexity int) int
 	}
 
 	LoadTypeDiff struct {
@@ -437,7 +447,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status, async *bool) int
+		LoadBatch     func(childComplexity int, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) int
 		RollbackBatch func(childComplexity int, id string, dryRun bool) int
 	}
 
@@ -582,11 +592,12 @@ type ComplexityRoot struct {
 	}
 
 	Problem struct {
-		Column  func(childComplexity int) int
-		Field   func(childComplexity int) int
-		File    func(childComplexity int) int
-		Line    func(childComplexity int) int
-		Message func(childComplexity int) int
+		Column   func(childComplexity int) int
+		Conflict func(childComplexity int) int
+		Field    func(childComplexity int) int
+		File     func(childComplexity int) int
+		Line     func(childComplexity int) int
+		Message  func(childComplexity int) int
 	}
 
 	Query struct {
@@ -621,6 +632,16 @@ type ComplexityRoot struct {
 		TargetGroups    func(childComplexity int) int
 		WorkModel       func(childComplexity int, id string) int
 		WorkModels      func(childComplexity int, filter *graph.WorkModelFilter, first *int, after *string, last *int, before *string) int
+	}
+
+	RecordNeed struct {
+		EntryType func(childComplexity int) int
+		File      func(childComplexity int) int
+		Line      func(childComplexity int) int
+		Record    func(childComplexity int) int
+		Source    func(childComplexity int) int
+		Suggested func(childComplexity int) int
+		Title     func(childComplexity int) int
 	}
 
 	Requirement struct {
@@ -869,7 +890,7 @@ type MethodResolver interface {
 }
 type MutationResolver interface {
 	RollbackBatch(ctx context.Context, id string, dryRun bool) (*graph.Report, error)
-	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status, async *bool) (*LoadReport, error)
+	LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) (*LoadReport, error)
 }
 type OrganisationResolver interface {
 	Region(ctx context.Context, obj *graph.Organisation) (*graph.Concept, error)
@@ -917,6 +938,9 @@ type PreconditionResolver interface {
 	RequiredBy(ctx context.Context, obj *graph.Precondition) ([]*graph.Requirement, error)
 	Sources(ctx context.Context, obj *graph.Precondition) ([]*graph.Source, error)
 	Batches(ctx context.Context, obj *graph.Precondition) ([]*graph.Batch, error)
+}
+type ProblemResolver interface {
+	Conflict(ctx context.Context, obj *graph.Problem) (bool, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (graph.Node, error)
@@ -1999,6 +2023,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LoadBatchReport.Files(childComplexity), true
+	case "LoadBatchReport.items":
+		if e.ComplexityRoot.LoadBatchReport.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadBatchReport.Items(childComplexity), true
 	case "LoadBatchReport.kind":
 		if e.ComplexityRoot.LoadBatchReport.Kind == nil {
 			break
@@ -2035,6 +2065,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LoadBatchReport.Written(childComplexity), true
+
+	case "LoadItem.id":
+		if e.ComplexityRoot.LoadItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadItem.ID(childComplexity), true
+	case "LoadItem.label":
+		if e.ComplexityRoot.LoadItem.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadItem.Label(childComplexity), true
+	case "LoadItem.type":
+		if e.ComplexityRoot.LoadItem.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadItem.Type(childComplexity), true
 
 	case "LoadJob.createdAt":
 		if e.ComplexityRoot.LoadJob.CreatedAt == nil {
@@ -2116,6 +2165,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LoadMerge.Record(childComplexity), true
+	case "LoadMerge.rule":
+		if e.ComplexityRoot.LoadMerge.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadMerge.Rule(childComplexity), true
 	case "LoadMerge.source":
 		if e.ComplexityRoot.LoadMerge.Source == nil {
 			break
@@ -2178,6 +2233,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LoadReport.Merged(childComplexity), true
+	case "LoadReport.needsSourceType":
+		if e.ComplexityRoot.LoadReport.NeedsSourceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.NeedsSourceType(childComplexity), true
 	case "LoadReport.notes":
 		if e.ComplexityRoot.LoadReport.Notes == nil {
 			break
@@ -2818,7 +2879,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.LoadBatch(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["description"].(*string), args["skipInvalid"].(*bool), args["sourceType"].(*graph.SourceType), args["status"].(*graph.Status), args["async"].(*bool)), true
+		return e.ComplexityRoot.Mutation.LoadBatch(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["description"].(*string), args["skipInvalid"].(*bool), args["sourceType"].(*graph.SourceType), args["sourceTypes"].([]*RecordSourceType), args["status"].(*graph.Status), args["async"].(*bool)), true
 	case "Mutation.rollbackBatch":
 		if e.ComplexityRoot.Mutation.RollbackBatch == nil {
 			break
@@ -3482,6 +3543,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Problem.Column(childComplexity), true
+	case "Problem.conflict":
+		if e.ComplexityRoot.Problem.Conflict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Problem.Conflict(childComplexity), true
 	case "Problem.field":
 		if e.ComplexityRoot.Problem.Field == nil {
 			break
@@ -3819,6 +3886,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WorkModels(childComplexity, args["filter"].(*graph.WorkModelFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "RecordNeed.entryType":
+		if e.ComplexityRoot.RecordNeed.EntryType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.EntryType(childComplexity), true
+	case "RecordNeed.file":
+		if e.ComplexityRoot.RecordNeed.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.File(childComplexity), true
+	case "RecordNeed.line":
+		if e.ComplexityRoot.RecordNeed.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.Line(childComplexity), true
+	case "RecordNeed.record":
+		if e.ComplexityRoot.RecordNeed.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.Record(childComplexity), true
+	case "RecordNeed.source":
+		if e.ComplexityRoot.RecordNeed.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.Source(childComplexity), true
+	case "RecordNeed.suggested":
+		if e.ComplexityRoot.RecordNeed.Suggested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.Suggested(childComplexity), true
+	case "RecordNeed.title":
+		if e.ComplexityRoot.RecordNeed.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordNeed.Title(childComplexity), true
 
 	case "Requirement.batches":
 		if e.ComplexityRoot.Requirement.Batches == nil {
@@ -4449,6 +4559,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MethodWhere", ec.unmarshalInputMethodWhere),
 			graphql.NewInputUnmarshaler("OutcomeFilter", ec.unmarshalInputOutcomeFilter),
 			graphql.NewInputUnmarshaler("PreconditionFilter", ec.unmarshalInputPreconditionFilter),
+			graphql.NewInputUnmarshaler("RecordSourceType", ec.unmarshalInputRecordSourceType),
 			graphql.NewInputUnmarshaler("SomeClaims", ec.unmarshalInputSomeClaims),
 			graphql.NewInputUnmarshaler("SourceFilter", ec.unmarshalInputSourceFilter),
 			graphql.NewInputUnmarshaler("WorkModelFilter", ec.unmarshalInputWorkModelFilter),
@@ -5275,7 +5386,11 @@ extend type Mutation {
   have a problem are left out (listed in ` + "`" + `skipped` + "`" + `) and the rest is loaded. A rejected load
   comes back with ` + "`" + `rejected: true` + "`" + ` and its ` + "`" + `problems` + "`" + `, not as an error. sourceType is the type of
   references that cannot be classified (books, chapters, reports); status the status of imported
-  references and rows (CANDIDATE by default). Needs role CURATOR or ADMIN.
+  references and rows (CANDIDATE by default). sourceTypes give the type of single records (by
+  the record's file:line, as needsSourceType and problems name it), over sourceType. In a dry
+  run, records that need a type none of these gives are listed in ` + "`" + `needsSourceType` + "`" + ` (the rest of
+  the diff is computed as if they had one); a load that is not a dry run rejects them, all or
+  nothing. Needs role CURATOR or ADMIN.
 
   A load runs under the request's deadline (15 s by default): past it, a load whose transaction
   has not started is stopped with nothing written, but the transaction itself (tens of seconds
@@ -5292,6 +5407,7 @@ extend type Mutation {
     description: String
     skipInvalid: Boolean = false
     sourceType: SourceType
+    sourceTypes: [RecordSourceType!]
     status: Status
     async: Boolean = false
   ): LoadReport! @hasRole(roles: [CURATOR, ADMIN])
@@ -5305,6 +5421,44 @@ extend type Query {
   forgotten. Needs role CURATOR or ADMIN.
   """
   loadJob(id: ID!): LoadJob @hasRole(roles: [CURATOR, ADMIN])
+}
+
+"The SourceType of one literature record of a load."
+input RecordSourceType {
+  "file:line of the record (the line it starts on), as RecordNeed.record and problems name it."
+  record: String!
+  type: SourceType!
+}
+
+"A literature record that needs a SourceType its file does not give (a book, chapter or report)."
+type RecordNeed {
+  "file:line: the key to give its type by (RecordSourceType.record)."
+  record: String!
+  file: String!
+  line: Int!
+  title: String!
+  "The record's kind as read: book, chapter, report, misc, ..."
+  entryType: String!
+  "A proposed type (from the domain of its URL), or null; never applied unasked."
+  suggested: SourceType
+  "The id its work gets."
+  source: ID!
+}
+
+"How a literature record was found to be a work already seen."
+enum MergeRule {
+  "The same DOI (normalised: resolver prefixes stripped, lowercase)."
+  DOI
+  "The same title (normalised: case, accents, punctuation and bracketed medium words do not count), year and first author's family name, where the DOIs do not disagree."
+  TITLE_YEAR_AUTHOR
+}
+
+"A node a batch adds (not in the store before)."
+type LoadItem {
+  type: NodeType!
+  id: ID!
+  "Its title, label or claim text (Dutch first); empty when none."
+  label: String!
 }
 
 "The state of a load job."
@@ -5374,6 +5528,8 @@ type LoadReport {
   merged: [LoadMerge!]!
   "Remarks that need no action."
   notes: [Problem!]!
+  "In a dry run: the literature records that need a SourceType (see loadBatch), in file order."
+  needsSourceType: [RecordNeed!]!
   "With loadBatch(async: true): the job that runs the load (the other fields are then empty)."
   job: LoadJob
 }
@@ -5391,6 +5547,8 @@ type LoadBatchReport {
   removed: Int!
   unchanged: Int!
   types: [LoadTypeDiff!]!
+  "The nodes the batch adds, in batch order, at most 200 per type (types has the full counts)."
+  items: [LoadItem!]!
 }
 
 """
@@ -5415,6 +5573,8 @@ type LoadMerge {
   record: String!
   "The record it merged with (file:line), or the stored source's batches."
   with: String!
+  "The rule that matched them."
+  rule: MergeRule!
 }
 
 "A problem with an input: where it is (file, line, column, field) and why."
@@ -5427,6 +5587,8 @@ type Problem {
   "The field (in coding sheets: the column) the problem is about; empty when none."
   field: String!
   message: String!
+  "True when the input contradicts a stored fact or another record (a conflict)."
+  conflict: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/method.graphqls", Input: `"Whether a Method node is a generic approach or a concrete programme."
@@ -6693,8 +6855,22 @@ func (ec *executionContext) childFields_LoadBatchReport(ctx context.Context, fie
 		return ec.fieldContext_LoadBatchReport_unchanged(ctx, field)
 	case "types":
 		return ec.fieldContext_LoadBatchReport_types(ctx, field)
+	case "items":
+		return ec.fieldContext_LoadBatchReport_items(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoadBatchReport", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_LoadItem_type(ctx, field)
+	case "id":
+		return ec.fieldContext_LoadItem_id(ctx, field)
+	case "label":
+		return ec.fieldContext_LoadItem_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadItem", field.Name)
 }
 
 func (ec *executionContext) childFields_LoadJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6741,6 +6917,8 @@ func (ec *executionContext) childFields_LoadMerge(ctx context.Context, field gra
 		return ec.fieldContext_LoadMerge_record(ctx, field)
 	case "with":
 		return ec.fieldContext_LoadMerge_with(ctx, field)
+	case "rule":
+		return ec.fieldContext_LoadMerge_rule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoadMerge", field.Name)
 }
@@ -6775,6 +6953,8 @@ func (ec *executionContext) childFields_LoadReport(ctx context.Context, field gr
 		return ec.fieldContext_LoadReport_merged(ctx, field)
 	case "notes":
 		return ec.fieldContext_LoadReport_notes(ctx, field)
+	case "needsSourceType":
+		return ec.fieldContext_LoadReport_needsSourceType(ctx, field)
 	case "job":
 		return ec.fieldContext_LoadReport_job(ctx, field)
 	}
@@ -7295,8 +7475,30 @@ func (ec *executionContext) childFields_Problem(ctx context.Context, field graph
 		return ec.fieldContext_Problem_field(ctx, field)
 	case "message":
 		return ec.fieldContext_Problem_message(ctx, field)
+	case "conflict":
+		return ec.fieldContext_Problem_conflict(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Problem", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordNeed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_RecordNeed_record(ctx, field)
+	case "file":
+		return ec.fieldContext_RecordNeed_file(ctx, field)
+	case "line":
+		return ec.fieldContext_RecordNeed_line(ctx, field)
+	case "title":
+		return ec.fieldContext_RecordNeed_title(ctx, field)
+	case "entryType":
+		return ec.fieldContext_RecordNeed_entryType(ctx, field)
+	case "suggested":
+		return ec.fieldContext_RecordNeed_suggested(ctx, field)
+	case "source":
+		return ec.fieldContext_RecordNeed_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordNeed", field.Name)
 }
 
 func (ec *executionContext) childFields_Requirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8300,22 +8502,30 @@ func (ec *executionContext) field_Mutation_loadBatch_args(ctx context.Context, r
 		return nil, err
 	}
 	args["sourceType"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "sourceTypes",
+		func(ctx context.Context, v any) ([]*RecordSourceType, error) {
+			return ec.unmarshalORecordSourceType2ᚕᚖkringᚋresolversᚐRecordSourceTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceTypes"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "status",
 		func(ctx context.Context, v any) (*graph.Status, error) {
 			return ec.unmarshalOStatus2ᚖkringᚋgraphᚐStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["status"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "async",
+	args["status"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "async",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["async"] = arg6
+	args["async"] = arg7
 	return args, nil
 }
 
@@ -13853,6 +14063,107 @@ func (ec *executionContext) fieldContext_LoadBatchReport_types(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _LoadBatchReport_items(ctx context.Context, field graphql.CollectedField, obj *LoadBatchReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadBatchReport_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*LoadItem) graphql.Marshaler {
+			return ec.marshalNLoadItem2ᚕᚖkringᚋresolversᚐLoadItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadBatchReport_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadBatchReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadItem_type(ctx context.Context, field graphql.CollectedField, obj *LoadItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadItem_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.NodeType) graphql.Marshaler {
+			return ec.marshalNNodeType2kringᚋgraphᚐNodeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadItem_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadItem", field, false, false, "NodeType")
+}
+
+func (ec *executionContext) _LoadItem_id(ctx context.Context, field graphql.CollectedField, obj *LoadItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadItem_label(ctx context.Context, field graphql.CollectedField, obj *LoadItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadItem_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadItem_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadItem", field, false, false, "String")
+}
+
 func (ec *executionContext) _LoadJob_id(ctx context.Context, field graphql.CollectedField, obj *LoadJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14225,6 +14536,29 @@ func (ec *executionContext) fieldContext_LoadMerge_with(_ context.Context, field
 	return graphql.NewScalarFieldContext("LoadMerge", field, false, false, "String")
 }
 
+func (ec *executionContext) _LoadMerge_rule(ctx context.Context, field graphql.CollectedField, obj *LoadMerge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadMerge_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v MergeRule) graphql.Marshaler {
+			return ec.marshalNMergeRule2kringᚋresolversᚐMergeRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadMerge_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadMerge", field, false, false, "MergeRule")
+}
+
 func (ec *executionContext) _LoadProgress_phase(ctx context.Context, field graphql.CollectedField, obj *LoadProgress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14518,6 +14852,38 @@ func (ec *executionContext) fieldContext_LoadReport_notes(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Problem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadReport_needsSourceType(ctx context.Context, field graphql.CollectedField, obj *LoadReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadReport_needsSourceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsSourceType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*RecordNeed) graphql.Marshaler {
+			return ec.marshalNRecordNeed2ᚕᚖkringᚋresolversᚐRecordNeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadReport_needsSourceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordNeed(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17195,7 +17561,7 @@ func (ec *executionContext) _Mutation_loadBatch(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().LoadBatch(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["description"].(*string), fc.Args["skipInvalid"].(*bool), fc.Args["sourceType"].(*graph.SourceType), fc.Args["status"].(*graph.Status), fc.Args["async"].(*bool))
+			return ec.Resolvers.Mutation().LoadBatch(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["description"].(*string), fc.Args["skipInvalid"].(*bool), fc.Args["sourceType"].(*graph.SourceType), fc.Args["sourceTypes"].([]*RecordSourceType), fc.Args["status"].(*graph.Status), fc.Args["async"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -20105,6 +20471,29 @@ func (ec *executionContext) fieldContext_Problem_message(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Problem", field, false, false, "String")
 }
 
+func (ec *executionContext) _Problem_conflict(ctx context.Context, field graphql.CollectedField, obj *graph.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Problem_conflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Problem().Conflict(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Problem_conflict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Problem", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21489,6 +21878,167 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RecordNeed_record(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordNeed_file(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordNeed_line(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordNeed_title(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordNeed_entryType(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_entryType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_entryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordNeed_suggested(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_suggested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.SourceType) graphql.Marshaler {
+			return ec.marshalOSourceType2ᚖkringᚋgraphᚐSourceType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "SourceType")
+}
+
+func (ec *executionContext) _RecordNeed_source(ctx context.Context, field graphql.CollectedField, obj *RecordNeed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordNeed_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordNeed_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordNeed", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Requirement_id(ctx context.Context, field graphql.CollectedField, obj *graph.Requirement) (ret graphql.Marshaler) {
@@ -25724,6 +26274,55 @@ func UnmarshalPreconditionFilter(ctx context.Context, raw any) (graph.Preconditi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordSourceType(ctx context.Context, obj any) (RecordSourceType, error) {
+	var it RecordSourceType
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"record", "type"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNSourceType2kringᚋgraphᚐSourceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordSourceType unmarshals raw into the RecordSourceType input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordSourceType(ctx context.Context, raw any) (RecordSourceType, error) {
+	var out RecordSourceType
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordSourceType", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSomeClaims(ctx context.Context, obj any) (graph.SomeClaims, error) {
 	var it graph.SomeClaims
 	if obj == nil {
@@ -27480,6 +28079,54 @@ func (ec *executionContext) _LoadBatchReport(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "items":
+			out.Values[i] = ec._LoadBatchReport_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadItemImplementors = []string{"LoadItem"}
+
+func (ec *executionContext) _LoadItem(ctx context.Context, sel ast.SelectionSet, obj *LoadItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadItem")
+		case "type":
+			out.Values[i] = ec._LoadItem_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._LoadItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._LoadItem_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27639,6 +28286,11 @@ func (ec *executionContext) _LoadMerge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "rule":
+			out.Values[i] = ec._LoadMerge_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27747,6 +28399,11 @@ func (ec *executionContext) _LoadReport(ctx context.Context, sel ast.SelectionSe
 			}
 		case "notes":
 			out.Values[i] = ec._LoadReport_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needsSourceType":
+			out.Values[i] = ec._LoadReport_needsSourceType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29439,28 +30096,34 @@ func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, 
 		case "file":
 			out.Values[i] = ec._Problem_file(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "line":
 			out.Values[i] = ec._Problem_line(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "column":
 			out.Values[i] = ec._Problem_column(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "field":
 			out.Values[i] = ec._Problem_field(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
 			out.Values[i] = ec._Problem_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "conflict":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Problem_conflict(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29696,6 +30359,69 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordNeedImplementors = []string{"RecordNeed"}
+
+func (ec *executionContext) _RecordNeed(ctx context.Context, sel ast.SelectionSet, obj *RecordNeed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordNeedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordNeed")
+		case "record":
+			out.Values[i] = ec._RecordNeed_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._RecordNeed_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._RecordNeed_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._RecordNeed_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entryType":
+			out.Values[i] = ec._RecordNeed_entryType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggested":
+			out.Values[i] = ec._RecordNeed_suggested(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._RecordNeed_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31851,6 +32577,30 @@ func (ec *executionContext) marshalNLoadBatchReport2ᚖkringᚋresolversᚐLoadB
 	return ec._LoadBatchReport(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLoadItem2ᚕᚖkringᚋresolversᚐLoadItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*LoadItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadItem2ᚖkringᚋresolversᚐLoadItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadItem2ᚖkringᚋresolversᚐLoadItem(ctx context.Context, sel ast.SelectionSet, v *LoadItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadItem!")
+		return graphql.Null
+	}
+	return ec._LoadItem(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLoadJobState2kringᚋresolversᚐLoadJobState(ctx context.Context, v any) (LoadJobState, error) {
 	var res LoadJobState
 	err := res.UnmarshalGQL(v)
@@ -31987,6 +32737,16 @@ func (ec *executionContext) marshalNMatrixTable2ᚖkringᚋgraphᚐMatrixTable(c
 		return graphql.Null
 	}
 	return ec._MatrixTable(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMergeRule2kringᚋresolversᚐMergeRule(ctx context.Context, v any) (MergeRule, error) {
+	var res MergeRule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMergeRule2kringᚋresolversᚐMergeRule(ctx context.Context, sel ast.SelectionSet, v MergeRule) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNMethod2ᚕᚖkringᚋgraphᚐMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Method) graphql.Marshaler {
@@ -32466,6 +33226,35 @@ func (ec *executionContext) marshalNProblem2ᚖkringᚋgraphᚐProblem(ctx conte
 		return graphql.Null
 	}
 	return ec._Problem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecordNeed2ᚕᚖkringᚋresolversᚐRecordNeedᚄ(ctx context.Context, sel ast.SelectionSet, v []*RecordNeed) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordNeed2ᚖkringᚋresolversᚐRecordNeed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordNeed2ᚖkringᚋresolversᚐRecordNeed(ctx context.Context, sel ast.SelectionSet, v *RecordNeed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordNeed!")
+		return graphql.Null
+	}
+	return ec._RecordNeed(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordSourceType2ᚖkringᚋresolversᚐRecordSourceType(ctx context.Context, v any) (*RecordSourceType, error) {
+	res, err := ec.unmarshalInputRecordSourceType(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRegistry2kringᚋgraphᚐRegistry(ctx context.Context, v any) (graph.Registry, error) {
@@ -33831,6 +34620,23 @@ func (ec *executionContext) marshalOPreconditionLevel2ᚖkringᚋgraphᚐPrecond
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalORecordSourceType2ᚕᚖkringᚋresolversᚐRecordSourceTypeᚄ(ctx context.Context, v any) ([]*RecordSourceType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*RecordSourceType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordSourceType2ᚖkringᚋresolversᚐRecordSourceType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalORegion2ᚖkringᚋgraphᚐRegion(ctx context.Context, v any) (*graph.Region, error) {

@@ -31,6 +31,10 @@ type Options struct {
 	// MaxUploadBytes limits multipart requests (file uploads to loadBatch, authenticated
 	// only); 32 MiB when 0. Every other request is held to MaxBodyBytes.
 	MaxUploadBytes int64
+
+	// ResponseCacheBytes bounds the response cache of anonymous query answers (cache.go);
+	// 64 MiB when 0, no cache when negative.
+	ResponseCacheBytes int
 }
 
 // NewHandler returns the GraphQL endpoint: GET and POST transports, automatic persisted
@@ -59,8 +63,14 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	// File uploads (loadBatch, load.graphqls) first: httpTransport takes every other request. The
 	// whole upload may sit in memory (MaxMemory = MaxUploadSize): nothing spills to temp files.
 	srv.AddTransport(uploadTransport{transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: o.MaxUploadBytes}})
-	srv.AddTransport(httpTransport{})     // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
-	srv.AddTransport(transport.Options{}) // OPTIONS
+	if o.ResponseCacheBytes == 0 {
+		o.ResponseCacheBytes = defaultCacheBytes
+	}
+	store := r.store
+	cache := newResponseCache(o.ResponseCacheBytes, func() string { return store.Version(context.Background()) })
+	o.Metrics.registerCache(cache)
+	srv.AddTransport(httpTransport{cache: cache, version: store.Version}) // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
+	srv.AddTransport(transport.Options{})                                 // OPTIONS
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -72,7 +82,6 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 
 	var h http.Handler = srv
 	h = loaders.Middleware(r.store, o.LoaderWait, h)
-	store := r.store
 	return o.Metrics.wrap(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		// Who is asking comes first: a bad token, and an upload without a token, are refused
 		// before a byte of the body is read (no form can post files across sites either).

@@ -7,17 +7,31 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"kring/graph"
 
 	"github.com/99designs/gqlgen/graphql"
 )
 
 // LoadBatch is the resolver for the loadBatch field.
-func (r *mutationResolver) LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, status *graph.Status, async *bool) (*LoadReport, error) {
-	return r.loadBatch(ctx, files, loadOptions(dryRun, description, skipInvalid, sourceType, status), async != nil && *async)
+func (r *mutationResolver) LoadBatch(ctx context.Context, files []*graphql.Upload, dryRun *bool, description *string, skipInvalid *bool, sourceType *graph.SourceType, sourceTypes []*RecordSourceType, status *graph.Status, async *bool) (*LoadReport, error) {
+	o := loadOptions(dryRun, description, skipInvalid, sourceType, status)
+	o.SourceTypes = recordSourceTypes(sourceTypes)
+	return r.loadBatch(ctx, files, o, async != nil && *async)
+}
+
+// Conflict is the resolver for the conflict field.
+func (r *problemResolver) Conflict(ctx context.Context, obj *graph.Problem) (bool, error) {
+	var ce *graph.ConflictError
+	return errors.As(obj.Err, &ce), nil
 }
 
 // LoadJob is the resolver for the loadJob field.
 func (r *queryResolver) LoadJob(ctx context.Context, id string) (*LoadJob, error) {
 	return r.jobs.get(id), nil
 }
+
+// Problem returns ProblemResolver implementation.
+func (r *Resolver) Problem() ProblemResolver { return &problemResolver{r} }
+
+type problemResolver struct{ *Resolver }

@@ -77,6 +77,20 @@ func loadOptions(dryRun *bool, description *string, skipInvalid *bool, sourceTyp
 	return o
 }
 
+// recordSourceTypes turns the sourceTypes argument into load options' SourceTypes.
+func recordSourceTypes(in []*RecordSourceType) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for _, t := range in {
+		if t != nil {
+			out[t.Record] = string(t.Type)
+		}
+	}
+	return out
+}
+
 // toLoadReport converts a loaders report to its GraphQL model.
 func toLoadReport(rep *ingest.Report) *LoadReport {
 	problems := func(ps []graph.Problem) []*graph.Problem {
@@ -87,10 +101,23 @@ func toLoadReport(rep *ingest.Report) *LoadReport {
 		return out
 	}
 	out := &LoadReport{DryRun: rep.DryRun, Rejected: rep.Rejected(), Batches: []*LoadBatchReport{},
-		Skipped: problems(rep.Skipped), Problems: problems(rep.Problems), Notes: problems(rep.Notes), Merged: []*LoadMerge{}}
+		Skipped: problems(rep.Skipped), Problems: problems(rep.Problems), Notes: problems(rep.Notes), Merged: []*LoadMerge{},
+		NeedsSourceType: []*RecordNeed{}}
+	for _, n := range rep.NeedsSourceType {
+		rn := &RecordNeed{Record: fmt.Sprintf("%s:%d", n.File, n.Line), File: n.File, Line: n.Line, Title: n.Title,
+			EntryType: n.EntryType, Source: graph.FullID(n.Source)}
+		if n.Suggested != "" {
+			s := graph.SourceType(n.Suggested)
+			rn.Suggested = &s
+		}
+		out.NeedsSourceType = append(out.NeedsSourceType, rn)
+	}
 	for _, b := range rep.Batches {
 		lb := &LoadBatchReport{Batch: graph.FullID(b.Batch), Kind: b.Kind, Files: []*graph.BatchFile{}, Written: b.Written,
-			NoChange: b.NoChange, Added: b.Added, Removed: b.Removed, Unchanged: b.Unchanged, Types: []*LoadTypeDiff{}}
+			NoChange: b.NoChange, Added: b.Added, Removed: b.Removed, Unchanged: b.Unchanged, Types: []*LoadTypeDiff{}, Items: []*LoadItem{}}
+		for _, it := range b.Items {
+			lb.Items = append(lb.Items, &LoadItem{Type: it.Type, ID: graph.FullID(it.ID), Label: it.Label})
+		}
 		for i := range b.Files {
 			lb.Files = append(lb.Files, &b.Files[i])
 		}
@@ -101,7 +128,7 @@ func toLoadReport(rep *ingest.Report) *LoadReport {
 		out.Batches = append(out.Batches, lb)
 	}
 	for _, m := range rep.Merged {
-		out.Merged = append(out.Merged, &LoadMerge{Source: graph.FullID(m.Source), Record: m.Record, With: m.With})
+		out.Merged = append(out.Merged, &LoadMerge{Source: graph.FullID(m.Source), Record: m.Record, With: m.With, Rule: MergeRule(m.Rule)})
 	}
 	return out
 }

@@ -216,3 +216,47 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descLastBatch, prometheus.GaugeValue, s.LastBatch.Seconds())
 	ch <- prometheus.MustNewConstMetric(descQuads, prometheus.GaugeValue, float64(s.Quads))
 }
+
+// recordOutcome records the outcome of a request answered without executing it (from the
+// response cache).
+func recordOutcome(ctx context.Context, operation, code string) {
+	if o := outcomeOf(ctx); o != nil {
+		o.mu.Lock()
+		o.operation, o.code = operation, code
+		o.mu.Unlock()
+	}
+}
+
+// registerCache adds the response cache's figures to the metrics.
+func (m *Metrics) registerCache(c *responseCache) {
+	if m == nil || c == nil {
+		return
+	}
+	_ = m.reg.Register(cacheCollector{c}) // a second handler on the same metrics: already there
+}
+
+// cacheCollector reads the response cache's counters at each scrape.
+type cacheCollector struct{ c *responseCache }
+
+var (
+	descCacheHits        = prometheus.NewDesc("kring_response_cache_hits_total", "Anonymous query answers sent from the response cache.", nil, nil)
+	descCacheMisses      = prometheus.NewDesc("kring_response_cache_misses_total", "Anonymous query requests executed because the response cache had no answer.", nil, nil)
+	descCacheNotModified = prometheus.NewDesc("kring_response_cache_not_modified_total", "Anonymous query requests answered 304 Not Modified (If-None-Match named the current answer).", nil, nil)
+	descCacheEntries     = prometheus.NewDesc("kring_response_cache_entries", "Answers in the response cache.", nil, nil)
+	descCacheBytes       = prometheus.NewDesc("kring_response_cache_bytes", "Bytes of the answers in the response cache.", nil, nil)
+)
+
+func (cacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descCacheHits, descCacheMisses, descCacheNotModified, descCacheEntries, descCacheBytes} {
+		ch <- d
+	}
+}
+
+func (cc cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	hits, misses, nm, entries, bytes := cc.c.stats()
+	ch <- prometheus.MustNewConstMetric(descCacheHits, prometheus.CounterValue, float64(hits))
+	ch <- prometheus.MustNewConstMetric(descCacheMisses, prometheus.CounterValue, float64(misses))
+	ch <- prometheus.MustNewConstMetric(descCacheNotModified, prometheus.CounterValue, float64(nm))
+	ch <- prometheus.MustNewConstMetric(descCacheEntries, prometheus.GaugeValue, float64(entries))
+	ch <- prometheus.MustNewConstMetric(descCacheBytes, prometheus.GaugeValue, float64(bytes))
+}

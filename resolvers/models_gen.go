@@ -37,6 +37,16 @@ type LoadBatchReport struct {
 	Removed   int             `json:"removed"`
 	Unchanged int             `json:"unchanged"`
 	Types     []*LoadTypeDiff `json:"types"`
+	// The nodes the batch adds, in batch order, at most 200 per type (types has the full counts).
+	Items []*LoadItem `json:"items"`
+}
+
+// A node a batch adds (not in the store before).
+type LoadItem struct {
+	Type graph.NodeType `json:"type"`
+	ID   string         `json:"id"`
+	// Its title, label or claim text (Dutch first); empty when none.
+	Label string `json:"label"`
 }
 
 // A load running in the server (loadBatch with async: true).
@@ -72,6 +82,8 @@ type LoadMerge struct {
 	Record string `json:"record"`
 	// The record it merged with (file:line), or the stored source's batches.
 	With string `json:"with"`
+	// The rule that matched them.
+	Rule MergeRule `json:"rule"`
 }
 
 // One step of a load.
@@ -102,6 +114,8 @@ type LoadReport struct {
 	Merged []*LoadMerge `json:"merged"`
 	// Remarks that need no action.
 	Notes []*graph.Problem `json:"notes"`
+	// In a dry run: the literature records that need a SourceType (see loadBatch), in file order.
+	NeedsSourceType []*RecordNeed `json:"needsSourceType"`
 	// With loadBatch(async: true): the job that runs the load (the other fields are then empty).
 	Job *LoadJob `json:"job,omitempty"`
 }
@@ -167,6 +181,28 @@ type PreconditionEdge struct {
 }
 
 type Query struct {
+}
+
+// A literature record that needs a SourceType its file does not give (a book, chapter or report).
+type RecordNeed struct {
+	// file:line: the key to give its type by (RecordSourceType.record).
+	Record string `json:"record"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Title  string `json:"title"`
+	// The record's kind as read: book, chapter, report, misc, ...
+	EntryType string `json:"entryType"`
+	// A proposed type (from the domain of its URL), or null; never applied unasked.
+	Suggested *graph.SourceType `json:"suggested,omitempty"`
+	// The id its work gets.
+	Source string `json:"source"`
+}
+
+// The SourceType of one literature record of a load.
+type RecordSourceType struct {
+	// file:line of the record (the line it starts on), as RecordNeed.record and problems name it.
+	Record string           `json:"record"`
+	Type   graph.SourceType `json:"type"`
 }
 
 // A node that matches, with its relevance and where it matches.
@@ -274,6 +310,64 @@ func (e *LoadJobState) UnmarshalJSON(b []byte) error {
 }
 
 func (e LoadJobState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a literature record was found to be a work already seen.
+type MergeRule string
+
+const (
+	// The same DOI (normalised: resolver prefixes stripped, lowercase).
+	MergeRuleDOI MergeRule = "DOI"
+	// The same title (normalised: case, accents, punctuation and bracketed medium words do not count), year and first author's family name, where the DOIs do not disagree.
+	MergeRuleTitleYearAuthor MergeRule = "TITLE_YEAR_AUTHOR"
+)
+
+var AllMergeRule = []MergeRule{
+	MergeRuleDOI,
+	MergeRuleTitleYearAuthor,
+}
+
+func (e MergeRule) IsValid() bool {
+	switch e {
+	case MergeRuleDOI, MergeRuleTitleYearAuthor:
+		return true
+	}
+	return false
+}
+
+func (e MergeRule) String() string {
+	return string(e)
+}
+
+func (e *MergeRule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MergeRule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MergeRule", str)
+	}
+	return nil
+}
+
+func (e MergeRule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MergeRule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MergeRule) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

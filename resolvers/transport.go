@@ -49,7 +49,12 @@ const (
 //
 // OPTIONS is left to gqlgen's transport.Options; HEAD gets 405 here (with Allow, which
 // transport.Options leaves out).
-type httpTransport struct{}
+type httpTransport struct {
+	// cache keeps anonymous query answers per read-model version (cache.go); nil: no cache.
+	cache *responseCache
+	// version is the read-model version a request is pinned to (Store.Version).
+	version func(context.Context) string
+}
 
 var _ graphql.Transport = httpTransport{}
 
@@ -61,7 +66,7 @@ func (httpTransport) Supports(r *http.Request) bool {
 }
 
 // Do serves one request.
-func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Add("Vary", "Accept")
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST, OPTIONS")
@@ -91,11 +96,72 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 
 	ctx := r.Context()
+	if PrincipalFrom(ctx) != nil {
+		w.Header().Set("Cache-Control", "private, no-store")
+		w.Header().Add("Vary", "Authorization")
+	} else if t.cache != nil && t.version != nil {
+		t.cached(w, r, exec, params, media)
+		return
+	}
+	t.execute(w, r, exec, params, media)
+}
+
+// cached answers an anonymous request from the response cache, with 304 when the client holds
+// the answer already, or executes it and stores a complete answer (cache.go).
+func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string) {
+	version := t.version(r.Context()) // pins the read model the execution reads as well
+	key := cacheKey(version, media, params)
+	if key == "" {
+		t.execute(w, r, exec, params, media)
+		return
+	}
+	tag := etag(key)
+	h := w.Header()
+	h.Add("Vary", "Authorization")
+	if ifNoneMatch(r, tag) {
+		t.cache.notModified.Add(1)
+		h.Set("ETag", tag)
+		h.Set("Cache-Control", "public, no-cache")
+		h.Set("X-Kring-Cache", "revalidated")
+		recordOutcome(r.Context(), params.OperationName, "OK")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if e, ok := t.cache.get(version, key); ok {
+		t.cache.hits.Add(1)
+		h.Set("ETag", tag)
+		h.Set("Cache-Control", "public, no-cache")
+		h.Set("Content-Type", e.ct)
+		h.Set("X-Kring-Cache", "hit")
+		recordOutcome(r.Context(), params.OperationName, "OK")
+		_, _ = w.Write(e.body)
+		return
+	}
+	t.cache.misses.Add(1)
+	buf := &bufferWriter{header: http.Header{}}
+	storable := t.execute(buf, r, exec, params, media)
+	for k, v := range buf.header {
+		h[k] = append(h[k], v...)
+	}
+	h.Set("X-Kring-Cache", "miss")
+	if storable && buf.status == http.StatusOK {
+		h.Set("ETag", tag)
+		h.Set("Cache-Control", "public, no-cache")
+		t.cache.put(version, &cacheEntry{key: key, body: buf.body, ct: buf.header.Get("Content-Type")})
+	}
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body)
+}
+
+// execute runs a request and writes its answer. It reports whether the answer is a complete
+// answer to a query without errors (the only kind the response cache keeps).
+func (t httpTransport) execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, media string) bool {
+	ctx := r.Context()
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		if r.Method == http.MethodGet && isNonQuery(opCtx, params.OperationName) {
 			mutationOverGET(w, r, exec, opCtx, media)
-			return
+			return false
 		}
 		// A request error: nothing was executed, so the response has no "data" entry.
 		status := http.StatusOK
@@ -103,17 +169,17 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			status = http.StatusBadRequest
 		}
 		writeResult(w, media, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs), false)
-		return
+		return false
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
 		mutationOverGET(w, r, exec, opCtx, media)
-		return
+		return false
 	}
 
 	if opCtx.Operation.Operation == ast.Mutation && PrincipalFrom(ctx) == nil {
 		// Every mutation needs a role (@hasRole): say so before running anything.
 		unauthenticated(w, r, "mutations need a bearer token with role CURATOR or ADMIN")
-		return
+		return false
 	}
 
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
@@ -125,9 +191,10 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		// reply or a 200 with holes. A mutation's answer is sent as it is: what it wrote is
 		// written, and its report says so.
 		writeTimeout(w, media)
-		return
+		return false
 	}
 	writeResult(w, media, http.StatusOK, resp, true)
+	return opCtx.Operation.Operation == ast.Query && len(resp.Errors) == 0 && ctx.Err() == nil
 }
 
 // writeTimeout answers a request stopped by its deadline: 503, code TIMEOUT, no data.

@@ -20,6 +20,21 @@ import { NotFoundPage } from './pages/notfound';
 // ui-pages (issue 11)
 import { AboutPage } from './pages/about';
 import { RecommendationsPage } from './pages/recommendations';
+// upload (issue 13): loaded on its own page only (curators need it; readers do not)
+import { Loading } from './ui';
+import type { ComponentType } from 'preact';
+
+function UploadPage() {
+  const [Page, setPage] = useState<ComponentType | null>(null);
+  useEffect(() => {
+    let live = true;
+    import('./pages/upload').then((m) => live && setPage(() => m.UploadPage));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return Page ? <Page /> : <Loading />;
+}
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -53,6 +68,9 @@ function Page({ route }: { route: Route }) {
       return <AboutPage />;
     case 'recommendations':
       return <RecommendationsPage />;
+    // upload (issue 13)
+    case 'upload':
+      return <UploadPage />;
     default:
       return <NotFoundPage />;
   }
@@ -70,6 +88,8 @@ const NAV: [string, string][] = [
   // ui-pages (issue 11)
   ['/aanbevelingen', 'nav.recommendations'],
   ['/over', 'nav.about'],
+  // upload (issue 13)
+  ['/upload', 'nav.upload'],
 ];
 
 function App() {
@@ -98,7 +118,7 @@ function App() {
   const other: Lang = lang === 'nl' ? 'en' : 'nl';
   const langUrl = withQuery(route, { lang: other === 'en' ? 'en' : undefined });
   const section =
-    route.name === 'workmodel' ? '/' : route.name === 'source' ? '/sources' : route.name === 'about' ? '/over' : route.name === 'recommendations' ? '/aanbevelingen' : route.path;
+    route.name === 'workmodel' ? '/' : route.name === 'source' ? '/sources' : route.name === 'about' ? '/over' : route.name === 'recommendations' ? '/aanbevelingen' : route.name === 'upload' ? '/upload' : route.path;
 
   return (
     <Ctx.Provider value={{ route, lang, concepts }}>
@@ -134,6 +154,11 @@ function App() {
       </main>
       <footer class="site-footer">
         <p>{t('footer.text')}</p>
+        <p>
+          <a href={'/over' + (lang === 'en' ? '?lang=en' : '') + '#export'} data-testid="footer-export">
+            {t('footer.export')}
+          </a>
+        </p>
         <p class="muted">{t('app.tagline')}</p>
       </footer>
     </Ctx.Provider>

@@ -19,6 +19,8 @@ import { SOURCES_QUERY, SOURCE_QUERY } from './pages/sources';
 import { BATCHES_QUERY } from './pages/batches';
 import { NEIGHBOURHOOD_QUERY } from './graph/model';
 import { CONCEPTS_QUERY } from './lib/concepts';
+// upload (issue 13)
+import { LOAD_JOB_QUERY, SIGN_IN_QUERY, UPLOAD_MUTATION } from './lib/upload';
 
 const dir = new URL('../../schema/', import.meta.url);
 
@@ -34,6 +36,8 @@ const QUERIES: Record<string, string> = {
   FEATURES: `query KringFeatures { __type(name: "Query") { fields { name } } }`,
   // ui-pages (issue 11)
   RECOMMENDATIONS_QUERY, FEATURES_QUERY, HIGHLIGHT_QUERY,
+  // upload (issue 13)
+  UPLOAD_MUTATION, LOAD_JOB_QUERY, SIGN_IN_QUERY,
 };
 
 describe('queries match the SDL', () => {

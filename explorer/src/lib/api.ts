@@ -2,6 +2,7 @@
 // classification of errors into plain-language messages.
 
 import { Client, cacheExchange, fetchExchange, type CombinedError } from '@urql/core';
+import { persistedExchange } from '@urql/exchange-persisted';
 import type { Lang } from './router';
 
 export type ErrorKind = 'network' | 'http' | 'graphql';
@@ -27,7 +28,11 @@ export function getClient(): Client {
   if (!client) {
     client = new Client({
       url: '/graphql',
-      exchanges: [cacheExchange, fetchExchange],
+      // Queries go out as persisted queries: a GET carrying the document's SHA-256 only (the
+      // server asks once for the document, then knows it), so that the browser's HTTP cache and
+      // the server's response cache can answer them (ETag, 304). Without Web Crypto (a page not
+      // served from a secure context) the exchange sends documents as before.
+      exchanges: [cacheExchange, persistedExchange({ preferGetForPersistedQueries: 'within-url-limit' }), fetchExchange],
       requestPolicy: 'cache-first',
       preferGetMethod: false,
     });

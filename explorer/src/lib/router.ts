@@ -22,6 +22,8 @@ export type RouteName =
   // ui-pages (issue 11)
   | 'about'
   | 'recommendations'
+  // upload (issue 13)
+  | 'upload'
   | 'notfound';
 
 export type Query = Record<string, string>;
@@ -49,6 +51,9 @@ const STATIC: Record<string, RouteName> = {
   '/about': 'about',
   '/aanbevelingen': 'recommendations',
   '/recommendations': 'recommendations',
+  // upload (issue 13): the curator's upload page; Dutch alias
+  '/upload': 'upload',
+  '/opladen': 'upload',
 };
 
 export function parseQuery(search: string): Query {

@@ -3,6 +3,7 @@
 // project descriptions; nothing here is invented data.
 
 import { useApp, useFocusHeading, useTitle } from '../ui';
+import { EXPORT_FORMATS, exportHref } from '../lib/exports';
 
 export function StudyStatus() {
   const { t, href } = useApp();
@@ -64,6 +65,8 @@ export function AboutPage() {
         </ol>
       </section>
 
+      <ExportSection />
+
       <section aria-labelledby="about-links" class="section" id="links">
         <h2 id="about-links">{t('about.links')}</h2>
         <ul>
@@ -79,5 +82,32 @@ export function AboutPage() {
         </ul>
       </section>
     </article>
+  );
+}
+
+/** ExportSection offers every download of /export (the bibliography, the graph, the tables). */
+export function ExportSection() {
+  const { t, lang } = useApp();
+  const groups = ['bibliography', 'graph', 'table'] as const;
+  return (
+    <section aria-labelledby="about-export" class="section" id="export" data-testid="export">
+      <h2 id="about-export">{t('export.title')}</h2>
+      <p>{t('export.intro')}</p>
+      {groups.map((g) => (
+        <div key={g}>
+          <h3 class="h4">{t(`export.group.${g}`)}</h3>
+          <ul class="export-list">
+            {EXPORT_FORMATS.filter((f) => f.group === g).map((f) => (
+              <li key={f.format}>
+                <a class="button" href={exportHref(f, lang)} download={f.file} data-testid={`export-${f.format}`} data-type={f.contentType}>
+                  {t(`export.${f.format}.label`)}
+                </a>{' '}
+                <span class="muted">{t(`export.${f.format}.text`)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
   );
 }

@@ -1,0 +1,202 @@
+package resolvers
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// The response cache: anonymous reads are deterministic for one read-model version, so their
+// answers are kept, keyed by what decides them, and sent again without parsing, validating or
+// executing anything.
+//
+//   - The key is a hash of the read-model version (the store's state token, Store.Version), the
+//     response media type, the query text (for a persisted query: its hash), the operation
+//     name, and the variables and extensions in a canonical JSON form. The
+//     role is part of it by construction: only anonymous requests are cached.
+//   - The ETag is that key. A request whose If-None-Match names it gets 304 Not Modified, also
+//     when this process has no entry (it may have been evicted, or served by another replica of
+//     the same store): an ETag is only ever given to a complete, error-free query answer, and
+//     the same key at the same version is the same answer.
+//   - Cache-Control is "public, no-cache": browsers and proxies may keep the answer but must
+//     revalidate it every time, so a commit is never hidden behind a max-age. Authenticated
+//     answers get "private, no-store".
+//   - Invalidation is by version only: a commit changes the version, so no later request
+//     can meet an older entry; entries of older versions are dropped when the first answer of a
+//     newer one is stored.
+//   - Only 200 answers to queries without errors are stored (no TIMEOUT, no partial data), each
+//     at most maxEntryBytes, all together at most maxBytes (least recently used go first).
+type responseCache struct {
+	mu       sync.Mutex
+	maxBytes int
+	bytes    int
+	version  string
+	order    *list.List // of *cacheEntry, most recently used first
+	entries  map[string]*list.Element
+	// current is the store's current version (Store.Version of an unpinned context).
+	current func() string
+
+	hits, misses, notModified atomic.Int64
+}
+
+type cacheEntry struct {
+	key  string
+	body []byte
+	ct   string
+}
+
+const (
+	defaultCacheBytes = 64 << 20
+	maxEntryBytes     = 4 << 20
+)
+
+func newResponseCache(maxBytes int, current func() string) *responseCache {
+	if maxBytes <= 0 {
+		return nil
+	}
+	return &responseCache{maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}, current: current}
+}
+
+// cacheKey is the key (and the ETag's value) of a request's answer, or "" when the request
+// cannot be cached (variables or extensions that do not encode, or a persisted-query hash that
+// is not the query's: the executor refuses that request).
+//
+// A persisted query is keyed by its hash whether the document came with it or not, so that
+// the explorer's first request of a document (hash and document) and every later one (the
+// hash alone) share one entry.
+func cacheKey(version, media string, p *graphql.RawParams) string {
+	doc := p.Query
+	ext := p.Extensions
+	if pq, ok := p.Extensions["persistedQuery"].(map[string]any); ok {
+		hash, _ := pq["sha256Hash"].(string)
+		if hash == "" {
+			return ""
+		}
+		if doc != "" {
+			sum := sha256.Sum256([]byte(doc))
+			if hex.EncodeToString(sum[:]) != hash {
+				return ""
+			}
+		}
+		doc = "persisted:" + hash
+		ext = maps.Clone(p.Extensions)
+		delete(ext, "persistedQuery")
+	}
+	vars, err := json.Marshal(p.Variables) // maps encode with sorted keys: a canonical form
+	if err != nil {
+		return ""
+	}
+	extJSON, err := json.Marshal(ext)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	for _, part := range []string{version, media, doc, p.OperationName, string(vars), string(extJSON)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:20])
+}
+
+func etag(key string) string { return `"` + key + `"` }
+
+// get returns the entry for key at version.
+func (c *responseCache) get(version, key string) (*cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return nil, false
+	}
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheEntry), true
+}
+
+// put stores an answer of version, unless version is no longer the store's current one (a
+// slow request that read before a commit). The first answer of a new version empties the cache.
+func (c *responseCache) put(version string, e *cacheEntry) {
+	size := len(e.body) + len(e.key) + 64
+	if size > maxEntryBytes || size > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.current != nil && c.current() != version {
+		return // read before a commit that is visible now: never stored
+	}
+	if c.version != version {
+		c.version = version
+		c.order.Init()
+		clear(c.entries)
+		c.bytes = 0
+	}
+	if _, ok := c.entries[e.key]; ok {
+		return
+	}
+	c.entries[e.key] = c.order.PushFront(e)
+	c.bytes += size
+	for c.bytes > c.maxBytes {
+		last := c.order.Back()
+		old := last.Value.(*cacheEntry)
+		c.order.Remove(last)
+		delete(c.entries, old.key)
+		c.bytes -= len(old.body) + len(old.key) + 64
+	}
+}
+
+// cacheStats are the cache's counters, for /metrics.
+func (c *responseCache) stats() (hits, misses, notModified int64, entries, bytes int) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	entries, bytes = len(c.entries), c.bytes
+	c.mu.Unlock()
+	return c.hits.Load(), c.misses.Load(), c.notModified.Load(), entries, bytes
+}
+
+// ifNoneMatch reports whether the If-None-Match header names tag.
+func ifNoneMatch(r *http.Request, tag string) bool {
+	for _, v := range r.Header.Values("If-None-Match") {
+		for _, t := range strings.Split(v, ",") {
+			t = strings.TrimSpace(t)
+			if t == tag || strings.TrimPrefix(t, "W/") == tag {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bufferWriter keeps an answer in memory so that it can be stored after it was produced (the
+// GraphQL answers are built in memory anyway, see writeResult).
+type bufferWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (b *bufferWriter) Header() http.Header { return b.header }
+func (b *bufferWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+func (b *bufferWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	b.body = append(b.body, p...)
+	return len(p), nil
+}

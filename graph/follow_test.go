@@ -1,0 +1,176 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"kring/graph"
+	"kring/graph/graphtest"
+)
+
+// openFollower opens another store (another replica: its own data directory) on cfg's
+// PostgreSQL schema, following commits.
+func openFollower(t *testing.T, cfg graph.Config, dir string) *graph.Store {
+	t.Helper()
+	cfg.Path, cfg.Follow = dir, true
+	st, err := graph.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// waitState polls until st's read model is at token (5 s bound) and returns how long it took.
+func waitState(t *testing.T, st *graph.Store, token string, since time.Time) time.Duration {
+	t.Helper()
+	for time.Since(since) < 5*time.Second {
+		if st.StateToken() == token {
+			return time.Since(since)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("replica still at %q after 5 s; the writer is at %q", st.StateToken(), token)
+	return 0
+}
+
+// A batch committed through replica A is visible on replica B (which only follows: no write,
+// no Refresh call): its read model, its search index; a rollback through A disappears on B.
+// B catches up by the commit log, never by reading every quad.
+func TestReplicaFollowsCommits(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	b := openFollower(t, cfg, t.TempDir())
+	defer b.Close()
+
+	t0 := time.Now()
+	graphtest.MustApply(t, a, batch1())
+	d1 := waitState(t, b, a.StateToken(), t0)
+	if _, err := b.Node(ctx, "method/buddy"); err != nil {
+		t.Fatalf("B after A's batch b1: %v", err)
+	}
+	t0 = time.Now()
+	graphtest.MustApply(t, a, batch2())
+	d2 := waitState(t, b, a.StateToken(), t0)
+	if _, err := b.Node(ctx, "claim/c1"); err != nil {
+		t.Fatalf("B after A's batch b2: %v", err)
+	}
+	if res, err := b.Search(ctx, graph.SearchQuery{Text: "eenzaamheid"}); err != nil || res.Total == 0 {
+		t.Errorf("B's search after b2: %v, %+v; want outcome/lonely", err, res)
+	}
+	t0 = time.Now()
+	if _, err := a.Rollback(ctx, "b2", false); err != nil {
+		t.Fatal(err)
+	}
+	d3 := waitState(t, b, a.StateToken(), t0)
+	if _, err := b.Node(ctx, "claim/c1"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("B after A rolled back b2: claim/c1: %v; want ErrNotFound", err)
+	}
+	if res, err := b.Search(ctx, graph.SearchQuery{Text: "eenzaamheid"}); err != nil || res.Total != 0 {
+		t.Errorf("B's search after the rollback: %v, %d hits; want 0", err, res.Total)
+	}
+	t.Logf("visible on B after: load b1 %v, load b2 %v, rollback b2 %v", d1, d2, d3)
+	for _, d := range []time.Duration{d1, d2, d3} {
+		if d > time.Second {
+			t.Errorf("a commit took %v to reach B; the bound is 1 s", d)
+		}
+	}
+	if a.QuadCount() != b.QuadCount() {
+		t.Errorf("quads: A %d, B %d", a.QuadCount(), b.QuadCount())
+	}
+	if _, err := b.Verify(ctx); err != nil {
+		t.Errorf("B.Verify: %v", err)
+	}
+	fs := b.Follow()
+	if !fs.Following || fs.Incremental < 1 || fs.FullRebuilds != 0 || fs.Behind != 0 {
+		t.Errorf("B.Follow() = %+v; want following, incremental catch-ups only, not behind", fs)
+	}
+	// B writes too (it is a replica like A): A follows only when asked here (no Follow).
+	graphtest.MustApply(t, b, batch2())
+	if _, err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Node(ctx, "claim/c1"); err != nil {
+		t.Errorf("A after B's write: %v", err)
+	}
+}
+
+// Read-your-writes: WaitFor returns once the replica reached the token a write returned, and
+// fails with ErrBehind in time for a state it does not reach.
+func TestReplicaWaitFor(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	b := openFollower(t, cfg, "")
+	defer b.Close()
+	graphtest.MustApply(t, a, batch1())
+	tok := a.StateToken()
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := b.WaitFor(wctx, tok); err != nil {
+		t.Fatalf("WaitFor(A's token): %v", err)
+	}
+	t.Logf("WaitFor returned after %v", time.Since(start))
+	if _, err := b.Node(ctx, "method/buddy"); err != nil {
+		t.Errorf("B after WaitFor: %v", err)
+	}
+	// An earlier state is reached already.
+	if err := b.WaitFor(ctx, "1-x"); err != nil {
+		t.Errorf("WaitFor(an earlier state): %v", err)
+	}
+	wctx2, cancel2 := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel2()
+	if err := b.WaitFor(wctx2, "999999-x"); !errors.Is(err, graph.ErrBehind) {
+		t.Errorf("WaitFor(a state never committed) = %v; want ErrBehind", err)
+	}
+}
+
+// A replica that stops (its snapshot then holds an older state) and starts again after other
+// commits catches up by the commit log: from the snapshot, no reading of every quad, same
+// content as the writer.
+func TestReplicaRestartCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	dir := t.TempDir()
+	b := openFollower(t, cfg, dir)
+	graphtest.MustApply(t, a, batch1())
+	waitState(t, b, a.StateToken(), time.Now())
+	if err := b.Close(); err != nil { // writes B's snapshot at b1's state
+		t.Fatal(err)
+	}
+	graphtest.MustApply(t, a, batch2())
+	for i := range 3 {
+		graphtest.MustApply(t, a, &graph.Changeset{BatchID: fmt.Sprintf("extra%d", i), Nodes: []graph.NodeSpec{
+			graphtest.Node(graph.TypeOutcome, fmt.Sprintf("outcome/o%d", i), "label", fmt.Sprintf("uitkomst %d", i), "domain", "LONELINESS_ISOLATION", "status", "CONFIRMED"),
+		}})
+	}
+	if _, err := a.Rollback(ctx, "extra1", false); err != nil {
+		t.Fatal(err)
+	}
+	b = openFollower(t, cfg, dir)
+	defer b.Close()
+	if !b.Info().FromSnapshot {
+		t.Errorf("B reopened: not from its snapshot (%s)", b.Info().Reason)
+	}
+	if b.StateToken() != a.StateToken() {
+		t.Fatalf("B reopened at %q; A at %q", b.StateToken(), a.StateToken())
+	}
+	fs := b.Follow()
+	if fs.Incremental != 1 || fs.FullRebuilds != 0 {
+		t.Errorf("B's catch-up at start: %+v; want one incremental, no full rebuild", fs)
+	}
+	if a.QuadCount() != b.QuadCount() {
+		t.Errorf("quads: A %d, B %d", a.QuadCount(), b.QuadCount())
+	}
+	if _, err := b.Verify(ctx); err != nil {
+		t.Errorf("B.Verify: %v", err)
+	}
+	if _, err := b.Node(ctx, "outcome/o1"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("B: outcome/o1 (rolled back): %v", err)
+	}
+	if res, err := b.Search(ctx, graph.SearchQuery{Text: "uitkomst"}); err != nil || res.Total != 2 {
+		t.Errorf("B's search for the extra outcomes: %v, %d hits; want 2", err, res.Total)
+	}
+}

@@ -565,3 +565,35 @@ func (s *Store) refreshLocked(ctx context.Context) (bool, error) {
 	s.log.Info("read model refreshed from every quad of the quad store", "added", len(adds), "removed", len(removes), "took", time.Since(start))
 	return true, nil
 }
+
+// PostgresSchema creates (drop false) or drops with all it holds (drop true) the schema name
+// on the PostgreSQL server at rawURL, and returns rawURL with search_path set to it: a store
+// of its own on a shared server (scripts/benchload).
+func PostgresSchema(ctx context.Context, rawURL, name string, drop bool) (string, error) {
+	addr, where, err := pgURL(rawURL)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return "", fmt.Errorf("graph: schema name %q: only a-z, 0-9 and _", name)
+		}
+	}
+	db, err := sql.Open("postgres", addr)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	stmt := `CREATE SCHEMA "` + name + `"`
+	if drop {
+		stmt = `DROP SCHEMA IF EXISTS "` + name + `" CASCADE`
+	}
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
+		return "", fmt.Errorf("graph: PostgreSQL at %s: %v: %w", where, err, ErrUnavailable)
+	}
+	u, _ := url.Parse(rawURL)
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}

@@ -191,25 +191,47 @@ func TestLoadRejectsBadBatch(t *testing.T) {
 }
 
 func TestLoadQueryAndRollback(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"KRING_DATA": filepath.Join(dir, "data")}
-	kb := filepath.Join(dir, "kb.yaml")
-	os.WriteFile(kb, []byte("format: kring-batch/1\nbatch: {id: extra}\nsources:\n  - {id: source/x, type: PRESS, title: X, status: CONFIRMED}\n"), 0o644)
-	if code, _, stderr := runCLI(t, env, "", "load", kb); code != 0 {
-		t.Fatalf("load: %d %s", code, stderr)
+	for _, store := range []string{"bolt", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			dir := t.TempDir()
+			env := map[string]string{"KRING_DATA": filepath.Join(dir, "data")}
+			if store == "postgres" {
+				env["KRING_STORE"] = graphtest.PostgresSchema(t) // --store through its environment variable
+			}
+			kb := filepath.Join(dir, "kb.yaml")
+			os.WriteFile(kb, []byte("format: kring-batch/1\nbatch: {id: extra}\nsources:\n  - {id: source/x, type: PRESS, title: X, status: CONFIRMED}\n"), 0o644)
+			if code, _, stderr := runCLI(t, env, "", "load", kb); code != 0 {
+				t.Fatalf("load: %d %s", code, stderr)
+			}
+			code, out, _ := runCLI(t, env, "", "query", "--var", "id=kring:source/x", `query($id: ID!) { source(id: $id) { title type } }`)
+			if code != 0 || !strings.Contains(out, `"title": "X"`) {
+				t.Errorf("query: exit %d, %s", code, out)
+			}
+			if code, out, _ := runCLI(t, env, "", "query", `{ source(id: "kring:source/none") { title } }`); code != 1 || !strings.Contains(out, "NOT_FOUND") {
+				t.Errorf("query for a missing source: exit %d, %s; want 1 and NOT_FOUND", code, out)
+			}
+			if code, out, stderr := runCLI(t, env, "", "batch", "rollback", "extra"); code != 0 {
+				t.Errorf("rollback: %d %s %s", code, out, stderr)
+			}
+			if code, out, _ := runCLI(t, env, `{ source(id: "kring:source/x") { title } }`, "query", "--no-starter", "-"); code != 1 || !strings.Contains(out, "NOT_FOUND") {
+				t.Errorf("after rollback: exit %d, %s; want the source gone (NOT_FOUND)", code, out)
+			}
+		})
 	}
-	code, out, _ := runCLI(t, env, "", "query", "--var", "id=kring:source/x", `query($id: ID!) { source(id: $id) { title type } }`)
-	if code != 0 || !strings.Contains(out, `"title": "X"`) {
-		t.Errorf("query: exit %d, %s", code, out)
+}
+
+// A PostgreSQL store that does not answer: the command fails within seconds, naming host and port.
+func TestStoreUnreachable(t *testing.T) {
+	start := time.Now()
+	code, _, stderr := runCLI(t, nil, "", "batch", "--data", t.TempDir(), "--store", "postgres://postgres@127.0.0.1:1/test?sslmode=disable", "list")
+	if code == 0 || !strings.Contains(stderr, "127.0.0.1:1") {
+		t.Errorf("batch list on an unreachable store: exit %d, stderr %q; want a failure naming 127.0.0.1:1", code, stderr)
 	}
-	if code, out, _ := runCLI(t, env, "", "query", `{ source(id: "kring:source/none") { title } }`); code != 1 || !strings.Contains(out, "NOT_FOUND") {
-		t.Errorf("query for a missing source: exit %d, %s; want 1 and NOT_FOUND", code, out)
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("took %s", d)
 	}
-	if code, out, stderr := runCLI(t, env, "", "batch", "rollback", "extra"); code != 0 {
-		t.Errorf("rollback: %d %s %s", code, out, stderr)
-	}
-	if code, out, _ := runCLI(t, env, `{ source(id: "kring:source/x") { title } }`, "query", "--no-starter", "-"); code != 1 || !strings.Contains(out, "NOT_FOUND") {
-		t.Errorf("after rollback: exit %d, %s; want the source gone (NOT_FOUND)", code, out)
+	if code, _, stderr := runCLI(t, nil, "", "batch", "--data", t.TempDir(), "--store", "mysql://x", "list"); code == 0 || !strings.Contains(stderr, "postgres://") {
+		t.Errorf("--store mysql://x: exit %d, %q", code, stderr)
 	}
 }
 

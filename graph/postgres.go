@@ -168,17 +168,25 @@ func openPostgres(ctx context.Context, cfg Config) (*cayley.Handle, *pgStore, er
 // initTables creates Cayley's tables unless they exist, under the writer lock (two processes
 // starting at once on a new database).
 func (p *pgStore) initTables(ctx context.Context, addr string, unreachable func(error) error) error {
+	exists := func() (bool, error) {
+		var ok bool
+		if err := p.db.QueryRowContext(ctx, `SELECT to_regclass('quads') IS NOT NULL`).Scan(&ok); err != nil {
+			return false, unreachable(err)
+		}
+		return ok, nil
+	}
+	// Checked first without the lock: a process starting while another writes a long batch
+	// must not wait for it.
+	if ok, err := exists(); err != nil || ok {
+		return err // (Cayley's Init would log an error for tables that exist)
+	}
 	release, err := p.lock(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	var exists bool
-	if err := p.db.QueryRowContext(ctx, `SELECT to_regclass('quads') IS NOT NULL`).Scan(&exists); err != nil {
-		return unreachable(err)
-	}
-	if exists {
-		return nil // Cayley's Init would log an error for tables that exist
+	if ok, err := exists(); err != nil || ok {
+		return err
 	}
 	if err := cgraph.InitQuadStore(pgFlavour, addr, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 		return storageError("creating the PostgreSQL tables", err)

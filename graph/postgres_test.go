@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -242,5 +244,79 @@ func TestPostgresCommitRejected(t *testing.T) {
 	graphtest.MustApply(t, st, batch2())
 	if _, err := st.Verify(ctx); err != nil {
 		t.Error(err)
+	}
+}
+
+// Every backend holds the same read model for the same batches, also after a restart (the
+// read model rebuilt from the quad store, no snapshot): values of every kind (language
+// strings, numbers, booleans, dates, links) survive PostgreSQL's tables as they do bbolt.
+func TestBackendsAgree(t *testing.T) {
+	ctx := context.Background()
+	mem := graphtest.NewMemory(t)
+	graphtest.MustApply(t, mem, analyticsFixture())
+	want := exportAll(t, mem)
+	graphtest.Persistent(t, func(t *testing.T, be graphtest.Backend) {
+		st, cfg := be.Open(t)
+		graphtest.MustApply(t, st, analyticsFixture())
+		if got := exportAll(t, st); got != want {
+			t.Errorf("%s: export differs from memstore's (%d vs %d bytes)", be.Name, len(got), len(want))
+		}
+		st.Close()
+		// No snapshot: the read model rebuilt from the quads.
+		if be.Name == "bolt" {
+			if err := os.Remove(filepath.Join(cfg.Path, "readmodel.snap")); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			cfg.Path = t.TempDir() // no search index either
+		}
+		st2, err := graph.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st2.Close()
+		if st2.Info().FromSnapshot {
+			t.Fatal("reopened from a snapshot")
+		}
+		if got := exportAll(t, st2); got != want {
+			t.Errorf("reopened: export differs from memstore's (%d vs %d bytes)", len(got), len(want))
+		}
+		if _, err := st2.Verify(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// A process that opens the store while another one writes does not wait for the write.
+func TestPostgresOpenWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	graphtest.MustApply(t, a, batch1())
+	entered, release := graph.BlockWritesForTest(t)
+	done := make(chan error, 1)
+	go func() { _, err := a.Apply(ctx, batch2(), false); done <- err }()
+	<-entered
+	cfgB := cfg
+	cfgB.Path, cfgB.WriterWait = t.TempDir(), 200*time.Millisecond
+	b, err := graph.Open(ctx, cfgB)
+	if err != nil {
+		t.Fatalf("open while another store writes: %v", err)
+	}
+	defer b.Close()
+	if _, err := b.Node(ctx, "method/buddy"); err != nil {
+		t.Errorf("B sees the committed batch: %v", err)
+	}
+	if _, err := b.Node(ctx, "claim/c1"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("B sees the uncommitted batch: %v", err)
+	}
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := b.Refresh(ctx); err != nil || !changed {
+		t.Errorf("B.Refresh after A's commit: %v, %v", changed, err)
+	}
+	if _, err := b.Node(ctx, "claim/c1"); err != nil {
+		t.Errorf("B after Refresh: %v", err)
 	}
 }

@@ -53,8 +53,8 @@ func (e stateExt) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 		return resp
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
-		return resp
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation || len(resp.Data) == 0 || string(resp.Data) == "null" {
+		return resp // not a mutation, or one refused before it ran (a GET mutation: 405)
 	}
 	tok := e.store.StateToken()
 	if resp.Extensions == nil {

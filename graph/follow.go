@@ -46,7 +46,7 @@ var (
 )
 
 // commitLogKeep is how many commits the log keeps: a replica more commits behind rebuilds.
-const commitLogKeep = 1000
+var commitLogKeep int64 = 1000 // a variable for tests (SetCommitLogKeepForTest)
 
 // FollowPoll is how often a following store polls the state token besides listening.
 const FollowPoll = 500 * time.Millisecond

@@ -174,3 +174,47 @@ func TestReplicaRestartCatchesUp(t *testing.T) {
 		t.Errorf("B's search for the extra outcomes: %v, %d hits; want 2", err, res.Total)
 	}
 }
+
+// A replica further behind than the commit log reaches reads every quad (and says so); the
+// log keeps only its last commits, and what the writer deleted from it verifies.
+func TestReplicaBeyondTheLog(t *testing.T) {
+	graph.SetCommitLogKeepForTest(t, 3)
+	ctx := context.Background()
+	a, cfg := graphtest.NewPostgres(t)
+	dir := t.TempDir()
+	b := openFollower(t, cfg, dir)
+	graphtest.MustApply(t, a, batch1())
+	waitState(t, b, a.StateToken(), time.Now())
+	b.Close()
+	for i := range 6 {
+		graphtest.MustApply(t, a, &graph.Changeset{BatchID: fmt.Sprintf("extra%d", i), Nodes: []graph.NodeSpec{
+			graphtest.Node(graph.TypeOutcome, fmt.Sprintf("outcome/o%d", i), "label", fmt.Sprintf("uitkomst %d", i), "domain", "LONELINESS_ISOLATION", "status", "CONFIRMED"),
+		}})
+	}
+	if n := a.CommitLogLenForTest(); n != 3 {
+		t.Errorf("A's commit log: %d commits; want the last 3", n)
+	}
+	if _, err := a.Verify(ctx); err != nil {
+		t.Errorf("A.Verify: %v", err)
+	}
+	b = openFollower(t, cfg, dir)
+	defer b.Close()
+	if b.Info().FromSnapshot {
+		t.Errorf("B reopened 6 commits behind a log of 3 from its snapshot")
+	}
+	if b.StateToken() != a.StateToken() || a.QuadCount() != b.QuadCount() {
+		t.Fatalf("B at %q with %d quads; A at %q with %d", b.StateToken(), b.QuadCount(), a.StateToken(), a.QuadCount())
+	}
+	if n := b.CommitLogLenForTest(); n != 3 {
+		t.Errorf("B's view of the commit log: %d commits; want 3", n)
+	}
+	// Following goes on incrementally from there.
+	graphtest.MustApply(t, a, batch2())
+	waitState(t, b, a.StateToken(), time.Now())
+	if fs := b.Follow(); fs.Incremental != 1 {
+		t.Errorf("B.Follow() = %+v; want one incremental catch-up", fs)
+	}
+	if _, err := b.Verify(ctx); err != nil {
+		t.Errorf("B.Verify: %v", err)
+	}
+}

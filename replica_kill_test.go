@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -76,7 +77,12 @@ func TestReplicaKilledCatchesUp(t *testing.T) {
 		}})
 	}
 	load()
-	dir, addr := t.TempDir(), "127.0.0.1:18210"
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for B (kept across its restart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, addr := t.TempDir(), ln.Addr().String()
+	ln.Close()
 	b := startReplica(t, cfg.URL, dir, addr)
 	time.Sleep(1500 * time.Millisecond) // B writes its first snapshot (1 s after it changed)
 	// A loads; B follows; B is killed in the middle of it.

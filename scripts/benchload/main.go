@@ -335,11 +335,13 @@ func startLoads(base, readBase, token string) *loadRunner {
 			}
 			lr.loads.Add(1)
 			want += worksPerLoad
-			if got, err := sourceCount(readBase, state); err != nil || got < want {
-				lr.staleWith.Add(1)
-			}
+			// Without the header first: right after the acknowledgement, as a client that does
+			// not send it would read.
 			if got, err := sourceCount(readBase, ""); err != nil || got < want {
 				lr.staleWO.Add(1)
+			}
+			if got, err := sourceCount(readBase, state); err != nil || got < want {
+				lr.staleWith.Add(1)
 			}
 		}
 	}()

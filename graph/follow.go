@@ -9,7 +9,7 @@ package graph
 //     sequence number, its new state token and the batch labels whose quads it added or
 //     removed. The last commitLogKeep entries are kept (older ones are deleted by the write
 //     that makes them old). The read model skips the label.
-//   - state tokens are ordered: "SEQ-RANDOM" (seqOf), SEQ one more than the token before.
+//   - state tokens are ordered: "SEQ-RANDOM" (tokenSeq), SEQ one more than the token before.
 //   - following (Config.Follow): a goroutine LISTENs on the channel kring_commits (the writer
 //     NOTIFYs "KEY:TOKEN" right after its commit; KEY is the schema's lock key) and polls the
 //     state token every FollowPoll as a fallback. On a new token it catches up incrementally:
@@ -56,9 +56,9 @@ const pgChannel = "kring_commits"
 
 var commitLogHash = csql.HashOf(commitLogLabel).SQLValue()
 
-// seqOf returns the sequence number of a state token ("SEQ-RANDOM"); false for the random
+// tokenSeq returns the sequence number of a state token ("SEQ-RANDOM"); false for the random
 // tokens of the embedded backends and of stores written before sequences.
-func seqOf(token string) (int64, bool) {
+func tokenSeq(token string) (int64, bool) {
 	i := strings.IndexByte(token, '-')
 	if i <= 0 {
 		return 0, false
@@ -69,7 +69,7 @@ func seqOf(token string) (int64, bool) {
 
 // nextToken is the state token of the commit after the one named by token.
 func nextToken(token string) string {
-	seq, _ := seqOf(token)
+	seq, _ := tokenSeq(token)
 	return strconv.FormatInt(seq+1, 10) + "-" + newToken()
 }
 
@@ -109,7 +109,7 @@ func logQuad(raw string) quad.Quad {
 // commitEntry is the log entry of a write (s.mu held): its sequence number, token and the labels
 // of adds and removes.
 func (s *Store) commitEntry(token string, adds, removes []qt) string {
-	seq, _ := seqOf(token)
+	seq, _ := tokenSeq(token)
 	seen := map[uint32]bool{}
 	var labels []string
 	all := false
@@ -196,11 +196,11 @@ func logMap(es []logEntry) map[int64]string {
 // covers reports whether the log explains every commit after token up to the store's token
 // to (and which labels they touched), or why not.
 func covers(log []logEntry, from, to string) ([]string, string) {
-	a, ok1 := seqOf(from)
+	a, ok1 := tokenSeq(from)
 	if from == "" {
 		a, ok1 = 0, true // an empty store never written
 	}
-	b, ok2 := seqOf(to)
+	b, ok2 := tokenSeq(to)
 	switch {
 	case !ok1:
 		return nil, "the read model's state has no commit sequence"
@@ -369,8 +369,8 @@ func (s *Store) catchUp(ctx context.Context) (changed, ok bool, why string, err 
 }
 
 func seqDiff(from, to string) int64 {
-	a, _ := seqOf(from)
-	b, _ := seqOf(to)
+	a, _ := tokenSeq(from)
+	b, _ := tokenSeq(to)
 	return b - a
 }
 
@@ -421,7 +421,7 @@ type follower struct {
 }
 
 func (f *follower) noteApplied(token string) {
-	seq, _ := seqOf(token)
+	seq, _ := tokenSeq(token)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.applied = seq
@@ -432,7 +432,7 @@ func (f *follower) noteApplied(token string) {
 }
 
 func (f *follower) noteStore(token string) {
-	seq, ok := seqOf(token)
+	seq, ok := tokenSeq(token)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lastPoll = time.Now()
@@ -490,13 +490,13 @@ func (s *Store) WaitFor(ctx context.Context, token string) error {
 	if token == "" || !s.follow.on {
 		return nil
 	}
-	want, ordered := seqOf(token)
+	want, ordered := tokenSeq(token)
 	reached := func() bool {
 		cur := s.idx.Load().token
 		if !ordered {
 			return cur == token
 		}
-		seq, _ := seqOf(cur)
+		seq, _ := tokenSeq(cur)
 		return seq >= want
 	}
 	if reached() {

@@ -916,7 +916,7 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		}
 		add(tokenQuad(token))
 		if s.pg != nil {
-			seq, _ := seqOf(token)
+			seq, _ := tokenSeq(token)
 			s.commitLogDeltas(logEntry, seq, del, add)
 		}
 	}
@@ -954,7 +954,7 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 	}
 	s.token = token
 	if s.pg != nil {
-		seq, _ := seqOf(token)
+		seq, _ := tokenSeq(token)
 		s.noteCommitted(logEntry, seq)
 		s.pg.notify(token)
 		s.follow.noteApplied(token)

@@ -132,3 +132,21 @@ func TestReplicaKilledCatchesUp(t *testing.T) {
 	}
 	t.Logf("B restarted: ready (caught up) after %v", ready)
 }
+
+// /readyz of a replica: 503 while it has been behind for more than 2 s or cannot read the store.
+func TestReplicaReady(t *testing.T) {
+	for _, tc := range []struct {
+		f      graph.FollowStatus
+		status string
+		ready  bool
+	}{
+		{graph.FollowStatus{Following: true}, "ready", true},
+		{graph.FollowStatus{Following: true, Behind: 3, Lag: time.Second}, "ready", true},
+		{graph.FollowStatus{Following: true, Behind: 3, Lag: 3 * time.Second}, "catching up", false},
+		{graph.FollowStatus{Following: true, SincePoll: 6 * time.Second}, "store unreachable", false},
+	} {
+		if status, ready := replicaReady(tc.f); status != tc.status || ready != tc.ready {
+			t.Errorf("replicaReady(%+v) = %q, %v; want %q, %v", tc.f, status, ready, tc.status, tc.ready)
+		}
+	}
+}

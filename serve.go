@@ -218,15 +218,7 @@ func routesWith(r *resolvers.Resolver, st *graph.Store, log *slog.Logger, o reso
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if f := st.Follow(); f.Following {
-			// A replica of a shared store: ready when its read model is at the store's newest
-			// commit, or behind it for at most replicaReadyLag, and the store answers.
-			status, ready := "ready", true
-			switch {
-			case f.SincePoll > replicaStoreSilent:
-				status, ready = "store unreachable", false
-			case f.Behind > 0 && f.Lag > replicaReadyLag:
-				status, ready = "catching up", false
-			}
+			status, ready := replicaReady(f)
 			if !ready {
 				w.Header().Set("Retry-After", "1")
 				w.WriteHeader(http.StatusServiceUnavailable)
@@ -247,6 +239,18 @@ const (
 	replicaReadyLag    = 2 * time.Second
 	replicaStoreSilent = 5 * time.Second
 )
+
+// replicaReady says whether a replica of a shared store is ready: its read model is at the
+// store's newest commit, or behind it for at most replicaReadyLag, and the store answers.
+func replicaReady(f graph.FollowStatus) (status string, ready bool) {
+	switch {
+	case f.SincePoll > replicaStoreSilent:
+		return "store unreachable", false
+	case f.Behind > 0 && f.Lag > replicaReadyLag:
+		return "catching up", false
+	}
+	return "ready", true
+}
 
 // securityHeaders sets the headers every response carries: a Content-Security-Policy that
 // allows no inline script and no framing, nosniff, no referrer. Inline styles are allowed

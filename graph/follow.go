@@ -573,6 +573,9 @@ func (s *Store) startFollowing(addr string) {
 	}()
 }
 
+// followHook, when set (by tests), runs before a follower catches up.
+var followHook func()
+
 // followOnce reads the store's token and catches up when it changed.
 func (s *Store) followOnce() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -591,6 +594,9 @@ func (s *Store) followOnce() {
 	s.follow.noteStore(token)
 	if token == s.idx.Load().token {
 		return
+	}
+	if followHook != nil {
+		followHook()
 	}
 	if _, err := s.Refresh(ctx); err != nil && !errors.Is(err, ErrClosed) {
 		s.follow.errors.Add(1)

@@ -218,3 +218,29 @@ func TestReplicaBeyondTheLog(t *testing.T) {
 		t.Errorf("B.Verify: %v", err)
 	}
 }
+
+// A follower that has not caught up says so: commits behind and a growing lag, 0 once it has.
+func TestReplicaReportsLag(t *testing.T) {
+	a, cfg := graphtest.NewPostgres(t)
+	b := openFollower(t, cfg, "")
+	defer b.Close()
+	release := graph.BlockFollowingForTest(t)
+	defer release() // before b.Close: a held follower would hold Close
+	graphtest.MustApply(t, a, batch1())
+	graphtest.MustApply(t, a, batch2())
+	var fs graph.FollowStatus
+	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(10 * time.Millisecond) {
+		if fs = b.Follow(); fs.Behind >= 1 && fs.Lag > 100*time.Millisecond {
+			break
+		}
+	}
+	// The follower is held right after it read the store's state (commit 1 or 2).
+	if fs.Behind < 1 || fs.Lag <= 100*time.Millisecond || fs.Commit != 0 || fs.StoreCommit != fs.Behind {
+		t.Fatalf("B held back: %+v; want commits behind and a lag", fs)
+	}
+	release()
+	waitState(t, b, a.StateToken(), time.Now())
+	if fs = b.Follow(); fs.Behind != 0 || fs.Lag != 0 || fs.Commit != 2 {
+		t.Errorf("B caught up: %+v; want 0 behind, no lag", fs)
+	}
+}

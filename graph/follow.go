@@ -446,16 +446,15 @@ func (f *follower) noteStore(token string) {
 
 // FollowStatus says how far a store following a shared PostgreSQL store is behind.
 type FollowStatus struct {
-	Following      bool          // the store follows other processes' commits (Config.Follow)
-	Commit         int64         // the read model's commit sequence number
-	StoreCommit    int64         // the newest commit the store knows of
-	Behind         int64         // StoreCommit - Commit
-	Lag            time.Duration // how long the read model has been behind (0 when caught up)
-	SincePoll      time.Duration // since the store's state was last read successfully
-	Errors         int64         // failed polls and catch-ups
-	Incremental    int64         // catch-ups by the commit log
-	FullRebuilds   int64         // catch-ups that read every quad
-	LastPollFailed bool
+	Following    bool          // the store follows other processes' commits (Config.Follow)
+	Commit       int64         // the read model's commit sequence number
+	StoreCommit  int64         // the newest commit the store knows of
+	Behind       int64         // StoreCommit - Commit
+	Lag          time.Duration // how long the read model has been behind (0 when caught up)
+	SincePoll    time.Duration // since the store's state was last read successfully
+	Errors       int64         // failed polls and catch-ups
+	Incremental  int64         // catch-ups by the commit log
+	FullRebuilds int64         // catch-ups that read every quad
 }
 
 // Follow returns the follower's state.

@@ -51,11 +51,12 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 40m ./...
 
 # The explorer's page queries under load (issue 14): req/s, p50, p99 and errors at 32 and 128
-# clients against a spawned `kring serve`, with and without batch loads, each against a
+# clients against a spawned `kring serve` (and, with KRING_TEST_POSTGRES set, two replicas on a
+# fresh PostgreSQL schema plus the kill -9 drill), with and without batch loads, each against a
 # net/http hello-world server measured in the same run (scripts/benchload).
 BENCH_LOAD_FLAGS ?=
 bench-load: build
-	$(GO) run ./scripts/benchload --bin $(BIN) $(BENCH_LOAD_FLAGS)
+	$(GO) run ./scripts/benchload --bin $(BIN) $(if $(KRING_TEST_POSTGRES),--pg '$(KRING_TEST_POSTGRES)') $(BENCH_LOAD_FLAGS)
 
 fuzz:
 	@for t in FuzzParseBibTeX FuzzParseRIS FuzzParseCSLJSON; do $(GO) test ./ingest -run '^$$' -fuzz $$t -fuzztime 30s || exit 1; done

@@ -28,6 +28,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	fs := newFlagSet("serve", "serve [--addr 127.0.0.1:8080] [--data ./data] [--backend bolt|memory | --store postgres://…] [--read-only]", stderr)
 	var sf storeFlags
 	sf.register(fs, getenv)
+	sf.follow = true // PostgreSQL: a replica follows the other replicas' commits
 	addr := getenv("KRING_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:8080"
@@ -216,10 +217,39 @@ func routesWith(r *resolvers.Resolver, st *graph.Store, log *slog.Logger, o reso
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if f := st.Follow(); f.Following {
+			status, ready := replicaReady(f)
+			if !ready {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+			fmt.Fprintf(w, `{"status":%q,"ready":%t,"quads":%d,"readOnly":%t,"commit":%d,"storeCommit":%d,"commitsBehind":%d,"lagSeconds":%.3f}`+"\n",
+				status, ready, st.QuadCount(), st.ReadOnly(), f.Commit, f.StoreCommit, f.Behind, f.Lag.Seconds())
+			return
+		}
 		fmt.Fprintf(w, `{"status":"ready","ready":true,"quads":%d,"readOnly":%t}`+"\n", st.QuadCount(), st.ReadOnly())
 	})
 	mux.Handle("/", explorerHandler())
 	return mux
+}
+
+// A replica (PostgreSQL store) is not ready while its read model has been behind the store for
+// longer than replicaReadyLag, or when it could not read the store's state for replicaStoreSilent.
+const (
+	replicaReadyLag    = 2 * time.Second
+	replicaStoreSilent = 5 * time.Second
+)
+
+// replicaReady says whether a replica of a shared store is ready: its read model is at the
+// store's newest commit, or behind it for at most replicaReadyLag, and the store answers.
+func replicaReady(f graph.FollowStatus) (status string, ready bool) {
+	switch {
+	case f.SincePoll > replicaStoreSilent:
+		return "store unreachable", false
+	case f.Behind > 0 && f.Lag > replicaReadyLag:
+		return "catching up", false
+	}
+	return "ready", true
 }
 
 // securityHeaders sets the headers every response carries: a Content-Security-Policy that

@@ -193,6 +193,7 @@ type storeFlags struct {
 	backend   string
 	store     string // a postgres:// URL: the quads live in PostgreSQL (--data keeps local files)
 	noStarter bool
+	follow    bool // kring serve on a PostgreSQL store: follow other processes' commits
 	readOnly  bool
 	cmd       string       // "kring serve", …: for the data directory's owner record
 	addr      string       // the URL kring serve listens at, for the same
@@ -216,7 +217,7 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv env) {
 }
 
 func (sf *storeFlags) open(ctx context.Context) (*graph.Store, error) {
-	cfg := graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr, Logger: sf.log}
+	cfg := graph.Config{Backend: sf.backend, Path: sf.data, ReadOnly: sf.readOnly, Command: sf.cmd, Addr: sf.addr, Logger: sf.log, Follow: sf.follow}
 	if sf.store != "" {
 		if !strings.HasPrefix(sf.store, "postgres://") && !strings.HasPrefix(sf.store, "postgresql://") {
 			return nil, fmt.Errorf("--store: want a postgres:// URL, got %q", sf.store)

@@ -1,7 +1,8 @@
 // Package graph holds Kring's domain model and its store.
 //
 // The knowledge graph is kept in Cayley (bbolt on disk, memstore in tests, or PostgreSQL
-// through Cayley's SQL backend: postgres.go, where one process writes at a time); Cayley is an
+// through Cayley's SQL backend: postgres.go, where one process writes at a time and the others
+// follow its commits by a commit log, follow.go); Cayley is an
 // implementation detail of this package and no Cayley type appears in its exported API. Every
 // node has a readable IRI as id ("kring:method/family-group-conferencing"); every quad is
 // labelled with the IRI of the batch that wrote it, so a batch can be listed and rolled back.

@@ -274,61 +274,10 @@ func (p *pgStore) scan(ctx context.Context, f func(q quad.Quad) error) (string, 
 		return "", err
 	}
 	vals := map[[quad.HashSize]byte]quad.Value{}
-	rows, err := tx.QueryContext(ctx, `SELECT hash, value, value_string, datatype, language, iri, bnode,
-		value_int, value_bool, value_float, value_time FROM nodes`)
-	if err != nil {
-		return "", fmt.Errorf("graph: read nodes: %w", err)
+	if err := pgNodes(ctx, tx, "", vals); err != nil {
+		return "", err
 	}
-	for rows.Next() {
-		var (
-			hash, data       []byte
-			str, typ, lang   sql.NullString
-			iri, bnode, bval sql.NullBool
-			vint             sql.NullInt64
-			vfloat           sql.NullFloat64
-			vtime            sql.NullTime
-		)
-		if err := rows.Scan(&hash, &data, &str, &typ, &lang, &iri, &bnode, &vint, &bval, &vfloat, &vtime); err != nil {
-			rows.Close()
-			return "", fmt.Errorf("graph: read nodes: %w", err)
-		}
-		// As Cayley's QuadStore.NameOf decodes a row.
-		var v quad.Value
-		switch {
-		case str.Valid && iri.Bool:
-			v = quad.IRI(str.String)
-		case str.Valid && bnode.Bool:
-			v = quad.BNode(str.String)
-		case str.Valid && lang.Valid:
-			v = quad.LangString{Value: quad.String(unescapeNull(str.String)), Lang: lang.String}
-		case str.Valid && typ.Valid:
-			v = quad.TypedString{Value: quad.String(unescapeNull(str.String)), Type: quad.IRI(typ.String)}
-		case str.Valid:
-			v = quad.String(unescapeNull(str.String))
-		case vint.Valid:
-			v = quad.Int(vint.Int64)
-		case bval.Valid:
-			v = quad.Bool(bval.Bool)
-		case vfloat.Valid:
-			v = quad.Float(vfloat.Float64)
-		case vtime.Valid:
-			v = quad.Time(vtime.Time.UTC())
-		default:
-			if v, err = pquads.UnmarshalValue(data); err != nil {
-				rows.Close()
-				return "", fmt.Errorf("graph: read nodes: %w", err)
-			}
-		}
-		if len(hash) != quad.HashSize {
-			rows.Close()
-			return "", fmt.Errorf("graph: read nodes: hash of %d bytes", len(hash))
-		}
-		vals[[quad.HashSize]byte(hash)] = v
-	}
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("graph: read nodes: %w", err)
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT subject_hash, predicate_hash, object_hash, label_hash FROM quads`)
+	rows, err := tx.QueryContext(ctx, `SELECT subject_hash, predicate_hash, object_hash, label_hash FROM quads`)
 	if err != nil {
 		return "", fmt.Errorf("graph: read quads: %w", err)
 	}
@@ -362,6 +311,64 @@ func (p *pgStore) scan(ctx context.Context, f func(q quad.Quad) error) (string, 
 		return "", fmt.Errorf("graph: read quads: %w", err)
 	}
 	return token, nil
+}
+
+// pgNodes reads the nodes table's rows (those matching where, e.g. "WHERE hash = ANY($1)")
+// into vals, decoded as Cayley's QuadStore.NameOf decodes a row.
+func pgNodes(ctx context.Context, tx *sql.Tx, where string, vals map[[quad.HashSize]byte]quad.Value, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT hash, value, value_string, datatype, language, iri, bnode,
+		value_int, value_bool, value_float, value_time FROM nodes `+where, args...)
+	if err != nil {
+		return fmt.Errorf("graph: read nodes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			hash, data       []byte
+			str, typ, lang   sql.NullString
+			iri, bnode, bval sql.NullBool
+			vint             sql.NullInt64
+			vfloat           sql.NullFloat64
+			vtime            sql.NullTime
+		)
+		if err := rows.Scan(&hash, &data, &str, &typ, &lang, &iri, &bnode, &vint, &bval, &vfloat, &vtime); err != nil {
+			return fmt.Errorf("graph: read nodes: %w", err)
+		}
+		// As Cayley's QuadStore.NameOf decodes a row.
+		var v quad.Value
+		switch {
+		case str.Valid && iri.Bool:
+			v = quad.IRI(str.String)
+		case str.Valid && bnode.Bool:
+			v = quad.BNode(str.String)
+		case str.Valid && lang.Valid:
+			v = quad.LangString{Value: quad.String(unescapeNull(str.String)), Lang: lang.String}
+		case str.Valid && typ.Valid:
+			v = quad.TypedString{Value: quad.String(unescapeNull(str.String)), Type: quad.IRI(typ.String)}
+		case str.Valid:
+			v = quad.String(unescapeNull(str.String))
+		case vint.Valid:
+			v = quad.Int(vint.Int64)
+		case bval.Valid:
+			v = quad.Bool(bval.Bool)
+		case vfloat.Valid:
+			v = quad.Float(vfloat.Float64)
+		case vtime.Valid:
+			v = quad.Time(vtime.Time.UTC())
+		default:
+			if v, err = pquads.UnmarshalValue(data); err != nil {
+				return fmt.Errorf("graph: read nodes: %w", err)
+			}
+		}
+		if len(hash) != quad.HashSize {
+			return fmt.Errorf("graph: read nodes: hash of %d bytes", len(hash))
+		}
+		vals[[quad.HashSize]byte(hash)] = v
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("graph: read nodes: %w", err)
+	}
+	return nil
 }
 
 func unescapeNull(s string) string { return strings.ReplaceAll(s, `\x00`, "\u0000") }
@@ -511,12 +518,30 @@ func (s *Store) refreshLocked(ctx context.Context) (bool, error) {
 	if token == s.token {
 		return false, nil
 	}
+	// By the commit log when it explains the gap (follow.go), else by every quad.
+	changed, ok, why, err := s.catchUp(ctx)
+	if err != nil {
+		return false, storageError("reading the quad store", err)
+	}
+	if ok {
+		return changed, nil
+	}
+	s.log.Info("read model: the commit log does not cover the gap; reading every quad", "reason", why)
 	start := time.Now()
 	s.writerReady()
 	ix := s.idx.Load()
 	var conv quadConv
 	now := map[qt]struct{}{}
+	var log []logEntry
 	token, err = s.pg.scan(ctx, func(q quad.Quad) error {
+		if q.Label == commitLogLabel {
+			if str, ok := q.Object.(quad.String); ok {
+				if e, ok := parseLogEntry(string(str)); ok {
+					log = append(log, e)
+				}
+			}
+			return nil
+		}
 		if q.Label == stateLabel || q.Label == writingLabel {
 			return nil
 		}
@@ -540,27 +565,43 @@ func (s *Store) refreshLocked(ctx context.Context) (bool, error) {
 	for q := range now {
 		adds = append(adds, q)
 	}
-	s.t.notePreds(adds)
-	nx := ix.apply(adds, removes, s.typePred)
-	nx.token = token
-	if err := s.search.ready(ix, s.token); err != nil {
+	if err := s.applyRefresh(ix, adds, removes, token, start); err != nil {
 		return false, err
 	}
-	if err := s.search.update(ix, nx, adds, removes, token); err != nil {
-		s.search.reset(nx, token, err)
+	s.plog = logMap(log)
+	s.follow.full.Add(1)
+	s.log.Info("read model refreshed from every quad of the quad store", "added", len(adds), "removed", len(removes), "took", time.Since(start))
+	return true, nil
+}
+
+// PostgresSchema creates (drop false) or drops with all it holds (drop true) the schema name
+// on the PostgreSQL server at rawURL, and returns rawURL with search_path set to it: a store
+// of its own on a shared server (scripts/benchload).
+func PostgresSchema(ctx context.Context, rawURL, name string, drop bool) (string, error) {
+	addr, where, err := pgURL(rawURL)
+	if err != nil {
+		return "", err
 	}
-	for _, q := range adds {
-		s.addLabel(q[3], q[0])
-	}
-	for _, q := range removes {
-		if n := nx.lookup(s.t.iri(q[0])); n == nil || !n.inBatch(s.t.iri(q[3])) {
-			delete(s.labels[q[3]], q[0])
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return "", fmt.Errorf("graph: schema name %q: only a-z, 0-9 and _", name)
 		}
 	}
-	s.token = token
-	s.idx.Store(nx)
-	s.stats.noteBuild(time.Since(start))
-	s.snap.schedule()
-	s.log.Info("read model refreshed from the quad store", "added", len(adds), "removed", len(removes), "took", time.Since(start))
-	return true, nil
+	db, err := sql.Open("postgres", addr)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	stmt := `CREATE SCHEMA "` + name + `"`
+	if drop {
+		stmt = `DROP SCHEMA IF EXISTS "` + name + `" CASCADE`
+	}
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
+		return "", fmt.Errorf("graph: PostgreSQL at %s: %v: %w", where, err, ErrUnavailable)
+	}
+	u, _ := url.Parse(rawURL)
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

@@ -270,10 +270,21 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 	// what depends on the version sees it — the response cache (a cached releases list), and
 	// replicas following the token.
 	token := newToken()
+	var logEntry string // PostgreSQL: a commit log entry naming no label (follow.go)
+	if s.pg != nil {
+		token = nextToken(s.token)
+		logEntry = s.commitEntry(token, nil, nil)
+	}
 	if s.token != "" {
 		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(s.token), Action: cgraph.Delete})
 	}
 	tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(token), Action: cgraph.Add})
+	if s.pg != nil {
+		seq, _ := tokenSeq(token)
+		s.commitLogDeltas(logEntry, seq,
+			func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete}) },
+			func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add}) })
+	}
 	nx := ix.apply(nil, nil, s.typePred)
 	nx.token = token
 	if err := ctx.Err(); err != nil {
@@ -293,6 +304,12 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 		return nil, fmt.Errorf("graph: release %s: %w", name, err)
 	}
 	s.token = token
+	if s.pg != nil {
+		seq, _ := tokenSeq(token)
+		s.noteCommitted(logEntry, seq)
+		s.pg.notify(token)
+		s.follow.noteApplied(token)
+	}
 	s.idx.Store(nx)
 	s.snap.schedule()
 	return rel, nil

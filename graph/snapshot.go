@@ -225,6 +225,28 @@ func writeSnapshot(path, token string, ix *index, f *Faults) error {
 // errSnapshot says a snapshot is missing, damaged or of another state.
 var errSnapshot = errors.New("graph: snapshot unusable")
 
+// snapshotToken reads the state token the snapshot at path holds (its header only).
+func snapshotToken(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	r := &snapReader{r: bufio.NewReader(io.LimitReader(f, st.Size()-4)), left: st.Size() - 4}
+	if string(r.bytes(len(snapMagic))) != snapMagic {
+		return "", fmt.Errorf("%w: not a snapshot", errSnapshot)
+	}
+	tok := string(r.bytes(int(r.u32())))
+	if r.err != nil {
+		return "", fmt.Errorf("%w: %v", errSnapshot, r.err)
+	}
+	return tok, nil
+}
+
 // readSnapshot reads the snapshot at path into a fresh term table and quad list, when it holds
 // the state with token.
 func readSnapshot(path, token string) (*terms, []qt, error) {

@@ -105,6 +105,13 @@ func TestSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run("older snapshot", func(t *testing.T) {
+			if be.Name == "postgres" {
+				// PostgreSQL keeps a commit log: the older snapshot is read, and the commits
+				// since are applied from the log (follow.go), with the same read model.
+				st := checkOpenCfg(t, cfg, true, "", want2)
+				st.Close()
+				return
+			}
 			st := checkOpenCfg(t, cfg, false, "another state", want2)
 			st.Close()
 		})

@@ -56,6 +56,10 @@ type Config struct {
 	SnapshotDelay time.Duration
 	// Faults, in tests, injects write errors (faults.go); nil in production.
 	Faults *Faults
+	// Follow (PostgreSQL): follow the commits of other processes sharing the database
+	// (follow.go): listen for their notifications, poll the state token every FollowPoll, and
+	// bring the read model up to date incrementally.
+	Follow bool
 	// ReadOnly opens a bolt store read-only (a shared lock; no writes at all: see readonly.go).
 	ReadOnly bool
 	// Command names the process in the data directory's owner record (lock.go), and Addr the
@@ -107,6 +111,9 @@ type Store struct {
 	// removed before the next write; skip lists such batches' labels for the reads of Open.
 	incomplete bool
 	skip       map[quad.Value]bool
+
+	plog   map[int64]string // PostgreSQL: the commit log by sequence number (follow.go); writer only
+	follow follower         // PostgreSQL with Config.Follow (follow.go)
 }
 
 // The state token: one quad, rewritten by every write in the write's transaction.
@@ -221,6 +228,17 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		lock.release()
 		return nil, err
 	}
+	if s.pg != nil {
+		// Opened from the snapshot of an older state: the commits since, by the commit log.
+		if _, err := s.refreshLocked(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if cfg.Follow {
+			addr, _, _ := pgURL(cfg.URL)
+			s.startFollowing(addr)
+		}
+	}
 	return s, nil
 }
 
@@ -291,8 +309,15 @@ func (s *Store) load(ctx context.Context) error {
 			}
 		}
 	}
+	snapToken := token
+	if s.pg != nil {
+		if s.plog, err = s.pgLogAt(ctx); err != nil {
+			return err
+		}
+		snapToken = s.olderSnapshot(token)
+	}
 	if s.snap.path != "" {
-		t, quads, err := readSnapshot(s.snap.path, token)
+		t, quads, err := readSnapshot(s.snap.path, snapToken)
 		if err == nil {
 			s.t = t
 			enc := mustEncode(predType)
@@ -301,10 +326,14 @@ func (s *Store) load(ctx context.Context) error {
 				s.typePred = t.append(enc) // an empty store
 			}
 			ix := buildIndex(t, quads, s.typePred, true)
-			ix.token = token
+			ix.token = snapToken
 			s.idx.Store(ix)
-			s.snap.token = token
+			s.snap.token = snapToken
+			s.token = snapToken // an older state (PostgreSQL): Open catches up by the commit log
 			s.info = OpenInfo{FromSnapshot: true}
+			if snapToken != token {
+				s.log.Info("start-up snapshot of an earlier state: catching up by the commit log", "snapshot", snapToken, "store", token)
+			}
 			return nil
 		}
 		s.info = OpenInfo{Reason: err.Error(), missing: errors.Is(err, fs.ErrNotExist)}
@@ -316,7 +345,7 @@ func (s *Store) load(ctx context.Context) error {
 	if s.pg != nil {
 		// Two queries in one snapshot of the database, rather than Cayley's iterators.
 		token, err = s.pg.scan(ctx, func(q quad.Quad) error {
-			if q.Label == stateLabel || q.Label == writingLabel || s.skip[q.Label] {
+			if q.Label == stateLabel || q.Label == writingLabel || q.Label == commitLogLabel || s.skip[q.Label] {
 				return nil
 			}
 			id, err := conv.intern(s.t, q)
@@ -439,6 +468,7 @@ func (ix *index) stored(q qt) bool {
 // quad store and the search index. It waits for a write in flight to finish; writes and reads
 // after it fail with ErrClosed.
 func (s *Store) Close() error {
+	s.follow.stopFollowing() // before s.mu: the follower may be catching up
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed.Load() {
@@ -843,6 +873,11 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		return err
 	}
 	start, token := time.Now(), newToken()
+	var logEntry string // PostgreSQL: the commit log's entry (follow.go)
+	if s.pg != nil {
+		token = nextToken(s.token)
+		logEntry = s.commitEntry(token, adds, removes)
+	}
 	s.t.notePreds(adds)
 	var nx *index
 	var built time.Duration
@@ -896,6 +931,10 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		} else {
 			add(tokenQuad(token))
 		}
+		if s.pg != nil {
+			seq, _ := tokenSeq(token)
+			s.commitLogDeltas(logEntry, seq, del, add)
+		}
 	}
 	<-done
 	if searchErr != nil {
@@ -935,6 +974,12 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		return fmt.Errorf("graph: write %d quads, remove %d: %w", len(adds), len(removes), err)
 	}
 	s.token = token
+	if s.pg != nil {
+		seq, _ := tokenSeq(token)
+		s.noteCommitted(logEntry, seq)
+		s.pg.notify(token)
+		s.follow.noteApplied(token)
+	}
 	for _, q := range adds {
 		s.addLabel(q[3], q[0])
 	}
@@ -1082,6 +1127,9 @@ func (s *Store) Verify(ctx context.Context) (int, error) {
 				continue
 			}
 			return n, fmt.Errorf("graph: verify: an incomplete write's marker is left: %s", quadKey(q))
+		}
+		if q.Label == commitLogLabel {
+			continue // the commit log (PostgreSQL, follow.go)
 		}
 		if q.Label == stateLabel {
 			if seen["state"]++; q != tokenQuad(s.token) {

@@ -81,6 +81,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.Use(&costExt{limit: o.Limits.MaxComplexity, store: r.store}) // gqlgen's estimate, matrices counted (cost.go)
 	srv.Use(outcomeExt{})                                            // the outcome code, for Metrics
 	srv.Use(asOfParamExt{})                                          // no mutation under ?asOf= (release_helpers.go)
+	srv.Use(stateExt{r.store})                                       // a mutation's resulting state token (replica.go)
 	srv.SetErrorPresenter(presenter(r.log))
 	srv.SetRecoverFunc(recoverFunc(r.log))
 
@@ -112,6 +113,13 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 			writeHTTPError(w, responseMedia(req), http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", limit)
 			return
 		}
+		// Read-your-writes (replica.go): wait for the state asked for, report a mutation's.
+		if !waitMinState(w, req, store) {
+			return
+		}
+		sh := &stateHolder{}
+		ctx = context.WithValue(ctx, stateKey{}, sh)
+		w = &stateWriter{ResponseWriter: w, h: sh}
 		ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 		ctx = store.Pin(ctx) // one read-model version for the whole request

@@ -24,6 +24,8 @@ import (
 //   - kring_batch_duration_seconds: the batches written (a summary: count and total time), and
 //     kring_batch_last_duration_seconds;
 //   - kring_store_quads: the store's size;
+//   - kring_replica_lag_seconds, kring_replica_commits_behind, kring_replica_follow_errors_total,
+//     kring_replica_catchups_total{kind}: a replica following a shared PostgreSQL store;
 //   - the Go runtime's and the process's standard metrics.
 //
 // Operation names are the client's: at most maxOperationNames distinct ones are kept apart,
@@ -200,10 +202,16 @@ var (
 	descBatches    = prometheus.NewDesc("kring_batch_duration_seconds", "Batches written since the server started, and the time their writes took.", nil, nil)
 	descLastBatch  = prometheus.NewDesc("kring_batch_last_duration_seconds", "How long the last batch write took.", nil, nil)
 	descQuads      = prometheus.NewDesc("kring_store_quads", "Quads in the store.", nil, nil)
+	// Replicas following a shared PostgreSQL store (graph.Store.Follow); only when following.
+	descReplicaLag     = prometheus.NewDesc("kring_replica_lag_seconds", "How long this replica's read model has been behind the store's newest commit it knows of (0 when caught up).", nil, nil)
+	descReplicaBehind  = prometheus.NewDesc("kring_replica_commits_behind", "Commits of the shared store this replica's read model does not have yet.", nil, nil)
+	descReplicaErrors  = prometheus.NewDesc("kring_replica_follow_errors_total", "Failed reads of the shared store's state and failed catch-ups (retried).", nil, nil)
+	descReplicaCatchUp = prometheus.NewDesc("kring_replica_catchups_total", "Catch-ups with other replicas' commits, by how: incremental (the commit log) or full (every quad).", []string{"kind"}, nil)
 )
 
 func (storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descGeneration, descBuild, descBatches, descLastBatch, descQuads} {
+	for _, d := range []*prometheus.Desc{descGeneration, descBuild, descBatches, descLastBatch, descQuads,
+		descReplicaLag, descReplicaBehind, descReplicaErrors, descReplicaCatchUp} {
 		ch <- d
 	}
 }
@@ -215,6 +223,13 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstSummary(descBatches, s.Batches, s.BatchTotal.Seconds(), nil)
 	ch <- prometheus.MustNewConstMetric(descLastBatch, prometheus.GaugeValue, s.LastBatch.Seconds())
 	ch <- prometheus.MustNewConstMetric(descQuads, prometheus.GaugeValue, float64(s.Quads))
+	if f := c.st.Follow(); f.Following {
+		ch <- prometheus.MustNewConstMetric(descReplicaLag, prometheus.GaugeValue, f.Lag.Seconds())
+		ch <- prometheus.MustNewConstMetric(descReplicaBehind, prometheus.GaugeValue, float64(f.Behind))
+		ch <- prometheus.MustNewConstMetric(descReplicaErrors, prometheus.CounterValue, float64(f.Errors))
+		ch <- prometheus.MustNewConstMetric(descReplicaCatchUp, prometheus.CounterValue, float64(f.Incremental), "incremental")
+		ch <- prometheus.MustNewConstMetric(descReplicaCatchUp, prometheus.CounterValue, float64(f.FullRebuilds), "full")
+	}
 }
 
 // operationOf is the operation name recorded for the request of ctx ("" without metrics).

@@ -6,7 +6,14 @@
 // p99, errors and the ratio to hello-world, and counts stale reads: after each batch load is
 // acknowledged, a read must see it. Numbers are printed, not asserted.
 //
-//	go run ./scripts/benchload --bin ./kring [--duration 5s] [--clients 32,128] [--pages home,method]
+//	go run ./scripts/benchload --bin ./kring [--duration 5s] [--clients 32,128] [--pages home,method] [--pg postgres://…]
+//
+// With --pg (or KRING_BENCH_POSTGRES) it also measures setup (b): two replicas (`kring serve
+// --store`) on a fresh schema of that PostgreSQL server, clients alternating between them, loads
+// through replica A, and the source count read from replica B after each acknowledged load with
+// the load's state token in Kring-Min-State (must never be stale) and without it (stale within
+// the follow delay is expected); then the kill -9 drill (killDrill). The schema is dropped at
+// the end.
 //
 // Servers and clients bind to 127.0.0.1 only. The load generator shares the machine with the
 // server: the ratio to hello-world, measured the same way, is the figure to compare.
@@ -36,6 +43,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"kring/graph"
 )
 
 var gzipFlag *bool
@@ -56,6 +65,8 @@ func main() {
 	pagesFlag := flag.String("pages", "", "pages to measure (default: all in queries.json)")
 	port := flag.Int("port", 18290, "first loopback port to use")
 	gzipFlag = flag.Bool("gzip", false, "accept gzipped answers, as browsers do (the generator then spends the cores' time on gunzipping them)")
+	pgURL := flag.String("pg", os.Getenv("KRING_BENCH_POSTGRES"), "also measure two replicas on this PostgreSQL server (a fresh schema, dropped at the end), and run the kill -9 drill (env KRING_BENCH_POSTGRES)")
+	onlyPG := flag.Bool("pg-only", false, "with --pg: skip the bbolt setup")
 	flag.Parse()
 
 	var clients []int
@@ -78,10 +89,33 @@ func main() {
 	check(err)
 	defer os.RemoveAll(tmp)
 	token, tokensFile := makeToken(tmp)
-	srv := startKring(*bin, fmt.Sprintf("127.0.0.1:%d", *port+1), filepath.Join(tmp, "data"), tokensFile)
-	defer srv.stop()
+	type setup struct {
+		name    string
+		servers []*kringServer // clients split across them; loads go through the first
+	}
+	var setups []setup
+	if !*onlyPG || *pgURL == "" {
+		srv := startKring(*bin, fmt.Sprintf("127.0.0.1:%d", *port+1), filepath.Join(tmp, "data"), tokensFile)
+		defer srv.stop()
+		setups = append(setups, setup{"bbolt", []*kringServer{srv}})
+	}
+	var pgStore string
+	if *pgURL != "" {
+		schema := fmt.Sprintf("kring_bench_%d", time.Now().UnixNano())
+		var err error
+		pgStore, err = graph.PostgresSchema(context.Background(), *pgURL, schema, false)
+		check(err)
+		defer graph.PostgresSchema(context.Background(), *pgURL, schema, true)
+		cleanups = append([]func(){func() { graph.PostgresSchema(context.Background(), *pgURL, schema, true) }}, cleanups...)
+		// A first (it loads the bundled KB into the empty store), then B.
+		a := startKring(*bin, fmt.Sprintf("127.0.0.1:%d", *port+2), filepath.Join(tmp, "pg-a"), tokensFile, "--store", pgStore)
+		defer a.stop()
+		b := startKring(*bin, fmt.Sprintf("127.0.0.1:%d", *port+3), filepath.Join(tmp, "pg-b"), tokensFile, "--store", pgStore)
+		defer b.stop()
+		setups = append(setups, setup{"pg x2", []*kringServer{a, b}})
+	}
 
-	method := firstID(srv.base, `{ methods(filter: {kind: METHOD}, first: 1) { nodes { id } } }`, "methods")
+	method := firstID(setups[0].servers[0].base, `{ methods(filter: {kind: METHOD}, first: 1) { nodes { id } } }`, "methods")
 	for i := range pages {
 		for k, v := range pages[i].Variables {
 			if v == "$method" {
@@ -96,25 +130,37 @@ func main() {
 		h := measure(n, *duration, func(c *http.Client) error { return getOK(c, hello.URL) })
 		helloRate := h.rate()
 		fmt.Printf("%-8s %-5s %7d %-10s %9.0f %8.2f %8.2f %7d %8s\n", "hello", "-", n, "-", helloRate, ms(h.p(50)), ms(h.p(99)), h.errors, "1.00")
-		for _, withLoad := range []bool{false, true} {
-			var lr *loadRunner
-			if withLoad {
-				lr = startLoads(srv.base, token)
-			}
-			for _, pq := range pages {
-				req := persisted(srv.base, pq)
-				res := measure(n, *duration, func(c *http.Client) error { return req.do(c) })
-				label := "no"
+		for _, su := range setups {
+			for _, withLoad := range []bool{false, true} {
+				var lr *loadRunner
 				if withLoad {
-					label = "yes"
+					// Loads through the first server; after each, reads from the last (the other
+					// replica on PostgreSQL) with and without Kring-Min-State.
+					lr = startLoads(su.servers[0].base, su.servers[len(su.servers)-1].base, token)
 				}
-				fmt.Printf("%-8s %-5s %7d %-10s %9.0f %8.2f %8.2f %7d %8.2f\n", "bbolt", label, n, pq.Page, res.rate(), ms(res.p(50)), ms(res.p(99)), res.errors, res.rate()/helloRate)
-			}
-			if lr != nil {
-				loads, stale, failed := lr.stop()
-				fmt.Printf("#   loads during the run: %d acknowledged, %d failed; stale reads after an acknowledged load: %d\n", loads, failed, stale)
+				for _, pq := range pages {
+					var reqs []persistedReq
+					for _, srv := range su.servers {
+						reqs = append(reqs, persisted(srv.base, pq))
+					}
+					var next atomic.Uint64 // requests alternate between the servers (a round-robin balancer)
+					res := measure(n, *duration, func(c *http.Client) error { return reqs[next.Add(1)%uint64(len(reqs))].do(c) })
+					label := "no"
+					if withLoad {
+						label = "yes"
+					}
+					fmt.Printf("%-8s %-5s %7d %-10s %9.0f %8.2f %8.2f %7d %8.2f\n", su.name, label, n, pq.Page, res.rate(), ms(res.p(50)), ms(res.p(99)), res.errors, res.rate()/helloRate)
+				}
+				if lr != nil {
+					st := lr.stop()
+					fmt.Printf("#   %s loads during the run: %d acknowledged, %d failed; stale reads after an acknowledged load: %d with %s, %d without (of %d each)\n",
+						su.name, st.loads, st.failed, st.staleWith, "Kring-Min-State", st.staleWithout, st.loads)
+				}
 			}
 		}
+	}
+	if pgStore != "" {
+		killDrill(setups[len(setups)-1].servers, token, persisted(setups[len(setups)-1].servers[0].base, pages[0]))
 	}
 }
 
@@ -237,43 +283,56 @@ func getOK(c *http.Client, u string) error {
 
 // --- batch loads running meanwhile ------------------------------------------------------------
 
-// loadRunner sends one small BibTeX batch after another (each of new works), and after each
-// acknowledged load reads the source count anonymously: a count below what was acknowledged is
-// a stale read.
+// loadRunner sends one small BibTeX batch after another (each of new works) through one server,
+// and after each acknowledged load reads the source count anonymously from a server (the same
+// one, or another replica): once with the load's state token in Kring-Min-State, once without.
+// A count below what was acknowledged is a stale read.
 type loadRunner struct {
-	cancel                context.CancelFunc
-	done                  chan struct{}
-	loads, stale, failed  atomic.Int64
-	perLoad, base, serial int
+	cancel                            context.CancelFunc
+	done                              chan struct{}
+	loads, staleWith, staleWO, failed atomic.Int64
 }
 
 const worksPerLoad = 20
 
-func startLoads(base, token string) *loadRunner {
-	ctx, cancel := context.WithCancel(context.Background())
-	lr := &loadRunner{cancel: cancel, done: make(chan struct{}), perLoad: worksPerLoad}
-	count := func() (int, error) {
-		var r struct {
-			Data struct{ Sources struct{ TotalCount int } }
-		}
-		q := url.Values{"query": {`{ sources { totalCount } }`}}
-		resp, err := http.Get(base + "/graphql?" + q.Encode())
-		if err != nil {
-			return 0, err
-		}
-		defer resp.Body.Close()
-		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-			return 0, err
-		}
-		return r.Data.Sources.TotalCount, nil
+type loadStats struct{ loads, staleWith, staleWithout, failed int64 }
+
+// sourceCount reads the number of sources from base (with Kring-Min-State min when not "").
+func sourceCount(base, min string) (int, error) {
+	var r struct {
+		Data   struct{ Sources struct{ TotalCount int } }
+		Errors []struct{ Message string }
 	}
-	n, err := count()
+	q := url.Values{"query": {`{ sources { totalCount } }`}}
+	req, _ := http.NewRequest(http.MethodGet, base+"/graphql?"+q.Encode(), nil)
+	if min != "" {
+		req.Header.Set("Kring-Min-State", min)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return 0, err
+	}
+	if len(r.Errors) > 0 {
+		return 0, fmt.Errorf("%d: %s", resp.StatusCode, r.Errors[0].Message)
+	}
+	return r.Data.Sources.TotalCount, nil
+}
+
+func startLoads(base, readBase, token string) *loadRunner {
+	ctx, cancel := context.WithCancel(context.Background())
+	lr := &loadRunner{cancel: cancel, done: make(chan struct{})}
+	n, err := sourceCount(base, "")
 	check(err)
 	go func() {
 		defer close(lr.done)
 		want := n
 		for ctx.Err() == nil {
-			if err := loadOnce(ctx, base, token, randomWorks(worksPerLoad)); err != nil {
+			state, err := loadOnce(ctx, base, token, randomWorks(worksPerLoad))
+			if err != nil {
 				if ctx.Err() == nil {
 					if lr.failed.Add(1) == 1 {
 						fmt.Fprintf(os.Stderr, "benchload: a load failed: %v\n", err)
@@ -284,19 +343,23 @@ func startLoads(base, token string) *loadRunner {
 			}
 			lr.loads.Add(1)
 			want += worksPerLoad
-			got, err := count()
-			if err != nil || got < want {
-				lr.stale.Add(1)
+			// Without the header first: right after the acknowledgement, as a client that does
+			// not send it would read.
+			if got, err := sourceCount(readBase, ""); err != nil || got < want {
+				lr.staleWO.Add(1)
+			}
+			if got, err := sourceCount(readBase, state); err != nil || got < want {
+				lr.staleWith.Add(1)
 			}
 		}
 	}()
 	return lr
 }
 
-func (lr *loadRunner) stop() (loads, stale, failed int64) {
+func (lr *loadRunner) stop() loadStats {
 	lr.cancel()
 	<-lr.done
-	return lr.loads.Load(), lr.stale.Load(), lr.failed.Load()
+	return loadStats{lr.loads.Load(), lr.staleWith.Load(), lr.staleWO.Load(), lr.failed.Load()}
 }
 
 func randomWorks(n int) []byte {
@@ -309,8 +372,9 @@ func randomWorks(n int) []byte {
 	return b.Bytes()
 }
 
-// loadOnce sends one loadBatch multipart request and waits for its answer.
-func loadOnce(ctx context.Context, base, token string, bib []byte) error {
+// loadOnce sends one loadBatch multipart request and waits for its answer; it returns the
+// state token of the store after it (Kring-State).
+func loadOnce(ctx context.Context, base, token string, bib []byte) (string, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	ops := `{"query":"mutation($f: [Upload!]!) { loadBatch(files: $f) { rejected batches { written } problems { message } } }","variables":{"f":[null]}}`
@@ -324,7 +388,7 @@ func loadOnce(ctx context.Context, base, token string, bib []byte) error {
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -338,12 +402,87 @@ func loadOnce(ctx context.Context, base, token string, bib []byte) error {
 		Errors []struct{ Message string }
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return err
+		return "", err
 	}
 	if len(r.Errors) > 0 || r.Data.LoadBatch.Rejected || len(r.Data.LoadBatch.Batches) == 0 || !r.Data.LoadBatch.Batches[0].Written {
-		return fmt.Errorf("load not written: %s", truncate(b))
+		return "", fmt.Errorf("load not written: %s", truncate(b))
 	}
-	return nil
+	return resp.Header.Get("Kring-State"), nil
+}
+
+// --- the kill -9 drill ----------------------------------------------------------------------
+
+// killDrill kills replica B with -9 while batch loads go through it and clients read from
+// replica A; then loads go on through A while B is down; then B starts again on its data
+// directory (an older snapshot) and catches up. It prints A's errors, whether the store holds a
+// partial batch, how long B took to catch up and how (incremental or full).
+func killDrill(servers []*kringServer, token string, readA persistedReq) {
+	a, b := servers[0], servers[1]
+	fmt.Printf("# kill -9 drill: loads through replica B, 8 clients reading from replica A, B killed after 700 ms\n")
+	before, err := sourceCount(a.base, "")
+	check(err)
+	lr := startLoads(b.base, a.base, token)
+	resc := make(chan result, 1)
+	go func() { resc <- measure(8, 2*time.Second, func(c *http.Client) error { return readA.do(c) }) }()
+	time.Sleep(700 * time.Millisecond)
+	check(b.cmd.Process.Kill()) // SIGKILL: no shutdown, no snapshot written at exit
+	<-b.exited
+	res := <-resc
+	viaB := lr.stop()
+	lr = startLoads(a.base, a.base, token) // commits B misses while it is down
+	time.Sleep(time.Second)
+	viaA := lr.stop()
+	time.Sleep(500 * time.Millisecond) // a load cancelled by stop may still commit on the server
+	after, err := sourceCount(a.base, "")
+	check(err)
+	fmt.Printf("#   A while B was killed: %.0f req/s, p99 %.2f ms, %d errors\n", res.rate(), ms(res.p(99)), res.errors)
+	written := (after - before) / worksPerLoad
+	partial := (after-before)%worksPerLoad != 0
+	fmt.Printf("#   loads: %d acknowledged through B before the kill, %d through A after; the store holds %d new loads; partial batch: %t\n",
+		viaB.loads, viaA.loads, written, partial)
+	// Each runner may leave one load unacknowledged that committed all the same (the one B was
+	// writing when killed, the one stop cancelled).
+	if partial || int64(written) < viaB.loads+viaA.loads || int64(written) > viaB.loads+viaA.loads+2 {
+		fail("kill -9 drill: the store holds %d sources more, not whole acknowledged loads (%d + %d, at most two more unacknowledged)", after-before, viaB.loads, viaA.loads)
+	}
+	if viaB.staleWith > 0 || viaA.staleWith > 0 {
+		fail("kill -9 drill: %d stale reads with Kring-Min-State", viaB.staleWith+viaA.staleWith)
+	}
+	t0 := time.Now()
+	b2 := startKring(b.args[0], b.args[1], b.args[2], b.args[3], b.args[4:]...)
+	defer b2.stop()
+	ready := time.Since(t0)
+	for {
+		n, err := sourceCount(b2.base, "")
+		if err == nil && n == after {
+			break
+		}
+		if time.Since(t0) > 30*time.Second {
+			fail("kill -9 drill: B restarted but has %d sources after 30 s; A has %d", n, after)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	caught := time.Since(t0)
+	how := metricLines(b2.base, "kring_replica_catchups_total")
+	fmt.Printf("#   B restarted: ready after %v, same content as A after %v; catch-ups: %s\n", ready.Round(time.Millisecond), caught.Round(time.Millisecond), how)
+	if errors := res.errors; errors > 0 {
+		fail("kill -9 drill: A answered %d requests with errors while B was killed", errors)
+	}
+}
+
+// metricLines returns the /metrics lines of one metric, joined.
+func metricLines(base, name string) string {
+	resp, err := http.Get(base + "/metrics")
+	check(err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, name) {
+			out = append(out, strings.TrimPrefix(l, name))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // --- servers --------------------------------------------------------------------------------
@@ -370,6 +509,7 @@ func startHello(addr string) *helloServer {
 
 type kringServer struct {
 	base   string
+	args   []string // bin, addr, data, tokens file, extra flags: to start it again
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
@@ -385,7 +525,7 @@ func startKring(bin, addr, data, tokensFile string, extra ...string) *kringServe
 	cmd := exec.Command(bin, args...)
 	cmd.Stderr = os.Stderr
 	check(cmd.Start())
-	s := &kringServer{base: "http://" + addr, cmd: cmd, exited: make(chan struct{})}
+	s := &kringServer{base: "http://" + addr, args: append([]string{bin, addr, data, tokensFile}, extra...), cmd: cmd, exited: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.exited) }()
 	cleanups = append(cleanups, s.stop)
 	for i := 0; ; i++ {

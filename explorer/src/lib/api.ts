@@ -24,6 +24,27 @@ export interface Result<T> {
 
 let client: Client | null = null;
 
+// Read-your-writes behind a load balancer (several replicas): a write's answer carries the
+// store's state after it (header Kring-State); every later request asks for that state or a
+// later one (Kring-Min-State), so that the replica answering it waits until it has the write.
+let minState = '';
+
+/** Tokens are "SEQ-RANDOM"; the later of two is kept. */
+function seqOf(token: string): number {
+  const n = Number.parseInt(token.split('-', 1)[0], 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Notes the state a write's answer named (its Kring-State header). */
+export function noteState(token: string | null | undefined) {
+  if (token && (!minState || seqOf(token) >= seqOf(minState))) minState = token;
+}
+
+/** The headers that ask for the last written state ({} before any write). */
+export function minStateHeaders(): Record<string, string> {
+  return minState ? { 'Kring-Min-State': minState } : {};
+}
+
 export function getClient(): Client {
   if (!client) {
     client = new Client({
@@ -35,6 +56,7 @@ export function getClient(): Client {
       exchanges: [cacheExchange, persistedExchange({ preferGetForPersistedQueries: 'within-url-limit' }), fetchExchange],
       requestPolicy: 'cache-first',
       preferGetMethod: false,
+      fetchOptions: () => ({ headers: minStateHeaders() }),
     });
   }
   return client;

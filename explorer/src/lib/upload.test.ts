@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { translate, STRINGS } from './i18n';
+import { minStateHeaders } from './api';
 import {
-  clearToken, getToken, missingTypes, multipartBody, progressFraction, reviewOf, setToken, TOKEN_KEY, uploadErrorKey, uploadVariables, UPLOAD_MUTATION,
+  clearToken, getToken, missingTypes, multipartBody, post, progressFraction, reviewOf, setToken, TOKEN_KEY, uploadErrorKey, uploadVariables, UPLOAD_MUTATION,
   type LoadReport, type RecordNeed,
 } from './upload';
 
@@ -38,6 +39,21 @@ const report: LoadReport = {
 };
 
 describe('upload page logic', () => {
+  it('asks for the state a load wrote in every later request (read-your-writes)', async () => {
+    const sent: Record<string, string>[] = [];
+    const answer = (state: string | null) => async (_url: RequestInfo | URL, init?: RequestInit) => {
+      sent.push({ ...(init?.headers as Record<string, string>) });
+      return new Response('{"data":{"loadJob":null}}', { status: 200, headers: state ? { 'Kring-State': state } : {} });
+    };
+    await post('{}', 't', answer(null) as typeof fetch);
+    expect(sent[0]['Kring-Min-State']).toBeUndefined();
+    await post('{}', 't', answer('7-abc') as typeof fetch);
+    await post('{}', 't', answer(null) as typeof fetch);
+    expect(sent[2]['Kring-Min-State']).toBe('7-abc');
+    await post('{}', 't', answer('5-old') as typeof fetch); // an earlier state never replaces a later one
+    expect(minStateHeaders()).toEqual({ 'Kring-Min-State': '7-abc' });
+  });
+
   it('keeps the token in the given (session) store only, and forgets it on sign-out', () => {
     const s = memoryStore();
     setToken('  secret ', s);

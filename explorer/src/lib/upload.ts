@@ -2,7 +2,7 @@
 // for this tab: never a cookie, never localStorage), the loadBatch multipart request (GraphQL
 // multipart request spec), the load-job poll, and the review model built from a dry run.
 
-import type { ApiError } from './api';
+import { minStateHeaders, noteState, type ApiError } from './api';
 
 export const TOKEN_KEY = 'kring.token';
 
@@ -148,7 +148,7 @@ type Fetch = typeof fetch;
 
 /** Posts a GraphQL request with the bearer token; never throws. */
 export async function post<T>(body: FormData | string, token: string, fetchFn: Fetch = fetch): Promise<Answer<T>> {
-  const headers: Record<string, string> = { Accept: 'application/graphql-response+json, application/json' };
+  const headers: Record<string, string> = { Accept: 'application/graphql-response+json, application/json', ...minStateHeaders() };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (typeof body === 'string') headers['Content-Type'] = 'application/json';
   let resp: Response;
@@ -157,6 +157,7 @@ export async function post<T>(body: FormData | string, token: string, fetchFn: F
   } catch (e) {
     return { data: null, error: { kind: 'network', message: String(e), messages: [] } };
   }
+  noteState(resp.headers?.get('Kring-State')); // a committed load: later reads wait for it
   let json: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null = null;
   try {
     json = await resp.json();

@@ -45,6 +45,8 @@ type responseCache struct {
 	entries  map[string]*list.Element
 	// current is the store's current version (Store.Version of an unpinned context).
 	current func() string
+	// inflight are the keys being executed, each with a channel closed when it is done.
+	inflight map[string]chan struct{}
 
 	hits, misses, notModified atomic.Int64
 }
@@ -69,7 +71,8 @@ func newResponseCache(maxBytes int, current func() string) *responseCache {
 	if maxBytes <= 0 {
 		return nil
 	}
-	return &responseCache{maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}, current: current}
+	return &responseCache{maxBytes: maxBytes, order: list.New(), entries: map[string]*list.Element{}, current: current,
+		inflight: map[string]chan struct{}{}}
 }
 
 // cacheKey is the key (and the ETag's value) of a request's answer, or "" when the request
@@ -193,6 +196,29 @@ func (c *responseCache) put(version string, e *cacheEntry) {
 		c.order.Remove(last)
 		delete(c.entries, old.key)
 		c.bytes -= entrySize(old)
+	}
+}
+
+// flight registers an execution of key: leader is true when none was under way (the caller
+// executes and calls land); otherwise wait is closed when the leader lands.
+func (c *responseCache) flight(key string) (leader bool, wait <-chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.inflight[key]; ok {
+		return false, ch
+	}
+	c.inflight[key] = make(chan struct{})
+	return true, nil
+}
+
+// land ends the leader's execution of key.
+func (c *responseCache) land(key string) {
+	c.mu.Lock()
+	ch := c.inflight[key]
+	delete(c.inflight, key)
+	c.mu.Unlock()
+	if ch != nil {
+		close(ch)
 	}
 }
 

@@ -240,3 +240,31 @@ func TestResponseCacheGzip(t *testing.T) {
 		t.Errorf("Vary %v lacks Accept-Encoding", gz.Header().Values("Vary"))
 	}
 }
+
+// TestResponseCacheOneExecution: clients asking the same query at once, right after a commit,
+// get one execution between them; the others wait for its answer.
+func TestResponseCacheOneExecution(t *testing.T) {
+	st := graphtest.NewMemory(t)
+	for i := range 30 {
+		addSource(t, st, i)
+	}
+	h := resolvers.NewHandler(resolvers.New(st, nil), resolvers.Options{})
+	const q = `{ sources(first: 30) { totalCount nodes { id title type status } } }`
+	var misses, hits atomic.Int64
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			rec := cacheGet(t, h, q, "", nil)
+			switch rec.Header().Get("X-Kring-Cache") {
+			case "miss":
+				misses.Add(1)
+			case "hit":
+				hits.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if misses.Load() != 1 || hits.Load() != 15 {
+		t.Errorf("16 requests at once: %d executed, %d from the cache; want 1 and 15", misses.Load(), hits.Load())
+	}
+}

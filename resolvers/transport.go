@@ -128,7 +128,22 @@ func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graph
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if e, ok := t.cache.get(version, key); ok {
+	e, ok := t.cache.get(version, key)
+	leader := false
+	if !ok {
+		// One execution per key at a time: right after a commit, the clients asking the same
+		// page wait for the first one's answer instead of all computing it (a waiter whose
+		// leader's answer was not stored, or who runs out of time, executes itself).
+		var wait <-chan struct{}
+		if leader, wait = t.cache.flight(key); !leader {
+			select {
+			case <-wait:
+				e, ok = t.cache.get(version, key)
+			case <-r.Context().Done():
+			}
+		}
+	}
+	if ok {
 		t.cache.hits.Add(1)
 		h.Set("ETag", tag)
 		h.Set("Cache-Control", "public, no-cache")
@@ -154,6 +169,9 @@ func (t httpTransport) cached(w http.ResponseWriter, r *http.Request, exec graph
 		h.Set("ETag", tag)
 		h.Set("Cache-Control", "public, no-cache")
 		t.cache.put(version, &cacheEntry{key: key, body: buf.body, ct: buf.header.Get("Content-Type"), operation: operationOf(r.Context())})
+	}
+	if leader {
+		t.cache.land(key) // before the answer is written: the waiters need not wait for this client
 	}
 	w.WriteHeader(buf.status)
 	_, _ = w.Write(buf.body)

@@ -456,7 +456,7 @@ func rebuildSearch(ctx context.Context, bi bleve.Index, dir string, f *Faults, d
 			if err := bi.Batch(b); err != nil {
 				return storageErrorIn("building the search index", dir, err, f)
 			}
-			b.Reset()
+			b = bi.NewBatch() // not Reset: scorch's analysis goroutines may still read the batch (a -race report)
 		}
 	}
 	b.SetInternal(fingerprintKey, []byte(fp))
@@ -548,7 +548,7 @@ func (si *searchIndex) update(old, nx *index, adds, removes []qt, token string) 
 			if err := si.batch(b); err != nil {
 				return storageErrorIn("writing the search index", si.path, err, si.faults)
 			}
-			b.Reset()
+			b = si.bi.NewBatch() // not Reset: scorch's analysis goroutines may still read the batch (a -race report)
 		}
 		n := nx.nodes[id]
 		if n == nil {

@@ -453,30 +453,41 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("graph: "+format+": %w", append(args, ErrInvalid)...)
 }
 
+// beginSmallWrite starts an edit or a revert: the writer's mutex and, on PostgreSQL, the
+// cross-process writer lock on the newest stored state; done releases both. ix is the read
+// model the write starts from.
+func (s *Store) beginSmallWrite(ctx context.Context) (ix *index, done func(), err error) {
+	if s.readOnly {
+		return nil, nil, ErrReadOnly
+	}
+	s.mu.Lock()
+	if s.closed.Load() {
+		s.mu.Unlock()
+		return nil, nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		s.mu.Unlock()
+		return nil, nil, err
+	}
+	unlock, err := s.beginWrite(ctx, false) // postgres.go
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, err
+	}
+	s.writerReady()
+	return s.idx.Load(), func() { unlock(); s.mu.Unlock() }, nil
+}
+
 // Edit changes one field of one node, as a batch of its own (see the top of this file).
 func (s *Store) Edit(ctx context.Context, req EditRequest) (*EditResult, error) {
-	if s.readOnly {
-		return nil, ErrReadOnly
-	}
 	if strings.TrimSpace(req.Reason) == "" {
 		return nil, invalid("an edit needs a reason")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
-	unlock, err := s.beginWrite(ctx, false)
+	ix, done, err := s.beginSmallWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	s.writerReady()
-	ix := s.idx.Load()
+	defer done()
 	target := FullID(req.Target)
 	n := ix.nodes[target]
 	if n == nil {
@@ -640,28 +651,14 @@ func (s *Store) internNew(ix *index, qs []quad.Quad) ([]qt, []quad.Quad, error) 
 // it), when the edit is reverted already, or when what it would restore no longer fits the
 // store (the batch it came from or the node is gone, or another batch states another value).
 func (s *Store) Revert(ctx context.Context, editID, author, reason string) (*EditResult, error) {
-	if s.readOnly {
-		return nil, ErrReadOnly
-	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, invalid("a revert needs a reason")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// PostgreSQL: one writer across processes, comparing with the stored state (postgres.go).
-	unlock, err := s.beginWrite(ctx, false)
+	ix, done, err := s.beginSmallWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	s.writerReady()
-	ix := s.idx.Load()
+	defer done()
 	id := batchIDOf(editID)
 	n := ix.nodes[id]
 	if n == nil || n.typ != TypeBatch {

@@ -230,12 +230,6 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 		return nil, err
 	}
 	defer unlock()
-	if err := s.cleanIncomplete(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.search.ready(s.idx.Load(), s.token); err != nil {
-		return nil, err
-	}
 	if _, err := s.readRelease(ctx, name, false); err == nil {
 		return nil, fmt.Errorf("graph: release %q exists already: %w", name, ErrConflict)
 	} else if !errors.Is(err, ErrNotFound) {
@@ -261,57 +255,19 @@ func (s *Store) CreateRelease(ctx context.Context, name, note, author string) (*
 	for _, c := range chunks {
 		meta = append(meta, quad.Quad{Subject: contentIRI(name), Predicate: predIRI(relChunk), Object: quad.String(c)})
 	}
-	tx := &cgraph.Transaction{Deltas: make([]cgraph.Delta, 0, len(meta)+2)}
-	for _, q := range meta {
-		q.Label = releasesLabel
-		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
+	for i := range meta {
+		meta[i].Label = releasesLabel
 	}
-	// A release is a write: it gets a new state token (the live content is unchanged), so that
-	// what depends on the version sees it — the response cache (a cached releases list), and
-	// replicas following the token.
-	token := newToken()
-	var logEntry string // PostgreSQL: a commit log entry naming no label (follow.go)
-	if s.pg != nil {
-		token = nextToken(s.token)
-		logEntry = s.commitEntry(token, nil, nil)
-	}
-	if s.token != "" {
-		tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(s.token), Action: cgraph.Delete})
-	}
-	tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: tokenQuad(token), Action: cgraph.Add})
-	if s.pg != nil {
-		seq, _ := tokenSeq(token)
-		s.commitLogDeltas(logEntry, seq,
-			func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete}) },
-			func(q quad.Quad) { tx.Deltas = append(tx.Deltas, cgraph.Delta{Quad: q, Action: cgraph.Add}) })
-	}
-	nx := ix.apply(nil, nil, s.typePred)
-	nx.token = token
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.search.update(ix, nx, nil, nil, token); err != nil {
-		s.search.reset(ix, s.token, err)
-		return nil, err
-	}
-	if err := s.applyTx(tx); err != nil {
-		err = storageError("writing a release to the quad store", err)
-		s.log.Error("release rejected: the quad store failed", "release", name, "err", err)
-		if uerr := s.search.update(nx, ix, nil, nil, s.token); uerr != nil {
-			s.search.reset(ix, s.token, uerr)
-		}
-		s.reopenQuads()
+	// A release is a write like any other (write: a new state token, the commit log on
+	// PostgreSQL, the snapshot), that leaves the live content as it is: what depends on the
+	// version sees it — the response cache (a cached list of releases), and replicas following
+	// the token.
+	if err := s.writeWith(ix, nil, nil, nil, meta); err != nil {
 		return nil, fmt.Errorf("graph: release %s: %w", name, err)
 	}
-	s.token = token
-	if s.pg != nil {
-		seq, _ := tokenSeq(token)
-		s.noteCommitted(logEntry, seq)
-		s.pg.notify(token)
-		s.follow.noteApplied(token)
-	}
-	s.idx.Store(nx)
-	s.snap.schedule()
 	return rel, nil
 }
 

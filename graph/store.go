@@ -863,6 +863,13 @@ func (s *Store) checkRemovable(ix *index, removes, adds []qt, batch string) erro
 // returns a *StorageError. addQuads, when not nil, are adds as quads (the caller has them;
 // else they are decoded).
 func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error {
+	return s.writeWith(ix, adds, removes, addQuads, nil)
+}
+
+// writeWith is write with extra quads added in the same transaction that the read model does
+// not hold (a release's record and content, under a label live reads skip: release.go). The
+// write is then never chunked.
+func (s *Store) writeWith(ix *index, adds, removes []qt, addQuads, extra []quad.Quad) error {
 	if err := s.quadsReady(); err != nil {
 		return err
 	}
@@ -893,6 +900,7 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 		searchErr = s.search.update(ix, nx, adds, removes, token) // before readers see nx
 	}()
 	chunkLabel, chunked := s.chunkable(adds, removes)
+	chunked = chunked && len(extra) == 0
 	// The deltas are built directly: adds and removes are distinct already, and
 	// Transaction.AddQuad would keep a map of every delta (130 MB for a million quads).
 	tx := &cgraph.Transaction{}
@@ -922,6 +930,9 @@ func (s *Store) write(ix *index, adds, removes []qt, addQuads []quad.Quad) error
 				continue
 			}
 			add(aq)
+		}
+		for _, q := range extra {
+			add(q)
 		}
 		if s.token != "" {
 			del(tokenQuad(s.token))

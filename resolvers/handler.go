@@ -70,7 +70,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		o.ResponseCacheBytes = defaultCacheBytes
 	}
 	store := r.store
-	cache := newResponseCache(o.ResponseCacheBytes, func() string { return store.Version(context.Background()) })
+	cache := newResponseCache(o.ResponseCacheBytes, store.StateToken)
 	o.Metrics.registerCache(cache)
 	srv.AddTransport(httpTransport{cache: cache, version: store.Version}) // GET and POST per GraphQL over HTTP (transport.go); 405 for the rest
 	srv.AddTransport(transport.Options{})                                 // OPTIONS
